@@ -1,0 +1,60 @@
+package io.chatcache.core;
+
+/**
+ * One message on the {@link InvalidationBus}: drop a key, the keys matching a pattern, or everything.
+ *
+ * @param origin the instance id of the publisher ({@link InvalidationBus#instanceId()})
+ * @param sequence the publisher's sequence number: 1 for its first message, then +1 per message, so a
+ *     receiver that sees a gap knows it missed messages
+ * @param kind what to drop
+ * @param target the key for {@link Kind#KEY}, the glob pattern for {@link Kind#PATTERN}, empty for
+ *     {@link Kind#CLEAR}
+ */
+public record Invalidation(String origin, long sequence, Kind kind, String target) {
+
+    /** What an invalidation drops. */
+    public enum Kind {
+        /** One key, named by the target. */
+        KEY,
+        /** Every key matching the target, a {@link KeyPattern} glob. */
+        PATTERN,
+        /** Everything. */
+        CLEAR
+    }
+
+    /** Checks the message's parts. */
+    public Invalidation {
+        CacheInputs.requireNonNull(origin, "origin");
+        CacheInputs.requireNonNull(kind, "kind");
+        CacheInputs.requireNonNull(target, "target");
+        if (origin.isEmpty()) {
+            throw new InvalidInputException("origin", "must not be empty");
+        }
+        if (sequence < 1) {
+            throw new InvalidInputException("sequence", "must be at least 1, was " + sequence);
+        }
+        switch (kind) {
+            case KEY -> CacheInputs.requireKey(target);
+            case PATTERN -> KeyPattern.glob(target);
+            case CLEAR -> {
+                if (!target.isEmpty()) {
+                    throw new InvalidInputException("target", "must be empty for CLEAR, was " + target);
+                }
+            }
+        }
+    }
+
+    /** Whether this message was published by the instance with id {@code instanceId}. */
+    public boolean isFrom(String instanceId) {
+        return origin.equals(instanceId);
+    }
+
+    /** Whether this message drops {@code key}. */
+    public boolean covers(String key) {
+        return switch (kind) {
+            case KEY -> target.equals(key);
+            case PATTERN -> KeyPattern.glob(target).matches(key);
+            case CLEAR -> true;
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package io.chatcache.core;
+
+/**
+ * Receives what an {@link InvalidationBus} carries. Callbacks run on the bus's own thread and must be
+ * quick; an exception thrown from one is logged by the bus and does not stop delivery.
+ */
+public interface InvalidationListener {
+
+    /**
+     * A message arrived, including this instance's own messages (test {@link Invalidation#isFrom}
+     * against {@link InvalidationBus#instanceId()} to skip them).
+     */
+    void onInvalidation(Invalidation invalidation);
+
+    /**
+     * The bus's connection changed. After {@link BusEvent#DISCONNECTED} messages may be lost until
+     * {@link BusEvent#RECONNECTED}; a receiver that caches should drop what it cannot vouch for.
+     */
+    default void onBusEvent(BusEvent event) {
+    }
+
+    /** A change in the bus's connection. */
+    enum BusEvent {
+        /** The connection to the transport was lost; messages may be missed. */
+        DISCONNECTED,
+        /** The connection is back and the subscription re-established; messages flow again. */
+        RECONNECTED
+    }
+}

@@ -1,0 +1,40 @@
+package io.chatcache.core;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a {@link CacheStoreProvider} is given to build a store.
+ *
+ * @param maximumSize the entry bound for stores that keep entries in memory
+ * @param defaultTtl the TTL of {@link CacheStore#put(String, Object)}
+ * @param environment configuration variables, such as {@code REDIS_HOST}; usually {@link System#getenv()}
+ */
+public record StoreSettings(long maximumSize, Duration defaultTtl, Map<String, String> environment) {
+
+    /** The reference's {@code max_memory_size}. */
+    public static final long DEFAULT_MAXIMUM_SIZE = 1000;
+    /** The reference's {@code default_ttl}: one hour. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+    /** Checks and copies the settings. */
+    public StoreSettings {
+        if (maximumSize < 1) {
+            throw new InvalidInputException("maximumSize", "must be at least 1, was " + maximumSize);
+        }
+        CacheInputs.requireTtl(defaultTtl);
+        environment = Map.copyOf(CacheInputs.requireNonNull(environment, "environment"));
+    }
+
+    /** The defaults (1000 entries, one hour) with the given environment. */
+    public static StoreSettings defaults(Map<String, String> environment) {
+        return new StoreSettings(DEFAULT_MAXIMUM_SIZE, DEFAULT_TTL, environment);
+    }
+
+    @Override
+    public String toString() {
+        // The environment may hold secrets (REDIS_PASSWORD): name the variables, never their values.
+        return "StoreSettings[maximumSize=" + maximumSize + ", defaultTtl=" + defaultTtl
+                + ", environment=" + new java.util.TreeSet<>(environment.keySet()) + "]";
+    }
+}
