@@ -1,0 +1,1020 @@
+package io.chatcache.chat;
+
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheEntry;
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.Invalidation;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.InvalidationListener;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.RemovalCause;
+import io.chatcache.core.RemovalListener;
+import io.chatcache.core.Subscription;
+import io.chatcache.core.Ticker;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A two-level {@link CacheStore}: a fast in-process L1 (usually the memory store) in front of a shared
+ * L2 (usually Redis), kept coherent across application instances by an {@link InvalidationBus}.
+ *
+ * <h2>Reads and writes</h2>
+ * <ul>
+ *   <li>A read is served from L1 if it holds the key; otherwise from L2, and an L2 hit is copied into
+ *       L1 for no longer than the L2 entry still lives and no longer than the {@linkplain
+ *       Builder#l1TtlCeiling L1 TTL ceiling}.</li>
+ *   <li>A write, delete, pattern delete or clear goes to L2 first, then to L1, then is published on the
+ *       bus. Only such changes publish; copying an L2 hit into L1 publishes nothing.</li>
+ *   <li>Messages from other instances drop the matching L1 entries; an instance ignores its own.</li>
+ *   <li>A read that fetched a value from L2 does not copy it into L1 if the key was written or
+ *       invalidated while the read was in flight (the fill race), so an invalidation that overtakes a
+ *       read is never undone by it.</li>
+ *   <li>L1 is dropped whole when the bus reports a disconnect or a reconnect, when a publisher's sequence
+ *       numbers show a gap (a lost message), and when L2 comes back after an outage. While the bus is
+ *       disconnected, L2 hits are not copied into L1.</li>
+ * </ul>
+ * {@link #getAll} and {@link #putAll} use L2's bulk calls (one round trip for Redis) with L1 in front;
+ * {@code getAll} does not copy L2 hits into L1, because the bulk read does not tell their remaining
+ * TTLs.
+ *
+ * <h2>When L2 is down</h2>
+ * A circuit breaker guards L2: after {@linkplain Builder#failureThreshold a number} of consecutive
+ * failures or timeouts ({@link CacheUnavailableException} from L2) it opens, and L2 is not called at all
+ * for {@linkplain Builder#openDuration a while}; then one call probes it. Until the probe succeeds,
+ * callers see no exception: reads are served from L1 (a miss if L1 lacks the key), writes and deletes go
+ * to L1 only, and nothing is published. The failures are counted in {@link #stats()} errors and logged
+ * once per outage. Writes made while L2 is down are seen by this instance only; when L2 answers again,
+ * L1 is dropped (it missed the other instances' invalidations), so those values leave the cache —
+ * the cache only, never the caller's data. {@link #isL2Available()} tells whether L2 is in use.
+ * Exceptions from L2 that are not about its availability ({@link io.chatcache.core.SerializationException},
+ * {@link InvalidInputException}) reach the caller as the port says and do not count against L2.
+ *
+ * <p>Built with {@link Builder#l2Connector}, the store starts even when L2 is unreachable (L1 only) and
+ * connects in the background; a wrong password or a malformed address fails {@link Builder#build()}.
+ *
+ * <h2>Staleness bounds</h2>
+ * Between instances the store is eventually coherent, not linearizable: another instance may serve its
+ * L1 copy of a key for as long as the invalidation takes to reach it (normally a pub/sub hop). If a
+ * message is lost without the bus noticing, a copy lives at most the L1 TTL ceiling. A lost message that
+ * the bus does notice (disconnect, reconnect, sequence gap) drops L1.
+ *
+ * <h2>Removal listeners</h2>
+ * {@link #addRemovalListener} reports each key removed on behalf of a caller once: a {@link #delete} as
+ * {@link RemovalCause#EXPLICIT}; each key removed by {@link #deleteMatching} as {@code EXPLICIT} (the
+ * keys L2 reports removing, and those L1 held); each key removed by {@link #clear()} as
+ * {@link RemovalCause#CLEARED}; each L1 entry dropped for another instance's change as {@code EXPLICIT}
+ * (as {@code CLEARED} for its clear). Evictions and expirations of L1 copies, and L1 drops for lost
+ * messages or L2 recovery, are not reported: the key still lives in L2. Replacements are not reported.
+ *
+ * <h2>Ownership</h2>
+ * Closing the hybrid store closes L1 and the {@link ProvidedStore} it opened through the connector. An
+ * L2 store and bus handed in with {@link Builder#l2} and {@link Builder#bus} belong to the caller, who
+ * closes them after the hybrid store.
+ *
+ * <p>Thread-safe.
+ */
+public final class HybridCacheStore implements CacheStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HybridCacheStore.class);
+
+    private final CacheStore l1;
+    private final Duration l1TtlCeiling;
+    private final Duration defaultTtl;
+    private final Duration reconnectInterval;
+    private final CircuitBreaker breaker;
+    private final FillGuard guard = new FillGuard();
+    private final Object linkLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Subscription l1Subscription;
+
+    private volatile L2Link link;
+    /** False between a bus disconnect and its reconnect: L1 cannot learn of other instances' changes. */
+    private volatile boolean busConnected = true;
+    /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
+    private final AtomicLong recoveries = new AtomicLong();
+    private final Map<String, Long> lastSequences = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
+    /** The keys that L1 or L2 report removing during a call of this thread that wants to report them. */
+    private final ThreadLocal<Set<String>> collectedRemovals = new ThreadLocal<>();
+    private ScheduledExecutorService connectorThread;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder l2Failures = new LongAdder();
+    private final LongAdder publishFailures = new LongAdder();
+    private final AtomicBoolean publishFailureLogged = new AtomicBoolean();
+    private final AtomicBoolean connectorFailureLogged = new AtomicBoolean();
+    private volatile CacheStats lastL2Stats = CacheStats.EMPTY;
+    /** Test hook: runs after an L2 read and before its value is copied into L1. */
+    private volatile Consumer<String> beforeFillHook;
+
+    private HybridCacheStore(Builder builder) {
+        this.l1 = builder.l1;
+        this.l1TtlCeiling = orDefault(builder.l1TtlCeiling, Builder.DEFAULT_L1_TTL_CEILING);
+        this.defaultTtl = orDefault(builder.defaultTtl, Builder.DEFAULT_TTL);
+        this.reconnectInterval = orDefault(builder.reconnectInterval, Builder.DEFAULT_RECONNECT_INTERVAL);
+        this.breaker = new CircuitBreaker(
+                builder.failureThreshold == null ? Builder.DEFAULT_FAILURE_THRESHOLD : builder.failureThreshold,
+                orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION).toNanos(),
+                builder.ticker == null ? Ticker.system() : builder.ticker);
+        this.l1Subscription = l1.addRemovalListener(this::collectRemoval);
+    }
+
+    /** A builder with every option at its default; {@link Builder#l1} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * Returns the value from L1, or else from L2 (copying it into L1). While L2 is unavailable, only L1
+     * is consulted and a key it lacks reads as absent; no exception is thrown for L2's absence.
+     *
+     * @throws InvalidInputException if the key or type breaks the input rules
+     */
+    @Override
+    public <T> Optional<T> get(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        Optional<T> local = l1.get(key, type);
+        if (local.isPresent()) {
+            hits.increment();
+            return local;
+        }
+        Optional<CacheEntry<T>> remote = readL2(key, type);
+        if (remote.isEmpty()) {
+            misses.increment();
+            return Optional.empty();
+        }
+        hits.increment();
+        return Optional.of(remote.get().value());
+    }
+
+    /**
+     * Like {@link #get}, with the remaining TTL: an L1 hit reports the L1 copy's TTL as L1 tells it, an
+     * L2 hit the L2 entry's.
+     */
+    @Override
+    public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        Optional<CacheEntry<T>> local = l1.getEntry(key, type);
+        if (local.isPresent()) {
+            hits.increment();
+            return local;
+        }
+        Optional<CacheEntry<T>> remote = readL2(key, type);
+        if (remote.isEmpty()) {
+            misses.increment();
+        } else {
+            hits.increment();
+        }
+        return remote;
+    }
+
+    private <T> Optional<CacheEntry<T>> readL2(String key, ValueType<T> type) {
+        L2Link l2 = admitL2();
+        if (l2 == null) {
+            return Optional.empty();
+        }
+        long stamp = guard.stamp(key);
+        Optional<CacheEntry<T>> entry = callL2(l2, store -> store.getEntry(key, type));
+        if (entry == null || entry.isEmpty()) {
+            return Optional.empty();
+        }
+        fillL1(key, entry.get(), stamp);
+        return entry;
+    }
+
+    /**
+     * Copies an L2 hit into L1 unless the key changed since {@code stamp} was taken (before the L2
+     * read). The check is repeated after the put, because an invalidation can land between the first
+     * check and the put: it bumps the stamp before it deletes from L1, so either its delete comes after
+     * our put, or our second check sees its bump and we delete the copy ourselves.
+     */
+    private <T> void fillL1(String key, CacheEntry<T> entry, long stamp) {
+        Consumer<String> hook = beforeFillHook;
+        if (hook != null) {
+            hook.accept(key);
+        }
+        Duration ttl = capped(entry.remainingTtl());
+        if (!busConnected || ttl.isNegative() || ttl.isZero() || !guard.unchangedSince(key, stamp)) {
+            return;
+        }
+        l1.put(key, entry.value(), ttl);
+        if (!guard.unchangedSince(key, stamp)) {
+            l1.delete(key);
+        }
+    }
+
+    /**
+     * Reads L1 first, then the keys L1 lacks from L2 in one bulk call. L2 hits are not copied into L1
+     * (the bulk read does not tell their remaining TTLs). Absent keys are missing from the result.
+     *
+     * @throws InvalidInputException if the collection, a key or the type breaks the input rules
+     */
+    @Override
+    public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        CacheInputs.requireNonNull(keys, "keys");
+        keys.forEach(CacheInputs::requireKey);
+        CacheInputs.requireNonNull(type, "type");
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        Map<String, T> local = l1.getAll(distinct, type);
+        Set<String> missing = new LinkedHashSet<>();
+        for (String key : distinct) {
+            if (!local.containsKey(key)) {
+                missing.add(key);
+            }
+        }
+        Map<String, T> remote = Map.of();
+        if (!missing.isEmpty()) {
+            L2Link l2 = admitL2();
+            if (l2 != null) {
+                Map<String, T> answered = callL2(l2, store -> store.getAll(missing, type));
+                if (answered != null) {
+                    remote = answered;
+                }
+            }
+        }
+        Map<String, T> found = new LinkedHashMap<>();
+        for (String key : distinct) {
+            T value = local.get(key);
+            if (value == null) {
+                value = remote.get(key);
+            }
+            if (value != null) {
+                found.put(key, value);
+            }
+        }
+        hits.add(found.size());
+        misses.add(distinct.size() - found.size());
+        return found;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Stores the value with the {@linkplain Builder#defaultTtl default TTL}; see
+     * {@link #put(String, Object, Duration)}.
+     */
+    @Override
+    public void put(String key, Object value) {
+        put(key, value, defaultTtl);
+    }
+
+    /**
+     * Stores the value in L2, then in L1 (for at most the L1 TTL ceiling), then tells the other
+     * instances. While L2 is unavailable the value goes to L1 only, without an exception: this instance
+     * sees it, the others do not, and it leaves L1 when L2 comes back.
+     *
+     * @throws InvalidInputException if the key, value or TTL breaks the input rules
+     * @throws io.chatcache.core.SerializationException if L2 cannot write the value; nothing changes
+     */
+    @Override
+    public void put(String key, Object value, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireValue(value);
+        CacheInputs.requireTtl(ttl);
+        long recovery = recoveries.get();
+        long stamp = guard.stamp(key);
+        L2Link l2 = admitL2();
+        if (l2 != null && callL2(l2, store -> {
+            store.put(key, value, ttl);
+            return Boolean.TRUE;
+        }) != null) {
+            putL1AfterL2(key, value, ttl, stamp);
+            publish(l2, Invalidation.Kind.KEY, key);
+        } else {
+            putL1Only(key, value, ttl, recovery);
+        }
+    }
+
+    /**
+     * Stores the entries in L2 with one bulk call, then in L1, then publishes one message per key.
+     * Every key and value is checked before anything is written. While L2 is unavailable the entries
+     * go to L1 only, as with {@link #put(String, Object, Duration)}.
+     *
+     * @throws InvalidInputException if the map, a key, a value or the TTL breaks the input rules
+     */
+    @Override
+    public void putAll(Map<String, ?> entries, Duration ttl) {
+        CacheInputs.requireNonNull(entries, "entries");
+        CacheInputs.requireTtl(ttl);
+        entries.forEach((key, value) -> {
+            CacheInputs.requireKey(key);
+            CacheInputs.requireValue(value);
+        });
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(entries);
+        long recovery = recoveries.get();
+        Map<String, Long> stamps = new HashMap<>();
+        copy.keySet().forEach(key -> stamps.put(key, guard.stamp(key)));
+        L2Link l2 = admitL2();
+        if (l2 != null && callL2(l2, store -> {
+            store.putAll(copy, ttl);
+            return Boolean.TRUE;
+        }) != null) {
+            copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key)));
+            copy.keySet().forEach(key -> publish(l2, Invalidation.Kind.KEY, key));
+        } else {
+            copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery));
+        }
+    }
+
+    /**
+     * Puts a value just written to L2 into L1, unless something else changed the key since
+     * {@code stampBefore} (taken before the L2 write): then the order of the two changes in L2 is
+     * unknown, so L1 drops the key and the next read asks L2.
+     */
+    private void putL1AfterL2(String key, Object value, Duration ttl, long stampBefore) {
+        if (guard.bumpAndCheckSole(key, stampBefore) && busConnected) {
+            l1.put(key, value, capped(ttl));
+            if (!guard.unchangedSince(key, stampBefore + 1)) {
+                l1.delete(key);
+            }
+        } else {
+            l1.delete(key);
+        }
+    }
+
+    private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore) {
+        guard.bump(key);
+        l1.put(key, value, capped(ttl));
+        // L2 came back while we wrote: the L1 drop of the recovery may have run before our put, and
+        // this value is not in L2.
+        if (recoveries.get() != recoveryBefore) {
+            l1.delete(key);
+        }
+    }
+
+    /**
+     * Removes the key from L2 and L1 and tells the other instances; while L2 is unavailable, from L1
+     * only (the L2 entry stays). Reported to removal listeners as {@link RemovalCause#EXPLICIT} when
+     * something was removed.
+     *
+     * @return whether either level held an unexpired entry
+     * @throws InvalidInputException if the key breaks the input rules
+     */
+    @Override
+    public boolean delete(String key) {
+        CacheInputs.requireKey(key);
+        L2Link l2 = admitL2();
+        Boolean inL2 = l2 == null ? null : callL2(l2, store -> store.delete(key));
+        guard.bump(key);
+        boolean inL1 = l1.delete(key);
+        if (inL2 != null) {
+            publish(l2, Invalidation.Kind.KEY, key);
+        }
+        boolean removed = Boolean.TRUE.equals(inL2) || inL1;
+        if (removed) {
+            fire(Set.of(key), RemovalCause.EXPLICIT);
+        }
+        return removed;
+    }
+
+    /**
+     * Removes the matching keys from L2 and L1 and tells the other instances; while L2 is unavailable,
+     * from L1 only.
+     *
+     * @return how many entries L2 removed, or L1 when L2 was not used
+     * @throws InvalidInputException if the pattern is null
+     */
+    @Override
+    public long deleteMatching(KeyPattern pattern) {
+        CacheInputs.requireNonNull(pattern, "pattern");
+        Set<String> removed = new LinkedHashSet<>();
+        L2Link l2;
+        Long inL2;
+        long inL1;
+        Set<String> outer = collectedRemovals.get();
+        collectedRemovals.set(removed);
+        try {
+            l2 = admitL2();
+            inL2 = l2 == null ? null : callL2(l2, store -> store.deleteMatching(pattern));
+            guard.bumpAll();
+            inL1 = l1.deleteMatching(pattern);
+        } finally {
+            restoreCollector(outer);
+        }
+        if (inL2 != null) {
+            publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
+        }
+        fire(removed, RemovalCause.EXPLICIT);
+        return inL2 != null ? inL2 : inL1;
+    }
+
+    /**
+     * Removes every entry from L2 (for Redis: its namespace) and L1 and tells the other instances;
+     * while L2 is unavailable, from L1 only.
+     */
+    @Override
+    public void clear() {
+        Set<String> removed = new LinkedHashSet<>();
+        L2Link l2;
+        Boolean clearedL2;
+        Set<String> outer = collectedRemovals.get();
+        collectedRemovals.set(removed);
+        try {
+            l2 = admitL2();
+            clearedL2 = l2 == null ? null : callL2(l2, store -> {
+                store.clear();
+                return Boolean.TRUE;
+            });
+            guard.bumpAll();
+            l1.clear();
+        } finally {
+            restoreCollector(outer);
+        }
+        if (clearedL2 != null) {
+            publish(l2, Invalidation.Kind.CLEAR, "");
+        }
+        fire(removed, RemovalCause.CLEARED);
+    }
+
+    // ---------------------------------------------------------------- listeners and stats
+
+    /**
+     * Registers a listener for keys removed on behalf of callers, on this instance or by another
+     * instance's change; see the class description for which removals are reported.
+     */
+    @Override
+    public Subscription addRemovalListener(RemovalListener listener) {
+        CacheInputs.requireNonNull(listener, "listener");
+        removalListeners.add(listener);
+        return () -> removalListeners.remove(listener);
+    }
+
+    /**
+     * The combined view: hits (from L1 or L2) and misses counted by this store; entry count, size,
+     * evictions and expirations of L1; errors of L1 plus the L2 failures and bus publish failures this
+     * store saw.
+     */
+    @Override
+    public CacheStats stats() {
+        CacheStats local = l1.stats();
+        return new CacheStats(hits.sum(), misses.sum(), local.entryCount(), local.totalSizeBytes(),
+                local.evictions(), local.expirations(),
+                local.errors() + l2Failures.sum() + publishFailures.sum());
+    }
+
+    /** L1's own statistics. */
+    public CacheStats l1Stats() {
+        return l1.stats();
+    }
+
+    /**
+     * L2's own statistics, with the L2 failures this store saw added to its errors. While L2 is
+     * unavailable, the last figures L2 gave (zeros if it never answered); L2 is not called then.
+     */
+    public CacheStats l2Stats() {
+        L2Link l2 = admitL2();
+        if (l2 != null) {
+            CacheStats answered = callL2(l2, CacheStore::stats);
+            if (answered != null) {
+                lastL2Stats = answered;
+            }
+        }
+        CacheStats last = lastL2Stats;
+        return new CacheStats(last.hits(), last.misses(), last.entryCount(), last.totalSizeBytes(),
+                last.evictions(), last.expirations(), last.errors() + l2Failures.sum());
+    }
+
+    /**
+     * Whether L2 is in use: connected, and its circuit breaker closed. False while the store runs on L1
+     * only (L2 not reached yet, or failing, or waiting for a probe to show it answers again).
+     */
+    public boolean isL2Available() {
+        return link != null && breaker.state() == CircuitBreaker.State.CLOSED;
+    }
+
+    /**
+     * Closes L1 and what this store opened through its connector, and stops the background connector.
+     * An L2 store and bus handed in are left open. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        L2Link l2;
+        synchronized (linkLock) {
+            if (connectorThread != null) {
+                connectorThread.shutdownNow();
+            }
+            l2 = link;
+            link = null;
+        }
+        try {
+            if (l2 != null) {
+                l2.close();
+            }
+        } finally {
+            try {
+                l1Subscription.close();
+            } finally {
+                l1.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HybridCacheStore[l2Available=" + isL2Available() + ", l1TtlCeiling=" + l1TtlCeiling + "]";
+    }
+
+    // ---------------------------------------------------------------- L2 and its breaker
+
+    /** The L2 link if L2 may be called now; the caller must then make the call through {@link #callL2}. */
+    private L2Link admitL2() {
+        L2Link l2 = link;
+        return l2 != null && breaker.tryAcquire() ? l2 : null;
+    }
+
+    /**
+     * Runs {@code call} on an admitted L2 and tells the breaker how it went.
+     *
+     * @return the call's (non-null) result, or null if L2 failed for want of availability
+     */
+    private <R> R callL2(L2Link l2, Function<CacheStore, R> call) {
+        R result;
+        try {
+            result = call.apply(l2.store());
+        } catch (CacheUnavailableException e) {
+            l2Failures.increment();
+            if (breaker.onFailure()) {
+                LOG.warn("L2 cache unavailable ({}); serving from L1 only until it answers again", e.getMessage());
+            }
+            return null;
+        } catch (RuntimeException | Error e) {
+            breaker.release();
+            throw e;
+        }
+        if (breaker.onSuccess()) {
+            recoveries.incrementAndGet();
+            dropL1();
+            LOG.info("L2 cache answers again; dropped L1, which may have missed invalidations");
+        }
+        return result;
+    }
+
+    private void publish(L2Link l2, Invalidation.Kind kind, String target) {
+        InvalidationBus bus = l2.bus();
+        if (bus == null) {
+            return;
+        }
+        try {
+            bus.publish(kind, target);
+            if (publishFailureLogged.get()) {
+                publishFailureLogged.set(false);
+                LOG.info("Invalidation bus publishes again");
+            }
+        } catch (RuntimeException e) {
+            // Never the caller's problem: the change is in L2; peers' L1 copies age out by the ceiling.
+            publishFailures.increment();
+            if (publishFailureLogged.compareAndSet(false, true)) {
+                LOG.warn("Invalidation bus cannot publish ({}); other instances may serve their L1 copies "
+                        + "for up to {}", e.getMessage(), l1TtlCeiling);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- invalidations from the bus
+
+    private void onInvalidation(InvalidationBus bus, Invalidation invalidation) {
+        if (closed.get() || invalidation.isFrom(bus.instanceId())) {
+            return;
+        }
+        boolean gap = sequenceBroken(invalidation);
+        Set<String> removed = new LinkedHashSet<>();
+        Set<String> outer = collectedRemovals.get();
+        collectedRemovals.set(removed);
+        try {
+            switch (invalidation.kind()) {
+                case KEY -> {
+                    guard.bump(invalidation.target());
+                    if (l1.delete(invalidation.target())) {
+                        removed.add(invalidation.target());
+                    }
+                }
+                case PATTERN -> {
+                    guard.bumpAll();
+                    l1.deleteMatching(KeyPattern.glob(invalidation.target()));
+                }
+                case CLEAR -> {
+                    guard.bumpAll();
+                    l1.clear();
+                }
+            }
+        } finally {
+            restoreCollector(outer);
+        }
+        fire(removed, invalidation.kind() == Invalidation.Kind.CLEAR ? RemovalCause.CLEARED : RemovalCause.EXPLICIT);
+        if (gap) {
+            LOG.info("Missed invalidations from instance {} (sequence jumped to {}); dropped L1",
+                    invalidation.origin(), invalidation.sequence());
+            dropL1();
+        }
+    }
+
+    /**
+     * Whether the message does not follow the last one seen from its publisher: a gap means messages
+     * were lost; a step back means the publisher started over, and what it sent before we saw it again
+     * is unknown too. The first message seen from a publisher is taken as it comes.
+     */
+    private boolean sequenceBroken(Invalidation invalidation) {
+        Long last = lastSequences.put(invalidation.origin(), invalidation.sequence());
+        return last != null && invalidation.sequence() != last + 1;
+    }
+
+    private void onBusEvent(InvalidationListener.BusEvent event) {
+        if (closed.get()) {
+            return;
+        }
+        switch (event) {
+            case DISCONNECTED -> {
+                busConnected = false;
+                dropL1();
+                LOG.info("Invalidation bus disconnected; dropped L1 and stopped filling it until it reconnects");
+            }
+            case RECONNECTED -> {
+                dropL1();
+                lastSequences.clear();
+                busConnected = true;
+                LOG.info("Invalidation bus reconnected; dropped L1, which may have missed invalidations");
+            }
+        }
+    }
+
+    /** Drops every L1 copy without reporting it: the keys still live in L2. */
+    private void dropL1() {
+        guard.bumpAll();
+        l1.clear();
+    }
+
+    // ---------------------------------------------------------------- removal reporting
+
+    private void collectRemoval(String key, RemovalCause cause) {
+        if (cause == RemovalCause.EXPLICIT || cause == RemovalCause.CLEARED) {
+            Set<String> collector = collectedRemovals.get();
+            if (collector != null) {
+                collector.add(key);
+            }
+        }
+    }
+
+    private void restoreCollector(Set<String> outer) {
+        if (outer == null) {
+            collectedRemovals.remove();
+        } else {
+            collectedRemovals.set(outer);
+        }
+    }
+
+    private void fire(Set<String> keys, RemovalCause cause) {
+        if (keys.isEmpty() || removalListeners.isEmpty()) {
+            return;
+        }
+        for (String key : keys) {
+            for (RemovalListener listener : removalListeners) {
+                try {
+                    listener.onRemoval(key, cause);
+                } catch (RuntimeException e) {
+                    LOG.warn("Removal listener {} failed for key {}", listener, key, e);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- connecting L2
+
+    private void start(Builder builder) {
+        if (builder.l2 != null) {
+            install(builder.l2, builder.bus, null);
+            return;
+        }
+        if (builder.l2Connector == null) {
+            return;
+        }
+        Supplier<ProvidedStore> connector = builder.l2Connector;
+        try {
+            install(connect(connector));
+        } catch (CacheUnavailableException e) {
+            LOG.warn("L2 cache unreachable at start-up ({}); serving from L1 only, retrying every {}",
+                    e.getMessage(), reconnectInterval);
+            connectorThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "chat-cache-l2-connector");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long intervalNanos = reconnectInterval.toNanos();
+            connectorThread.scheduleWithFixedDelay(() -> retryConnect(connector),
+                    intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static ProvidedStore connect(Supplier<ProvidedStore> connector) {
+        ProvidedStore provided = connector.get();
+        if (provided == null) {
+            throw new CacheConfigurationException("l2Connector returned null; it must return an open store "
+                    + "or throw CacheUnavailableException");
+        }
+        return provided;
+    }
+
+    private void retryConnect(Supplier<ProvidedStore> connector) {
+        if (closed.get()) {
+            return;
+        }
+        ProvidedStore provided;
+        try {
+            provided = connect(connector);
+        } catch (CacheUnavailableException e) {
+            LOG.debug("L2 cache still unreachable: {}", e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            if (connectorFailureLogged.compareAndSet(false, true)) {
+                LOG.error("Connecting to the L2 cache failed; still serving from L1 only and retrying", e);
+            }
+            return;
+        }
+        boolean installed;
+        synchronized (linkLock) {
+            installed = !closed.get() && install(provided);
+            if (installed) {
+                connectorThread.shutdown();
+            }
+        }
+        if (!installed) {
+            provided.close();
+            return;
+        }
+        // Values written while L2 was out of reach are not in L2, and L1 missed every invalidation.
+        recoveries.incrementAndGet();
+        dropL1();
+        LOG.info("L2 cache connected; dropped L1, which may hold values written while L2 was out of reach");
+    }
+
+    private boolean install(ProvidedStore provided) {
+        try {
+            install(provided.store(), provided.invalidationBus().orElse(null), provided);
+            return true;
+        } catch (RuntimeException e) {
+            provided.close();
+            throw e;
+        }
+    }
+
+    private void install(CacheStore store, InvalidationBus bus, ProvidedStore owned) {
+        Subscription removals = store.addRemovalListener(this::collectRemoval);
+        Subscription messages = null;
+        try {
+            if (bus != null) {
+                messages = bus.subscribe(new InvalidationListener() {
+                    @Override
+                    public void onInvalidation(Invalidation invalidation) {
+                        HybridCacheStore.this.onInvalidation(bus, invalidation);
+                    }
+
+                    @Override
+                    public void onBusEvent(BusEvent event) {
+                        HybridCacheStore.this.onBusEvent(event);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            removals.close();
+            throw e;
+        }
+        breaker.reset();
+        busConnected = true;
+        link = new L2Link(store, bus, owned, messages, removals);
+    }
+
+    private Duration capped(Duration ttl) {
+        return ttl.compareTo(l1TtlCeiling) <= 0 ? ttl : l1TtlCeiling;
+    }
+
+    private static Duration orDefault(Duration value, Duration fallback) {
+        return value == null ? fallback : value;
+    }
+
+    // ---------------------------------------------------------------- test seams
+
+    /** Turns the fill-race guard off, so that a test can show it detects the race. Never in production. */
+    void setFillGuardEnabled(boolean enabled) {
+        guard.setEnabled(enabled);
+    }
+
+    /** Runs {@code hook} with the key after each L2 read and before its value is copied into L1. */
+    void setBeforeFillHook(Consumer<String> hook) {
+        this.beforeFillHook = hook;
+    }
+
+    CircuitBreaker.State breakerState() {
+        return breaker.state();
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /**
+     * Options of a {@link HybridCacheStore}. Each option may be set once; a second call throws
+     * {@link IllegalStateException} naming the earlier value. Values are checked when set
+     * ({@link InvalidInputException} naming the option); combinations when {@link #build()} is called.
+     * {@code build()} leaves the builder reusable. Not thread-safe.
+     */
+    public static final class Builder {
+
+        /** Default {@link #l1TtlCeiling}: five minutes. */
+        public static final Duration DEFAULT_L1_TTL_CEILING = Duration.ofMinutes(5);
+        /** Default {@link #reconnectInterval}: five seconds. */
+        public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(5);
+        /** Default {@link #failureThreshold}: five consecutive failures. */
+        public static final int DEFAULT_FAILURE_THRESHOLD = 5;
+        /** Default {@link #openDuration}: five seconds. */
+        public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(5);
+        /** Default {@link #defaultTtl}: one hour, the reference's. */
+        public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+        private CacheStore l1;
+        private CacheStore l2;
+        private InvalidationBus bus;
+        private Supplier<ProvidedStore> l2Connector;
+        private Duration reconnectInterval;
+        private Duration l1TtlCeiling;
+        private Integer failureThreshold;
+        private Duration openDuration;
+        private Duration defaultTtl;
+        private Ticker ticker;
+
+        private Builder() {
+        }
+
+        /** The in-process L1, usually the "memory" provider's store. Required. The hybrid store closes it. */
+        public Builder l1(CacheStore l1) {
+            requireUnset("l1", this.l1);
+            this.l1 = CacheInputs.requireNonNull(l1, "l1");
+            return this;
+        }
+
+        /**
+         * A connected L2 store. It stays the caller's: the hybrid store never closes it. Without
+         * {@code l2} or {@link #l2Connector} the hybrid store is L1 only.
+         */
+        public Builder l2(CacheStore l2) {
+            requireUnset("l2", this.l2);
+            this.l2 = CacheInputs.requireNonNull(l2, "l2");
+            return this;
+        }
+
+        /**
+         * The bus that the instances sharing {@link #l2} use. Optional: without one, the store assumes it
+         * is the only instance. It stays the caller's.
+         */
+        public Builder bus(InvalidationBus bus) {
+            requireUnset("bus", this.bus);
+            this.bus = CacheInputs.requireNonNull(bus, "bus");
+            return this;
+        }
+
+        /**
+         * Opens L2 and its bus, in place of {@link #l2} and {@link #bus}. Called in {@link #build()}: if
+         * it throws {@link CacheUnavailableException}, the store starts on L1 only and calls it again
+         * every {@link #reconnectInterval} on a daemon thread until it succeeds, then uses L2 and drops
+         * L1. A {@link CacheConfigurationException} (a wrong password, a malformed address) is thrown
+         * from {@code build()}. What it opens belongs to the hybrid store, which closes it.
+         */
+        public Builder l2Connector(Supplier<ProvidedStore> connector) {
+            requireUnset("l2Connector", this.l2Connector);
+            this.l2Connector = CacheInputs.requireNonNull(connector, "l2Connector");
+            return this;
+        }
+
+        /** How often to retry an {@link #l2Connector} that failed at start-up. Default five seconds. */
+        public Builder reconnectInterval(Duration interval) {
+            requireUnset("reconnectInterval", this.reconnectInterval);
+            this.reconnectInterval = requirePositive(interval, "reconnectInterval");
+            return this;
+        }
+
+        /**
+         * The longest an entry lives in L1, whatever its TTL in L2. Invalidations travel by pub/sub,
+         * which may lose a message without either side noticing; the ceiling bounds how long a copy
+         * can then stay stale. Shorter means fresher but more L2 reads. Default five minutes;
+         * {@link CacheStore#NO_EXPIRY} removes the bound.
+         */
+        public Builder l1TtlCeiling(Duration ceiling) {
+            requireUnset("l1TtlCeiling", this.l1TtlCeiling);
+            this.l1TtlCeiling = requirePositive(ceiling, "l1TtlCeiling");
+            return this;
+        }
+
+        /**
+         * How many consecutive L2 failures or timeouts open the circuit breaker. Default five.
+         *
+         * @throws InvalidInputException if below 1
+         */
+        public Builder failureThreshold(int threshold) {
+            requireUnset("failureThreshold", this.failureThreshold);
+            if (threshold < 1) {
+                throw new InvalidInputException("failureThreshold", "must be at least 1, was " + threshold);
+            }
+            this.failureThreshold = threshold;
+            return this;
+        }
+
+        /** How long the open breaker keeps calls off L2 before one probe call. Default five seconds. */
+        public Builder openDuration(Duration duration) {
+            requireUnset("openDuration", this.openDuration);
+            this.openDuration = requirePositive(duration, "openDuration");
+            return this;
+        }
+
+        /** The TTL of {@link HybridCacheStore#put(String, Object)}. Default one hour. */
+        public Builder defaultTtl(Duration ttl) {
+            requireUnset("defaultTtl", this.defaultTtl);
+            this.defaultTtl = requirePositive(ttl, "defaultTtl");
+            return this;
+        }
+
+        /** The circuit breaker's clock. Default the system's; tests pass a manual one. */
+        public Builder ticker(Ticker ticker) {
+            requireUnset("ticker", this.ticker);
+            this.ticker = CacheInputs.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Builds the store. With an {@link #l2Connector}, calls it first (see there).
+         *
+         * @throws IllegalStateException if {@link #l1} is missing, or {@link #l2} and
+         *     {@link #l2Connector} are both set, or {@link #bus} is set without {@link #l2}
+         * @throws CacheConfigurationException if the connector reports a configuration error; nothing
+         *     handed in is closed then
+         */
+        public HybridCacheStore build() {
+            if (l1 == null) {
+                throw new IllegalStateException("l1 must be set: the in-process store in front of L2");
+            }
+            if (l2 != null && l2Connector != null) {
+                throw new IllegalStateException("l2 and l2Connector must not both be set: hand in a connected "
+                        + "L2 or a way to connect one");
+            }
+            if (bus != null && l2 == null) {
+                throw new IllegalStateException("bus must be set together with l2 (an l2Connector's store "
+                        + "brings its own bus)");
+            }
+            HybridCacheStore store = new HybridCacheStore(this);
+            try {
+                store.start(this);
+            } catch (RuntimeException | Error e) {
+                store.l1Subscription.close();
+                throw e;
+            }
+            return store;
+        }
+
+        private static void requireUnset(String option, Object current) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set to " + current);
+            }
+        }
+
+        private static Duration requirePositive(Duration value, String option) {
+            if (value == null) {
+                throw new InvalidInputException(option, "must not be null");
+            }
+            if (value.isNegative() || value.isZero()) {
+                throw new InvalidInputException(option, "must be positive, was " + value);
+            }
+            return value;
+        }
+    }
+}
