@@ -1,0 +1,44 @@
+package io.chatcache.testkit.redis;
+
+import io.chatcache.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The ACL and redis-cli behaviour every kind of server shares. */
+abstract class AbstractRedisServer implements RedisServer {
+
+    @Override
+    public String address() {
+        return (tls() ? "rediss://" : "redis://") + host() + ":" + port();
+    }
+
+    @Override
+    public void addAclUser(String user, String password, String... rules) {
+        if (user == null || user.isBlank() || user.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidInputException("user", "must be a non-blank name without whitespace");
+        }
+        if (password == null || password.isEmpty()) {
+            throw new InvalidInputException("password", "must not be null or empty");
+        }
+        if (rules == null || Arrays.asList(rules).contains(null)) {
+            throw new InvalidInputException("rules", "must not be null or contain null");
+        }
+        List<String> command = new ArrayList<>(List.of("ACL", "SETUSER", user, "reset", "on", ">" + password));
+        command.addAll(Arrays.asList(rules));
+        String reply = cli(command.toArray(String[]::new));
+        if (!reply.equals("OK")) {
+            throw new RedisHarnessException("ACL SETUSER " + user + " was refused: " + reply);
+        }
+    }
+
+    /** Stops what the harness started for this server; does nothing for a server it did not start. */
+    void stop() {
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + address() + ", password=" + (password() == null ? "none" : "****")
+                + "]";
+    }
+}
