@@ -1,0 +1,7 @@
+/**
+ * Test fixtures for chat-cache stores: the {@link io.chatcache.testkit.CacheStoreContract} suite that every
+ * {@link io.chatcache.core.CacheStore} passes (run it against a store of your own), and
+ * {@link io.chatcache.testkit.ManualTicker}, a clock that moves only when a test says so. Depend on this
+ * module in test scope.
+ */
+package io.chatcache.testkit;

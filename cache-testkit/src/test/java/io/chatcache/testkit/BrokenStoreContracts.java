@@ -1,0 +1,71 @@
+package io.chatcache.testkit;
+
+import io.chatcache.core.CacheStore;
+import java.time.Duration;
+
+/**
+ * The suite applied to stores with one deliberate bug each. Never run directly (surefire excludes this
+ * file): {@link ContractCatchesBrokenStoresTest} runs them and expects failures.
+ */
+final class BrokenStoreContracts {
+
+    private BrokenStoreContracts() {
+    }
+
+    /** A store with the given flaw on a ManualTicker, so the failing runs stay fast. */
+    abstract static class Broken extends CacheStoreContract {
+        private final ManualTicker ticker = new ManualTicker();
+
+        abstract ReferenceCacheStore.Flaw flaw();
+
+        @Override
+        protected CacheStore createStore() {
+            return new ReferenceCacheStore(ticker, flaw());
+        }
+
+        @Override
+        protected void advanceTime(Duration duration) {
+            ticker.advance(duration);
+        }
+
+        @Override
+        protected Duration expiryTimeout() {
+            return Duration.ofMillis(200);
+        }
+    }
+
+    static class IgnoresTtl extends Broken {
+        @Override
+        ReferenceCacheStore.Flaw flaw() {
+            return ReferenceCacheStore.Flaw.IGNORES_TTL;
+        }
+    }
+
+    static class WritesBeforeValidating extends Broken {
+        @Override
+        ReferenceCacheStore.Flaw flaw() {
+            return ReferenceCacheStore.Flaw.WRITES_BEFORE_VALIDATING;
+        }
+    }
+
+    static class ThrowsOnWrongType extends Broken {
+        @Override
+        ReferenceCacheStore.Flaw flaw() {
+            return ReferenceCacheStore.Flaw.THROWS_ON_WRONG_TYPE;
+        }
+    }
+
+    static class PatternAsPrefix extends Broken {
+        @Override
+        ReferenceCacheStore.Flaw flaw() {
+            return ReferenceCacheStore.Flaw.PATTERN_AS_PREFIX;
+        }
+    }
+
+    static class KeepsClosedListeners extends Broken {
+        @Override
+        ReferenceCacheStore.Flaw flaw() {
+            return ReferenceCacheStore.Flaw.KEEPS_CLOSED_LISTENERS;
+        }
+    }
+}
