@@ -102,12 +102,19 @@ public final class HybridCacheStore implements CacheStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(HybridCacheStore.class);
 
+    /**
+     * How many keys (and, separately, patterns) changed while L2 is out of use are remembered for
+     * deletion from L2 on recovery; past it, L2 is cleared on recovery instead.
+     */
+    static final int MAX_JOURNALED_CHANGES = 10_000;
+
     private final CacheStore l1;
     private final Duration l1TtlCeiling;
     private final Duration defaultTtl;
     private final Duration reconnectInterval;
     private final CircuitBreaker breaker;
     private final FillGuard guard = new FillGuard();
+    private final OutageJournal journal = new OutageJournal(MAX_JOURNALED_CHANGES);
     private final Object linkLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Subscription l1Subscription;
@@ -168,7 +175,7 @@ public final class HybridCacheStore implements CacheStore {
             return local;
         }
         Optional<CacheEntry<T>> remote = readL2(key, type);
-        if (remote.isEmpty()) {
+        if (remote == null || remote.isEmpty()) {
             misses.increment();
             return Optional.empty();
         }
@@ -177,38 +184,38 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Like {@link #get}, with the remaining TTL: an L1 hit reports the L1 copy's TTL as L1 tells it, an
-     * L2 hit the L2 entry's.
+     * Like {@link #get}, with the remaining TTL. While L2 is in use, the entry is read from L2, whose
+     * remaining TTL is the true one (an L1 copy may be cut short by the ceiling); while L2 is
+     * unavailable, from L1, reporting the L1 copy's remaining TTL.
      */
     @Override
     public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Optional<CacheEntry<T>> local = l1.getEntry(key, type);
-        if (local.isPresent()) {
-            hits.increment();
-            return local;
+        Optional<CacheEntry<T>> entry = readL2(key, type);
+        if (entry == null) {
+            entry = l1.getEntry(key, type);
         }
-        Optional<CacheEntry<T>> remote = readL2(key, type);
-        if (remote.isEmpty()) {
+        if (entry.isEmpty()) {
             misses.increment();
         } else {
             hits.increment();
         }
-        return remote;
+        return entry;
     }
 
+    /** Reads L2 and fills L1 on a hit; null when L2 could not be used. */
     private <T> Optional<CacheEntry<T>> readL2(String key, ValueType<T> type) {
         L2Link l2 = admitL2();
         if (l2 == null) {
-            return Optional.empty();
+            return null;
         }
         long stamp = guard.stamp(key);
+        long startNanos = System.nanoTime();
         Optional<CacheEntry<T>> entry = callL2(l2, store -> store.getEntry(key, type));
-        if (entry == null || entry.isEmpty()) {
-            return Optional.empty();
+        if (entry != null && entry.isPresent()) {
+            fillL1(key, entry.get(), stamp, startNanos);
         }
-        fillL1(key, entry.get(), stamp);
         return entry;
     }
 
@@ -218,13 +225,13 @@ public final class HybridCacheStore implements CacheStore {
      * check and the put: it bumps the stamp before it deletes from L1, so either its delete comes after
      * our put, or our second check sees its bump and we delete the copy ourselves.
      */
-    private <T> void fillL1(String key, CacheEntry<T> entry, long stamp) {
+    private <T> void fillL1(String key, CacheEntry<T> entry, long stamp, long startNanos) {
         Consumer<String> hook = beforeFillHook;
         if (hook != null) {
             hook.accept(key);
         }
-        Duration ttl = capped(entry.remainingTtl());
-        if (!busConnected || ttl.isNegative() || ttl.isZero() || !guard.unchangedSince(key, stamp)) {
+        Duration ttl = l1Ttl(entry.remainingTtl(), startNanos);
+        if (ttl == null || !busConnected || !guard.unchangedSince(key, stamp)) {
             return;
         }
         l1.put(key, entry.value(), ttl);
@@ -303,12 +310,13 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireTtl(ttl);
         long recovery = recoveries.get();
         long stamp = guard.stamp(key);
+        long startNanos = System.nanoTime();
         L2Link l2 = admitL2();
         if (l2 != null && callL2(l2, store -> {
             store.put(key, value, ttl);
             return Boolean.TRUE;
         }) != null) {
-            putL1AfterL2(key, value, ttl, stamp);
+            putL1AfterL2(key, value, ttl, stamp, startNanos);
             publish(l2, Invalidation.Kind.KEY, key);
         } else {
             putL1Only(key, value, ttl, recovery);
@@ -337,12 +345,13 @@ public final class HybridCacheStore implements CacheStore {
         long recovery = recoveries.get();
         Map<String, Long> stamps = new HashMap<>();
         copy.keySet().forEach(key -> stamps.put(key, guard.stamp(key)));
+        long startNanos = System.nanoTime();
         L2Link l2 = admitL2();
         if (l2 != null && callL2(l2, store -> {
             store.putAll(copy, ttl);
             return Boolean.TRUE;
         }) != null) {
-            copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key)));
+            copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key), startNanos));
             copy.keySet().forEach(key -> publish(l2, Invalidation.Kind.KEY, key));
         } else {
             copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery));
@@ -354,9 +363,11 @@ public final class HybridCacheStore implements CacheStore {
      * {@code stampBefore} (taken before the L2 write): then the order of the two changes in L2 is
      * unknown, so L1 drops the key and the next read asks L2.
      */
-    private void putL1AfterL2(String key, Object value, Duration ttl, long stampBefore) {
-        if (guard.bumpAndCheckSole(key, stampBefore) && busConnected) {
-            l1.put(key, value, capped(ttl));
+    private void putL1AfterL2(String key, Object value, Duration ttl, long stampBefore, long startNanos) {
+        boolean sole = guard.bumpAndCheckSole(key, stampBefore);
+        Duration l1Ttl = l1Ttl(ttl, startNanos);
+        if (sole && busConnected && l1Ttl != null) {
+            l1.put(key, value, l1Ttl);
             if (!guard.unchangedSince(key, stampBefore + 1)) {
                 l1.delete(key);
             }
@@ -366,6 +377,7 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore) {
+        journal.key(key);
         guard.bump(key);
         l1.put(key, value, capped(ttl));
         // L2 came back while we wrote: the L1 drop of the recovery may have run before our put, and
@@ -392,6 +404,8 @@ public final class HybridCacheStore implements CacheStore {
         boolean inL1 = l1.delete(key);
         if (inL2 != null) {
             publish(l2, Invalidation.Kind.KEY, key);
+        } else {
+            journal.key(key);
         }
         boolean removed = Boolean.TRUE.equals(inL2) || inL1;
         if (removed) {
@@ -426,6 +440,8 @@ public final class HybridCacheStore implements CacheStore {
         }
         if (inL2 != null) {
             publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
+        } else {
+            journal.pattern(pattern);
         }
         fire(removed, RemovalCause.EXPLICIT);
         return inL2 != null ? inL2 : inL1;
@@ -455,6 +471,8 @@ public final class HybridCacheStore implements CacheStore {
         }
         if (clearedL2 != null) {
             publish(l2, Invalidation.Kind.CLEAR, "");
+        } else {
+            journal.clear();
         }
         fire(removed, RemovalCause.CLEARED);
     }
@@ -578,11 +596,50 @@ public final class HybridCacheStore implements CacheStore {
             throw e;
         }
         if (breaker.onSuccess()) {
-            recoveries.incrementAndGet();
-            dropL1();
-            LOG.info("L2 cache answers again; dropped L1, which may have missed invalidations");
+            LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
+            recovered(l2);
         }
         return result;
+    }
+
+    /**
+     * Takes L2 back into use: drops L1 (it missed invalidations, and may hold values L2 lacks), then
+     * deletes from L2 what this instance changed meanwhile and tells the other instances, and drops L1
+     * again for the reads that copied an L2 value before the replay deleted it.
+     */
+    private void recovered(L2Link l2) {
+        recoveries.incrementAndGet();
+        dropL1();
+        OutageJournal.Replay replay = journal.take();
+        if (replay.isEmpty()) {
+            return;
+        }
+        try {
+            if (replay.clear()) {
+                LOG.info("Clearing L2: this instance cleared the cache, or changed more than {} keys, while "
+                        + "L2 was out of use", MAX_JOURNALED_CHANGES);
+                l2.store().clear();
+                publish(l2, Invalidation.Kind.CLEAR, "");
+            } else {
+                for (KeyPattern pattern : replay.patterns()) {
+                    l2.store().deleteMatching(pattern);
+                    publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
+                }
+                for (String key : replay.keys()) {
+                    l2.store().delete(key);
+                    publish(l2, Invalidation.Kind.KEY, key);
+                }
+            }
+        } catch (CacheUnavailableException e) {
+            journal.restore(replay);
+            l2Failures.increment();
+            if (breaker.onFailure()) {
+                LOG.warn("L2 cache unavailable again ({}); serving from L1 only until it answers again",
+                        e.getMessage());
+            }
+        } finally {
+            dropL1();
+        }
     }
 
     private void publish(L2Link l2, Invalidation.Kind kind, String target) {
@@ -777,9 +834,8 @@ public final class HybridCacheStore implements CacheStore {
             return;
         }
         // Values written while L2 was out of reach are not in L2, and L1 missed every invalidation.
-        recoveries.incrementAndGet();
-        dropL1();
-        LOG.info("L2 cache connected; dropped L1, which may hold values written while L2 was out of reach");
+        LOG.info("L2 cache connected; dropping L1, which may hold values written while L2 was out of reach");
+        recovered(link);
     }
 
     private boolean install(ProvidedStore provided) {
@@ -820,6 +876,22 @@ public final class HybridCacheStore implements CacheStore {
 
     private Duration capped(Duration ttl) {
         return ttl.compareTo(l1TtlCeiling) <= 0 ? ttl : l1TtlCeiling;
+    }
+
+    /**
+     * The TTL of an L1 copy of an L2 entry that had {@code l2Ttl} left when the L2 call started: what
+     * is left of it now, at most the ceiling; null if nothing is left. Counting from the start of the
+     * call keeps the copy from outliving the L2 entry by the call's duration.
+     */
+    private Duration l1Ttl(Duration l2Ttl, long startNanos) {
+        if (l2Ttl.equals(NO_EXPIRY)) {
+            return l1TtlCeiling;
+        }
+        Duration left = l2Ttl.minusNanos(System.nanoTime() - startNanos);
+        if (left.isNegative() || left.isZero()) {
+            return null;
+        }
+        return capped(left);
     }
 
     private static Duration orDefault(Duration value, Duration fallback) {

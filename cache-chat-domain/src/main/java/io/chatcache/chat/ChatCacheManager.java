@@ -1,0 +1,351 @@
+package io.chatcache.chat;
+
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Chat-specific caching over a {@link ChatCacheService}: the reference's {@code ChatCacheManager}.
+ *
+ * <h2>Keys</h2>
+ * Keys are hierarchical. The owning id is wrapped in braces, a Redis Cluster hash tag, so that all keys
+ * of one session (or one user) live in the same cluster slot:
+ * <table>
+ *   <caption>Keys and default TTLs</caption>
+ *   <tr><th>What</th><th>Key</th><th>Default TTL</th></tr>
+ *   <tr><td>a session</td><td>{@code session:{<sessionId>}}</td><td>30 minutes</td></tr>
+ *   <tr><td>a session's last messages</td><td>{@code session:{<sessionId>}:messages:<limit>}</td>
+ *       <td>10 minutes</td></tr>
+ *   <tr><td>a user's sessions</td><td>{@code user:{<userId>}:sessions:<limit>}</td><td>2 hours</td></tr>
+ *   <tr><td>search results</td><td>{@code search:<sha256(query)>:<sha256(filters)>}</td>
+ *       <td>5 minutes</td></tr>
+ * </table>
+ * Ids must be non-empty and must not contain <code>{</code> or <code>}</code> (they delimit the hash
+ * tag); any other character is allowed, and invalidation escapes ids so a {@code *} in an id matches only
+ * itself. Search keys hash the query's UTF-8 bytes and the filters' canonical JSON (keys sorted, numbers
+ * in plain form: {@code 1}, {@code 1L} and {@code 1.0} are equal) with SHA-256, so the same search gives
+ * the same key in any filter order and on every JVM. Every TTL can be overridden per call.
+ *
+ * <h2>Types</h2>
+ * The typed getters read the records {@link ChatSession}, {@link ChatMessage} and {@link SearchResult};
+ * the generic ones read any type of your own. Read with the type you wrote: a cached list whose elements
+ * are not of the requested type reads as absent.
+ *
+ * <h2>New messages</h2>
+ * {@link #onNewMessage(String, String)} invalidates rather than appends: a cached list is keyed by its
+ * limit, and appending to every limit's list while another instance reads or writes it cannot be made
+ * atomic across Redis and the in-memory L1, whereas invalidation is always correct and the next read
+ * reloads. Search results are not invalidated by new messages; their short TTL bounds how stale they
+ * get, and {@link #invalidateSearchResults()} drops them all.
+ *
+ * <p>Instances are thread-safe and cheap; they hold no state besides the service.
+ */
+public final class ChatCacheManager {
+
+    /** The reference's session TTL: 30 minutes. */
+    public static final Duration SESSION_TTL = Duration.ofSeconds(1800);
+    /** The reference's session-messages TTL: 10 minutes. */
+    public static final Duration MESSAGES_TTL = Duration.ofSeconds(600);
+    /** The reference's user-sessions TTL: 2 hours. */
+    public static final Duration USER_SESSIONS_TTL = Duration.ofSeconds(7200);
+    /** Search results: 5 minutes, short because new messages do not invalidate them. */
+    public static final Duration SEARCH_RESULTS_TTL = Duration.ofSeconds(300);
+    /** The reference's default message limit. */
+    public static final int DEFAULT_MESSAGE_LIMIT = 50;
+    /** The reference's default user-sessions limit. */
+    public static final int DEFAULT_USER_SESSIONS_LIMIT = 20;
+
+    private static final ValueType<List<ChatMessage>> MESSAGES = ValueType.listOf(ChatMessage.class);
+    private static final KeyPattern ALL_SEARCH_RESULTS = KeyPattern.glob("search:*");
+
+    private final ChatCacheService cache;
+
+    /** A manager over {@code cache}. */
+    public ChatCacheManager(ChatCacheService cache) {
+        this.cache = CacheInputs.requireNonNull(cache, "cache");
+    }
+
+    /** The service this manager writes to. */
+    public ChatCacheService cache() {
+        return cache;
+    }
+
+    // ---- keys
+
+    /**
+     * {@code session:{<sessionId>}}.
+     *
+     * @throws InvalidInputException if the id is null, empty or contains a brace
+     */
+    public static String sessionKey(String sessionId) {
+        return "session:{" + requireId(sessionId, "sessionId") + "}";
+    }
+
+    /**
+     * {@code session:{<sessionId>}:messages:<limit>}.
+     *
+     * @throws InvalidInputException if the id is invalid or the limit is below 1
+     */
+    public static String sessionMessagesKey(String sessionId, int limit) {
+        return sessionKey(sessionId) + ":messages:" + requireLimit(limit);
+    }
+
+    /**
+     * {@code user:{<userId>}:sessions:<limit>}.
+     *
+     * @throws InvalidInputException if the id is invalid or the limit is below 1
+     */
+    public static String userSessionsKey(String userId, int limit) {
+        return "user:{" + requireId(userId, "userId") + "}:sessions:" + requireLimit(limit);
+    }
+
+    /**
+     * {@code search:<sha256(query)>:<sha256(canonical JSON of filters)>}, both lower-case hex. Null
+     * filters count as empty.
+     *
+     * @throws InvalidInputException if the query is null or a filter value has no stable encoding (the
+     *     message names the filter)
+     */
+    public static String searchKey(String query, Map<String, ?> filters) {
+        CacheInputs.requireNonNull(query, "query");
+        String canonicalFilters = CanonicalJson.write(filters == null ? Map.of() : filters, "filters");
+        return "search:" + CanonicalJson.sha256(query) + ":" + CanonicalJson.sha256(canonicalFilters);
+    }
+
+    // ---- sessions
+
+    /** Caches a session (a {@link ChatSession} or a type of your own) for {@link #SESSION_TTL}. */
+    public void setSession(String sessionId, Object session) {
+        setSession(sessionId, session, SESSION_TTL);
+    }
+
+    /**
+     * Caches a session for {@code ttl}.
+     *
+     * @throws InvalidInputException if the id, session or TTL is invalid
+     */
+    public void setSession(String sessionId, Object session, Duration ttl) {
+        cache.set(sessionKey(sessionId), CacheInputs.requireValue(session), ttl);
+    }
+
+    /** The cached session, if present and a {@link ChatSession}. */
+    public Optional<ChatSession> getSession(String sessionId) {
+        return getSession(sessionId, ChatSession.class);
+    }
+
+    /** The cached session, if present and of {@code type}. */
+    public <T> Optional<T> getSession(String sessionId, Class<T> type) {
+        return cache.get(sessionKey(sessionId), type);
+    }
+
+    // ---- session messages
+
+    /** Caches a session's last messages for the default limit (50) and {@link #MESSAGES_TTL}. */
+    public void setSessionMessages(String sessionId, List<?> messages) {
+        setSessionMessages(sessionId, messages, DEFAULT_MESSAGE_LIMIT, MESSAGES_TTL);
+    }
+
+    /** Caches the answer to "the session's last {@code limit} messages" for {@link #MESSAGES_TTL}. */
+    public void setSessionMessages(String sessionId, List<?> messages, int limit) {
+        setSessionMessages(sessionId, messages, limit, MESSAGES_TTL);
+    }
+
+    /**
+     * Caches the answer to "the session's last {@code limit} messages" for {@code ttl}. The list is
+     * copied, in its order; elements are {@link ChatMessage}s or a type of your own.
+     *
+     * @throws InvalidInputException if the id, limit or TTL is invalid, or the list is null, holds a null
+     *     or holds more than {@code limit} messages
+     */
+    public void setSessionMessages(String sessionId, List<?> messages, int limit, Duration ttl) {
+        cache.set(sessionMessagesKey(sessionId, limit), copyList(messages, limit, "messages"), ttl);
+    }
+
+    /** The cached last 50 messages of the session, if present. */
+    public Optional<List<ChatMessage>> getSessionMessages(String sessionId) {
+        return getSessionMessages(sessionId, DEFAULT_MESSAGE_LIMIT);
+    }
+
+    /** The cached last {@code limit} messages of the session, if present. */
+    public Optional<List<ChatMessage>> getSessionMessages(String sessionId, int limit) {
+        return getSessionMessages(sessionId, limit, ChatMessage.class);
+    }
+
+    /** The cached last {@code limit} messages of the session as elements of {@code type}, if present. */
+    public <T> Optional<List<T>> getSessionMessages(String sessionId, int limit, Class<T> type) {
+        return getList(sessionMessagesKey(sessionId, limit), type);
+    }
+
+    // ---- user sessions
+
+    /** Caches a user's sessions for the default limit (20) and {@link #USER_SESSIONS_TTL}. */
+    public void setUserSessions(String userId, List<?> sessions) {
+        setUserSessions(userId, sessions, DEFAULT_USER_SESSIONS_LIMIT, USER_SESSIONS_TTL);
+    }
+
+    /** Caches the answer to "the user's {@code limit} latest sessions" for {@link #USER_SESSIONS_TTL}. */
+    public void setUserSessions(String userId, List<?> sessions, int limit) {
+        setUserSessions(userId, sessions, limit, USER_SESSIONS_TTL);
+    }
+
+    /**
+     * Caches the answer to "the user's {@code limit} latest sessions" for {@code ttl}; the list is copied.
+     *
+     * @throws InvalidInputException if the id, limit or TTL is invalid, or the list is null, holds a null
+     *     or holds more than {@code limit} sessions
+     */
+    public void setUserSessions(String userId, List<?> sessions, int limit, Duration ttl) {
+        cache.set(userSessionsKey(userId, limit), copyList(sessions, limit, "sessions"), ttl);
+    }
+
+    /** The cached 20 latest sessions of the user, if present. */
+    public Optional<List<ChatSession>> getUserSessions(String userId) {
+        return getUserSessions(userId, DEFAULT_USER_SESSIONS_LIMIT);
+    }
+
+    /** The cached {@code limit} latest sessions of the user, if present. */
+    public Optional<List<ChatSession>> getUserSessions(String userId, int limit) {
+        return getUserSessions(userId, limit, ChatSession.class);
+    }
+
+    /** The cached {@code limit} latest sessions of the user as elements of {@code type}, if present. */
+    public <T> Optional<List<T>> getUserSessions(String userId, int limit, Class<T> type) {
+        return getList(userSessionsKey(userId, limit), type);
+    }
+
+    // ---- search results
+
+    /** Caches the results of a search for {@link #SEARCH_RESULTS_TTL}. */
+    public void setSearchResults(String query, Map<String, ?> filters, List<?> results) {
+        setSearchResults(query, filters, results, SEARCH_RESULTS_TTL);
+    }
+
+    /**
+     * Caches the results of a search for {@code ttl}; the list is copied. See {@link #searchKey}.
+     *
+     * @throws InvalidInputException if the query, a filter, the results or the TTL is invalid
+     */
+    public void setSearchResults(String query, Map<String, ?> filters, List<?> results, Duration ttl) {
+        cache.set(searchKey(query, filters), copyList(results, Integer.MAX_VALUE, "results"), ttl);
+    }
+
+    /** The cached results of the search, if present; filters may be given in any order. */
+    public Optional<List<SearchResult>> getSearchResults(String query, Map<String, ?> filters) {
+        return getSearchResults(query, filters, SearchResult.class);
+    }
+
+    /** The cached results of the search as elements of {@code type}, if present. */
+    public <T> Optional<List<T>> getSearchResults(String query, Map<String, ?> filters, Class<T> type) {
+        return getList(searchKey(query, filters), type);
+    }
+
+    // ---- invalidation
+
+    /**
+     * Drops the session and all its message lists (every limit).
+     *
+     * @return how many entries were removed
+     */
+    public long invalidateSession(String sessionId) {
+        String key = sessionKey(sessionId);
+        long removed = cache.delete(key) ? 1 : 0;
+        return removed + cache.invalidatePattern(KeyPattern.glob(KeyPattern.escape(key) + ":messages:*"));
+    }
+
+    /**
+     * Drops all cached session lists of the user (every limit).
+     *
+     * @return how many entries were removed
+     */
+    public long invalidateUserSessions(String userId) {
+        requireId(userId, "userId");
+        return cache.invalidatePattern(KeyPattern.glob("user:{" + KeyPattern.escape(userId) + "}:sessions:*"));
+    }
+
+    /**
+     * Drops every cached search result.
+     *
+     * @return how many entries were removed
+     */
+    public long invalidateSearchResults() {
+        return cache.invalidatePattern(ALL_SEARCH_RESULTS);
+    }
+
+    /**
+     * What a chat back end calls after it stored a new message in a session of {@code userId}: drops the
+     * session's message lists (they miss the message), the session (its update time changed) and the
+     * user's session lists (their order by recency changed). The next reads reload them.
+     *
+     * @return how many entries were removed
+     * @throws InvalidInputException if an id is invalid
+     */
+    public long onNewMessage(String sessionId, String userId) {
+        requireId(userId, "userId");
+        return invalidateSession(sessionId) + invalidateUserSessions(userId);
+    }
+
+    private <T> Optional<List<T>> getList(String key, Class<T> elementType) {
+        CacheInputs.requireNonNull(elementType, "type");
+        Optional<List<ChatMessage>> raw = cache.get(key, rawListType(elementType));
+        return raw.flatMap(list -> {
+            for (Object element : list) {
+                if (!elementType.isInstance(element)) {
+                    return Optional.empty();
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<T> typed = (List<T>) (List<?>) list;
+            return Optional.of(typed);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ValueType<List<ChatMessage>> rawListType(Class<T> elementType) {
+        // The token carries the element type to stores that deserialise; the checks above keep it honest.
+        return elementType == ChatMessage.class ? MESSAGES
+                : (ValueType<List<ChatMessage>>) (ValueType<?>) ValueType.listOf(elementType);
+    }
+
+    private static List<Object> copyList(List<?> list, int limit, String name) {
+        CacheInputs.requireNonNull(list, name);
+        if (list.size() > limit) {
+            throw new InvalidInputException(name, "must hold at most limit (" + limit + ") elements, held "
+                    + list.size());
+        }
+        List<Object> copy = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            Object element = list.get(i);
+            if (element == null) {
+                throw new InvalidInputException(name, "must not hold null, found one at index " + i);
+            }
+            copy.add(element);
+        }
+        return Collections.unmodifiableList(copy);
+    }
+
+    private static String requireId(String id, String name) {
+        CacheInputs.requireNonNull(id, name);
+        if (id.isEmpty()) {
+            throw new InvalidInputException(name, "must not be empty");
+        }
+        if (id.indexOf('{') >= 0 || id.indexOf('}') >= 0) {
+            throw new InvalidInputException(name,
+                    "must not contain '{' or '}' (they delimit the Redis Cluster hash tag), was " + id);
+        }
+        return id;
+    }
+
+    private static int requireLimit(int limit) {
+        if (limit < 1) {
+            throw new InvalidInputException("limit", "must be at least 1, was " + limit);
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,649 @@
+package io.chatcache.chat;
+
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.CacheStoreProvider;
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.RemovalCause;
+import io.chatcache.core.SerializationException;
+import io.chatcache.core.StoreSettings;
+import io.chatcache.core.Subscription;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache of a chat back end: the reference's {@code ChatCacheService}, over an in-process store
+ * ({@link CacheBackend#MEMORY}), a Redis server ({@link CacheBackend#REDIS}) or both
+ * ({@link CacheBackend#HYBRID}).
+ *
+ * <pre>{@code
+ * try (ChatCacheService cache = ChatCacheService.builder()
+ *         .backend(CacheBackend.HYBRID)
+ *         .maxMemorySize(1000)
+ *         .defaultTtl(Duration.ofHours(1))
+ *         .redis("localhost", 6379, null)
+ *         .build()) {
+ *     cache.set("user:123", profile, Duration.ofMinutes(30));
+ *     Optional<UserProfile> cached = cache.get("user:123", UserProfile.class);
+ * }
+ * }</pre>
+ *
+ * <h2>Keys, values and absence</h2>
+ * Keys follow {@link CacheStore}: non-empty strings of at most {@link CacheInputs#MAX_KEY_LENGTH}
+ * characters. Values are never {@code null}; absence is an empty {@link Optional} (or the default
+ * passed to {@link #get(String, Class, Object)}). An expired entry is absent. Bad arguments throw
+ * {@link InvalidInputException} before anything changes.
+ *
+ * <h2>Failures</h2>
+ * A cache failure never loses the caller's data. {@link CacheBackend#HYBRID} handles Redis failures
+ * itself (it serves from memory). With {@link CacheBackend#REDIS} this service catches
+ * {@link CacheUnavailableException}: a read that fails reads as a miss, a write or delete that fails is
+ * skipped (a failed delete leaves the entry in Redis until its TTL ends), the failure is counted in
+ * {@link #failures()} and logged once until Redis answers again. A value the Redis serializer cannot
+ * write is a programming error and throws {@link SerializationException} from {@link #set}.
+ *
+ * <p>Instances are thread-safe. {@link #close()} releases what the service opened; stores handed in to
+ * the builder are never closed by it.
+ */
+public final class ChatCacheService implements AutoCloseable {
+
+    /** The reference's {@code max_memory_size}: 1000 entries. */
+    public static final long DEFAULT_MAX_MEMORY_SIZE = StoreSettings.DEFAULT_MAXIMUM_SIZE;
+    /** The reference's {@code default_ttl}: one hour. */
+    public static final Duration DEFAULT_TTL = StoreSettings.DEFAULT_TTL;
+    /** The artifact that provides the {@code "redis"} store. */
+    public static final String REDIS_ARTIFACT = "io.chatcache:cache-adapter-redis";
+    /** The artifact that provides the {@code "memory"} store. */
+    public static final String MEMORY_ARTIFACT = "io.chatcache:cache-adapter-memory";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatCacheService.class);
+
+    private final CacheBackend backend;
+    private final Duration defaultTtl;
+    private final CacheStore store;
+    private final Supplier<Map<String, CacheStats>> stats;
+    private final BooleanSupplier redisAvailable;
+    private final List<AutoCloseable> owned;
+    private final boolean guardFailures;
+    private final SingleFlight loads = new SingleFlight();
+    private final LongAdder failures = new LongAdder();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ChatCacheService(Wiring wiring, Duration defaultTtl) {
+        this.backend = wiring.backend();
+        this.defaultTtl = defaultTtl;
+        this.store = wiring.store();
+        this.stats = wiring.stats();
+        this.owned = wiring.owned();
+        this.guardFailures = wiring.backend() == CacheBackend.REDIS;
+        this.redisAvailable = switch (wiring.backend()) {
+            case MEMORY -> () -> false;
+            case REDIS -> () -> !failing.get();
+            case HYBRID -> wiring.redisAvailable();
+        };
+    }
+
+    /** A builder with the reference's defaults: MEMORY, 1000 entries, one hour. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A service configured by the process environment; see {@link #fromEnvironment(Map)}.
+     *
+     * @throws CacheConfigurationException if a variable is invalid or an adapter is missing
+     * @throws CacheUnavailableException if {@code CACHE_BACKEND=redis} and Redis cannot be reached
+     */
+    public static ChatCacheService fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * A service configured by {@code environment}:
+     * <ul>
+     *   <li>{@code CACHE_BACKEND}: {@code memory} (the default), {@code redis} or {@code hybrid}, any case;</li>
+     *   <li>{@code CACHE_DEFAULT_TTL}: the default TTL in whole seconds, positive (default 3600);</li>
+     *   <li>{@code CACHE_MAX_MEMORY_SIZE}: the in-memory entry bound, positive (default 1000);</li>
+     *   <li>{@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_DB} and the other
+     *       {@code REDIS_*} variables of the Redis adapter, for the redis and hybrid backends.</li>
+     * </ul>
+     * An absent or blank variable takes its default.
+     *
+     * @throws CacheConfigurationException if a variable is invalid (the message names the variable, its
+     *     value and the accepted values) or the backend's adapter is not on the class path
+     * @throws CacheUnavailableException if {@code CACHE_BACKEND=redis} and Redis cannot be reached
+     */
+    public static ChatCacheService fromEnvironment(Map<String, String> environment) {
+        return fromEnvironment(environment, AdapterLookup.SERVICE_LOADER);
+    }
+
+    static ChatCacheService fromEnvironment(Map<String, String> environment,
+                                            Function<String, Optional<CacheStoreProvider>> adapters) {
+        CacheInputs.requireNonNull(environment, "environment");
+        EnvironmentSettings settings = EnvironmentSettings.parse(environment);
+        return builder()
+                .backend(settings.backend())
+                .defaultTtl(settings.defaultTtl())
+                .maxMemorySize(settings.maxMemorySize())
+                .redisEnvironment(environment)
+                .adapters(adapters)
+                .build();
+    }
+
+    /** The configured backend. */
+    public CacheBackend backend() {
+        return backend;
+    }
+
+    /** The TTL of {@link #set(String, Object)} and {@link #getOrLoad(String, Class, Supplier)}. */
+    public Duration defaultTtl() {
+        return defaultTtl;
+    }
+
+    /**
+     * Returns the value under {@code key} if present, unexpired and readable as {@code type}.
+     *
+     * @throws InvalidInputException if the key or type is invalid
+     */
+    public <T> Optional<T> get(String key, Class<T> type) {
+        return get(key, ValueType.of(CacheInputs.requireNonNull(type, "type")));
+    }
+
+    /**
+     * Returns the value under {@code key} if present, unexpired and readable as {@code type}, which may
+     * be generic ({@code ValueType.listOf(ChatMessage.class)}).
+     *
+     * @throws InvalidInputException if the key or type is invalid
+     */
+    public <T> Optional<T> get(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        return guarded("get", () -> store.get(key, type), Optional::empty);
+    }
+
+    /**
+     * Returns the value under {@code key}, or {@code defaultValue} (which may be {@code null}) if it is
+     * absent, expired or not readable as {@code type}.
+     */
+    public <T> T get(String key, Class<T> type, T defaultValue) {
+        return get(key, type).orElse(defaultValue);
+    }
+
+    /** As {@link #get(String, Class, Object)}, for a generic type. */
+    public <T> T get(String key, ValueType<T> type, T defaultValue) {
+        return get(key, type).orElse(defaultValue);
+    }
+
+    /**
+     * Stores {@code value} under {@code key} for the {@linkplain #defaultTtl() default TTL}, replacing
+     * any earlier value.
+     *
+     * @throws InvalidInputException if the key is invalid or the value is null
+     * @throws SerializationException if the Redis serializer cannot write the value
+     */
+    public void set(String key, Object value) {
+        set(key, value, defaultTtl);
+    }
+
+    /**
+     * Stores {@code value} under {@code key} for {@code ttl} ({@link CacheStore#NO_EXPIRY} for no
+     * expiry), replacing any earlier value and its TTL.
+     *
+     * @throws InvalidInputException if the key, value or TTL is invalid
+     * @throws SerializationException if the Redis serializer cannot write the value
+     */
+    public void set(String key, Object value, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireValue(value);
+        CacheInputs.requireTtl(ttl);
+        guarded("set", () -> {
+            store.put(key, value, ttl);
+            return null;
+        }, () -> null);
+    }
+
+    /**
+     * Removes the entry under {@code key}; fires the matching {@linkplain #registerInvalidationCallback
+     * invalidation callbacks}.
+     *
+     * @return whether an unexpired entry was removed ({@code false} also when Redis could not be reached)
+     */
+    public boolean delete(String key) {
+        CacheInputs.requireKey(key);
+        return guarded("delete", () -> store.delete(key), () -> false);
+    }
+
+    /** Removes every entry (with Redis: of this cache's namespace only): the reference's {@code clear_all_cache}. */
+    public void clear() {
+        guarded("clear", () -> {
+            store.clear();
+            return null;
+        }, () -> null);
+    }
+
+    /**
+     * Removes every entry whose key matches {@code pattern}, a Redis glob ({@code user:123:*}); build
+     * patterns around user text with {@link KeyPattern#escape(String)}.
+     *
+     * @return how many entries were removed (0 when Redis could not be reached)
+     * @throws InvalidInputException if the pattern is malformed
+     */
+    public long invalidatePattern(String pattern) {
+        return invalidatePattern(KeyPattern.glob(pattern));
+    }
+
+    /** As {@link #invalidatePattern(String)}, for a parsed pattern. */
+    public long invalidatePattern(KeyPattern pattern) {
+        CacheInputs.requireNonNull(pattern, "pattern");
+        return guarded("invalidatePattern", () -> store.deleteMatching(pattern), () -> 0L);
+    }
+
+    /**
+     * Calls {@code callback} with the key of every entry matching {@code pattern} (a Redis glob) that is
+     * deleted, invalidated by pattern or cleared on this instance's store: the reference's
+     * {@code register_invalidation_callback}.
+     *
+     * <p>Expiry, eviction and replacement by a new value do <em>not</em> fire it: the callback is for
+     * data that was removed on purpose ("when user data is deleted"). With Redis the store reports only
+     * the keys it removed itself; with {@link CacheBackend#HYBRID} that includes entries this instance
+     * dropped because another instance invalidated them, as the hybrid store reports them. The callback
+     * runs on the thread that removed the entry, after the removal, and must be quick; an exception it
+     * throws is logged and swallowed.
+     *
+     * @return a subscription; closing it stops the callback
+     * @throws InvalidInputException if the pattern is malformed or the callback is null
+     */
+    public Subscription registerInvalidationCallback(String pattern, Consumer<String> callback) {
+        KeyPattern glob = KeyPattern.glob(pattern);
+        CacheInputs.requireNonNull(callback, "callback");
+        return store.addRemovalListener((key, cause) -> {
+            if ((cause == RemovalCause.EXPLICIT || cause == RemovalCause.CLEARED) && glob.matches(key)) {
+                try {
+                    callback.accept(key);
+                } catch (RuntimeException e) {
+                    LOG.warn("Invalidation callback for pattern {} failed on key {}", glob.pattern(), key, e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Returns the value under {@code key}, or loads it with {@code loader} and stores it for the
+     * {@linkplain #defaultTtl() default TTL}. See {@link #getOrLoad(String, ValueType, Supplier, Duration)}.
+     */
+    public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader) {
+        return getOrLoad(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, defaultTtl);
+    }
+
+    /** As {@link #getOrLoad(String, ValueType, Supplier, Duration)}, for a plain class. */
+    public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader, Duration ttl) {
+        return getOrLoad(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, ttl);
+    }
+
+    /**
+     * Returns the value under {@code key}, or loads it with {@code loader}, stores it for {@code ttl} and
+     * returns it.
+     *
+     * <p>At most one load per key runs at a time in this service: callers that miss while a load of the
+     * same key is running wait for it and receive its value (across JVMs, each instance loads once).
+     * If the loader throws, every waiting caller receives that exception and nothing is stored; the next
+     * call loads again. A {@code null} from the loader is returned to every waiting caller and nothing is
+     * stored, so the next call loads again. If storing the loaded value fails (Redis unreachable, a value
+     * the serializer cannot write), the value is still returned and the failure logged.
+     *
+     * @throws InvalidInputException if the key, type, loader or TTL is invalid
+     */
+    public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(loader, "loader");
+        CacheInputs.requireTtl(ttl);
+        return loads.run(key, () -> get(key, type), () -> {
+            T loaded = loader.get();
+            if (loaded != null) {
+                storeLoaded(key, loaded, ttl);
+            }
+            return loaded;
+        }, type.rawType());
+    }
+
+    /**
+     * Statistics per backend name: {@code {"memory"}} for MEMORY, {@code {"redis"}} for REDIS,
+     * {@code {"memory", "redis"}} (L1 and L2) for HYBRID, in that order. The map is an immutable snapshot.
+     */
+    public Map<String, CacheStats> getStats() {
+        return stats.get();
+    }
+
+    /** The backend, whether Redis is available and the statistics: the reference's {@code get_cache_info()}. */
+    public CacheInfo info() {
+        return new CacheInfo(backend, redisAvailable.getAsBoolean(), getStats());
+    }
+
+    /**
+     * How many operations failed because Redis could not be reached and were answered without it (a
+     * miss, a skipped write). Always 0 for MEMORY; for HYBRID see the hybrid store's statistics.
+     */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Releases the stores and connections this service opened. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<AutoCloseable> reversed = new ArrayList<>(owned);
+        Collections.reverse(reversed);
+        for (AutoCloseable resource : reversed) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed", resource.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChatCacheService[backend=" + backend + ", defaultTtl=" + defaultTtl + "]";
+    }
+
+    /** How many {@code getOrLoad} loads are running; for tests. */
+    int inFlightLoads() {
+        return loads.running();
+    }
+
+    private void storeLoaded(String key, Object value, Duration ttl) {
+        try {
+            set(key, value, ttl);
+        } catch (SerializationException e) {
+            LOG.warn("Loaded value for key {} could not be cached; returning it uncached: {}", key, e.getMessage());
+        }
+    }
+
+    private <R> R guarded(String operation, Supplier<R> call, Supplier<R> fallback) {
+        if (!guardFailures) {
+            return call.get();
+        }
+        try {
+            R result = call.get();
+            if (failing.compareAndSet(true, false)) {
+                LOG.info("Redis answers again; cache operations use it again");
+            }
+            return result;
+        } catch (CacheUnavailableException e) {
+            failures.increment();
+            if (failing.compareAndSet(false, true)) {
+                LOG.warn("Redis unavailable during {}: reads miss and writes are skipped until it answers: {}",
+                        operation, e.getMessage());
+            }
+            return fallback.get();
+        }
+    }
+
+    /** What a backend is made of once opened. */
+    record Wiring(CacheBackend backend, CacheStore store, Supplier<Map<String, CacheStats>> stats,
+                  BooleanSupplier redisAvailable, List<AutoCloseable> owned) {
+    }
+
+    /**
+     * Options of a {@link ChatCacheService}, mirroring the reference's constructor. Each option may be
+     * set once (a second call throws naming the first value, except the Redis settings, which merge);
+     * {@link #build()} checks that the options fit together and leaves the builder reusable.
+     */
+    public static final class Builder {
+        private CacheBackend backend;
+        private Long maxMemorySize;
+        private Duration defaultTtl;
+        private final Map<String, String> redisEnvironment = new TreeMap<>();
+        private CacheStore memoryStore;
+        private CacheStore l2Store;
+        private InvalidationBus invalidationBus;
+        private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
+
+        private Builder() {
+        }
+
+        /** The backend; default {@link CacheBackend#MEMORY}. */
+        public Builder backend(CacheBackend backend) {
+            CacheInputs.requireNonNull(backend, "backend");
+            requireUnset("backend", this.backend);
+            this.backend = backend;
+            return this;
+        }
+
+        /** The bound on in-memory entries (MEMORY, and L1 of HYBRID); default 1000, at least 1. */
+        public Builder maxMemorySize(long maxMemorySize) {
+            if (maxMemorySize < 1) {
+                throw new InvalidInputException("maxMemorySize", "must be at least 1, was " + maxMemorySize);
+            }
+            requireUnset("maxMemorySize", this.maxMemorySize);
+            this.maxMemorySize = maxMemorySize;
+            return this;
+        }
+
+        /** The TTL of writes that give none; default one hour; positive or {@link CacheStore#NO_EXPIRY}. */
+        public Builder defaultTtl(Duration defaultTtl) {
+            CacheInputs.requireTtl(defaultTtl);
+            requireUnset("defaultTtl", this.defaultTtl);
+            this.defaultTtl = defaultTtl;
+            return this;
+        }
+
+        /**
+         * The Redis server, as the reference's {@code redis_config} / {@code init_redis_cache(host, port,
+         * password)}: sets {@code REDIS_HOST}, {@code REDIS_PORT} and, if not null, {@code REDIS_PASSWORD}
+         * of the Redis settings. The Redis adapter checks them when the service is built.
+         */
+        public Builder redis(String host, int port, String password) {
+            CacheInputs.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new InvalidInputException("host", "must not be blank");
+            }
+            if (port < 1 || port > 65535) {
+                throw new InvalidInputException("port", "must be 1 to 65535, was " + port);
+            }
+            redisEnvironment.put("REDIS_HOST", host);
+            redisEnvironment.put("REDIS_PORT", Integer.toString(port));
+            if (password != null) {
+                redisEnvironment.put("REDIS_PASSWORD", password);
+            }
+            return this;
+        }
+
+        /**
+         * Redis settings as environment variables ({@code REDIS_HOST}, {@code REDIS_PORT},
+         * {@code REDIS_PASSWORD}, {@code REDIS_DB}, {@code REDIS_URL}, ...; see the Redis adapter).
+         * Variables not starting with {@code REDIS_} are ignored. Merges with earlier Redis settings, the
+         * later value of a variable winning.
+         */
+        public Builder redisEnvironment(Map<String, String> environment) {
+            CacheInputs.requireNonNull(environment, "environment");
+            environment.forEach((name, value) -> {
+                if (name != null && name.startsWith("REDIS_") && value != null) {
+                    redisEnvironment.put(name, value);
+                }
+            });
+            return this;
+        }
+
+        /**
+         * A store of your own for MEMORY, or as L1 of HYBRID, instead of the memory adapter's. The service
+         * does not close it; {@link #maxMemorySize} does not apply to it.
+         */
+        public Builder memoryStore(CacheStore store) {
+            CacheInputs.requireNonNull(store, "memoryStore");
+            requireUnset("memoryStore", this.memoryStore);
+            this.memoryStore = store;
+            return this;
+        }
+
+        /**
+         * A shared store of your own (usually a Redis store you built) for REDIS, or as L2 of HYBRID,
+         * instead of one opened from the Redis settings. The service does not close it.
+         */
+        public Builder l2Store(CacheStore store) {
+            CacheInputs.requireNonNull(store, "l2Store");
+            requireUnset("l2Store", this.l2Store);
+            this.l2Store = store;
+            return this;
+        }
+
+        /**
+         * The bus that keeps the L1 stores of HYBRID instances coherent, with {@link #l2Store}. Without it,
+         * a handed-in L2 runs without a bus (right for a single instance only). The service does not
+         * close it.
+         */
+        public Builder invalidationBus(InvalidationBus bus) {
+            CacheInputs.requireNonNull(bus, "invalidationBus");
+            requireUnset("invalidationBus", this.invalidationBus);
+            this.invalidationBus = bus;
+            return this;
+        }
+
+        /** How adapters are found by name; a seam for tests. */
+        Builder adapters(Function<String, Optional<CacheStoreProvider>> adapters) {
+            this.adapters = CacheInputs.requireNonNull(adapters, "adapters");
+            return this;
+        }
+
+        /**
+         * Opens the stores and returns the service.
+         *
+         * @throws CacheConfigurationException if options conflict, the Redis settings are invalid or the
+         *     backend's adapter is not on the class path (the message names the artifact to add)
+         * @throws CacheUnavailableException if the backend is REDIS and Redis cannot be reached
+         */
+        public ChatCacheService build() {
+            CacheBackend chosen = backend == null ? CacheBackend.MEMORY : backend;
+            long size = maxMemorySize == null ? DEFAULT_MAX_MEMORY_SIZE : maxMemorySize;
+            Duration ttl = defaultTtl == null ? DEFAULT_TTL : defaultTtl;
+            if (chosen == CacheBackend.MEMORY && (l2Store != null || invalidationBus != null)) {
+                throw new CacheConfigurationException("l2Store and invalidationBus are for the REDIS and HYBRID "
+                        + "backends; the backend is MEMORY");
+            }
+            if (chosen == CacheBackend.REDIS && memoryStore != null) {
+                throw new CacheConfigurationException("memoryStore is for the MEMORY and HYBRID backends; "
+                        + "the backend is REDIS");
+            }
+            if (chosen == CacheBackend.REDIS && invalidationBus != null) {
+                throw new CacheConfigurationException("invalidationBus is for the HYBRID backend; "
+                        + "the backend is REDIS");
+            }
+            if (invalidationBus != null && l2Store == null) {
+                throw new CacheConfigurationException("invalidationBus needs l2Store: a bus is handed in with "
+                        + "the L2 store it belongs to");
+            }
+            StoreSettings memorySettings = new StoreSettings(size, ttl, Map.of());
+            StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment);
+            Wiring wiring = switch (chosen) {
+                case MEMORY -> memory(memorySettings);
+                case REDIS -> redis(redisSettings);
+                case HYBRID -> ServiceWiring.hybrid(this, memorySettings, redisSettings);
+            };
+            return new ChatCacheService(wiring, ttl);
+        }
+
+        CacheStore handedMemoryStore() {
+            return memoryStore;
+        }
+
+        CacheStore handedL2Store() {
+            return l2Store;
+        }
+
+        InvalidationBus handedBus() {
+            return invalidationBus;
+        }
+
+        /** Opens the memory store, or takes the handed-in one; the list collects what must be closed. */
+        CacheStore openMemory(StoreSettings settings, List<AutoCloseable> owned) {
+            if (memoryStore != null) {
+                return memoryStore;
+            }
+            ProvidedStore provided = provider("memory", MEMORY_ARTIFACT).open(settings);
+            owned.add(provided);
+            return provided.store();
+        }
+
+        /** The Redis provider, or a configuration error naming the artifact. */
+        CacheStoreProvider redisProvider() {
+            return provider("redis", REDIS_ARTIFACT);
+        }
+
+        private Wiring memory(StoreSettings settings) {
+            List<AutoCloseable> owned = new ArrayList<>();
+            CacheStore store = openMemory(settings, owned);
+            return new Wiring(CacheBackend.MEMORY, store, () -> Map.of("memory", store.stats()), () -> false,
+                    List.copyOf(owned));
+        }
+
+        private Wiring redis(StoreSettings settings) {
+            List<AutoCloseable> owned = new ArrayList<>();
+            CacheStore store;
+            if (l2Store != null) {
+                store = l2Store;
+            } else {
+                ProvidedStore provided = redisProvider().open(settings);
+                owned.add(provided);
+                store = provided.store();
+            }
+            return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", statsOrEmpty(store)), () -> true,
+                    List.copyOf(owned));
+        }
+
+        private CacheStoreProvider provider(String name, String artifact) {
+            return adapters.apply(name).orElseThrow(() -> new CacheConfigurationException(
+                    "no \"" + name + "\" cache store on the class path: the " + (backend == null
+                            ? CacheBackend.MEMORY : backend) + " backend needs the dependency " + artifact
+                            + " (add it to your build, runtime scope is enough)"));
+        }
+
+        private static void requireUnset(String option, Object current) {
+            if (current != null) {
+                throw new CacheConfigurationException(option + " was already set to " + current);
+            }
+        }
+    }
+
+    /** A store's statistics, or empty ones if the backend cannot be asked now. */
+    static CacheStats statsOrEmpty(CacheStore store) {
+        try {
+            return store.stats();
+        } catch (CacheUnavailableException e) {
+            return CacheStats.EMPTY;
+        }
+    }
+
+    /** An immutable, ordered snapshot map. */
+    static Map<String, CacheStats> ordered(String firstName, CacheStats first, String secondName, CacheStats second) {
+        Map<String, CacheStats> map = new LinkedHashMap<>();
+        map.put(firstName, first);
+        map.put(secondName, second);
+        return Collections.unmodifiableMap(map);
+    }
+}

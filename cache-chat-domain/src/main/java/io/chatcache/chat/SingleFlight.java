@@ -1,0 +1,78 @@
+package io.chatcache.chat;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Runs at most one load per key at a time: callers that miss while a load of the same key is running
+ * wait for it and share its result or its exception.
+ */
+final class SingleFlight {
+
+    /** The outcome of a load; {@code value} may be null. */
+    private record Outcome(Object value) {
+    }
+
+    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+
+    /**
+     * Returns the cached value if {@code lookup} finds one, else the result of the one running (or a new)
+     * load of {@code key}.
+     *
+     * @param lookup reads the cache; called again once this caller owns the load, because a load that
+     *     finished between the first read and taking ownership has already stored its value
+     * @param load loads and stores; its exception reaches every waiting caller
+     */
+    <T> T run(String key, Supplier<Optional<T>> lookup, Supplier<T> load, Class<?> expected) {
+        Optional<T> cached = lookup.get();
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> theirs = running.putIfAbsent(key, mine);
+        if (theirs != null) {
+            Object shared = await(theirs);
+            if (shared == null || expected.isInstance(shared)) {
+                @SuppressWarnings("unchecked")
+                T value = (T) shared;
+                return value;
+            }
+            // The running load was for another type under the same key: it is no answer for this caller.
+            return load.get();
+        }
+        try {
+            Optional<T> again = lookup.get();
+            T value = again.isPresent() ? again.get() : load.get();
+            running.remove(key, mine);
+            mine.complete(new Outcome(value));
+            return value;
+        } catch (RuntimeException | Error e) {
+            running.remove(key, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** How many loads are running; for tests. */
+    int running() {
+        return running.size();
+    }
+
+    private static Object await(CompletableFuture<Outcome> future) {
+        try {
+            return future.join().value();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+}

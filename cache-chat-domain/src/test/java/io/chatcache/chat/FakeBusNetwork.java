@@ -1,0 +1,93 @@
+package io.chatcache.chat;
+
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.Invalidation;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.InvalidationListener;
+import io.chatcache.core.Subscription;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-JVM invalidation transport for the hybrid's unit tests: synchronous delivery to every member,
+ * with switches that lose messages as pub/sub can, and a count of what was published.
+ */
+final class FakeBusNetwork {
+
+    private final List<Member> members = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean connected = new AtomicBoolean(true);
+    private final AtomicBoolean publishFails = new AtomicBoolean();
+    private final AtomicInteger toDrop = new AtomicInteger();
+    private final AtomicLong published = new AtomicLong();
+
+    InvalidationBus join(String instanceId) {
+        Member member = new Member(instanceId);
+        members.add(member);
+        return member;
+    }
+
+    long published() {
+        return published.get();
+    }
+
+    void dropNextMessages(int count) {
+        toDrop.addAndGet(count);
+    }
+
+    void setPublishFails(boolean fails) {
+        publishFails.set(fails);
+    }
+
+    void disconnect() {
+        connected.set(false);
+        members.forEach(m -> m.listeners.forEach(l -> l.onBusEvent(InvalidationListener.BusEvent.DISCONNECTED)));
+    }
+
+    void reconnect() {
+        connected.set(true);
+        members.forEach(m -> m.listeners.forEach(l -> l.onBusEvent(InvalidationListener.BusEvent.RECONNECTED)));
+    }
+
+    private final class Member implements InvalidationBus {
+        private final String instanceId;
+        private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+        private final AtomicLong sequence = new AtomicLong();
+
+        Member(String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        @Override
+        public String instanceId() {
+            return instanceId;
+        }
+
+        @Override
+        public synchronized Invalidation publish(Invalidation.Kind kind, String target) {
+            if (publishFails.get()) {
+                throw new CacheUnavailableException("fake bus cannot publish");
+            }
+            Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target);
+            published.incrementAndGet();
+            if (!connected.get() || toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return message;
+            }
+            members.forEach(m -> m.listeners.forEach(l -> l.onInvalidation(message)));
+            return message;
+        }
+
+        @Override
+        public Subscription subscribe(InvalidationListener listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+
+        @Override
+        public void close() {
+            members.remove(this);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.chatcache.chat;
+
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.RemovalListener;
+import io.chatcache.core.StoreSettings;
+import io.chatcache.core.Subscription;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The real memory store (found through its provider), recording the TTL of every write. */
+final class RecordingStore implements CacheStore {
+
+    private final ProvidedStore memory = AdapterLookup.SERVICE_LOADER.apply("memory")
+            .orElseThrow(() -> new AssertionError("the memory adapter must be on the test class path"))
+            .open(StoreSettings.defaults(Map.of()));
+    private final CacheStore delegate = memory.store();
+    private final Map<String, Duration> ttls = new ConcurrentHashMap<>();
+
+    /** The TTL of the last write of {@code key}, or null. */
+    Duration ttlOf(String key) {
+        return ttls.get(key);
+    }
+
+    /** The keys written so far. */
+    java.util.Set<String> keysWritten() {
+        return ttls.keySet();
+    }
+
+    @Override
+    public <T> Optional<T> get(String key, ValueType<T> type) {
+        return delegate.get(key, type);
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        throw new AssertionError("the facade always passes a TTL");
+    }
+
+    @Override
+    public void put(String key, Object value, Duration ttl) {
+        delegate.put(key, value, ttl);
+        ttls.put(key, ttl);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return delegate.delete(key);
+    }
+
+    @Override
+    public long deleteMatching(KeyPattern pattern) {
+        return delegate.deleteMatching(pattern);
+    }
+
+    @Override
+    public void clear() {
+        delegate.clear();
+    }
+
+    @Override
+    public Subscription addRemovalListener(RemovalListener listener) {
+        return delegate.addRemovalListener(listener);
+    }
+
+    @Override
+    public CacheStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+}
