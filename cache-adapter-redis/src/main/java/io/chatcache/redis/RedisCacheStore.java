@@ -1,0 +1,611 @@
+package io.chatcache.redis;
+
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheEntry;
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.RemovalCause;
+import io.chatcache.core.RemovalListener;
+import io.chatcache.core.SerializationException;
+import io.chatcache.core.Serializer;
+import io.chatcache.core.Subscription;
+import io.chatcache.core.ValueType;
+import io.chatcache.redis.internal.RedisErrors;
+import io.chatcache.redis.internal.RedissonClients;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RBucket;
+import org.redisson.api.RBucketAsync;
+import org.redisson.api.RFuture;
+import org.redisson.api.RType;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link CacheStore} on Redis, through Redisson. Values are stored as the {@link Serializer}'s bytes
+ * (plain UTF-8 JSON with the default {@link JacksonSerializer}) under the key {@code <namespace>:<key>},
+ * with the TTL set in the same command ({@code SET key value PX ttl}), so any other client can read them
+ * and Redis holds the expiry.
+ *
+ * <h2>What a caller may rely on</h2>
+ * <ul>
+ *   <li>{@link #clear()} and {@link #deleteMatching} touch only this store's namespace: they SCAN (on
+ *       every master of a cluster) for {@code <namespace>:<pattern>} and UNLINK what they find in
+ *       batches of {@value #SCAN_BATCH}. They never use KEYS, FLUSHDB or FLUSHALL. They are not atomic:
+ *       keys written while they run may survive.</li>
+ *   <li>{@link #getAll} and {@link #putAll} send one pipelined batch; {@code putAll} is not atomic.</li>
+ *   <li>{@link #getEntry} reads the value and its remaining TTL ({@code PTTL}) in one atomic round
+ *       trip.</li>
+ *   <li>A value whose bytes exceed {@link Builder#maxValueBytes(long)} is refused with
+ *       {@link InvalidInputException} before anything is written; a value the serializer cannot write
+ *       throws {@link SerializationException}. In both cases the old value stays.</li>
+ *   <li>Stored bytes that cannot be read as the requested type (written by another program, an old
+ *       schema, a non-string key) read as a miss, count as an error in {@link #stats()} and are logged
+ *       once per key (the first {@value #MAX_LOGGED_KEYS} keys); the caller never sees an exception.</li>
+ *   <li>A server that cannot be reached or does not answer in time throws
+ *       {@link io.chatcache.core.CacheUnavailableException} after the configured command timeout and
+ *       retries; the store recovers by itself when the server is back. Refused credentials and a user
+ *       the ACL does not allow on a key throw {@link CacheConfigurationException} naming the user and
+ *       the key (retrying does not help).</li>
+ *   <li>Removal listeners hear {@link RemovalCause#EXPLICIT} for {@link #delete} and for each key
+ *       {@link #deleteMatching} removes, {@link RemovalCause#CLEARED} for each key {@link #clear()}
+ *       removes. Redis does not tell clients of expiry, eviction or overwrites, so those are never
+ *       reported.</li>
+ * </ul>
+ *
+ * <p>Build one with {@link #builder()}, from a {@link RedisConfig} (the store owns the client it creates
+ * and shuts it down on {@link #close()}) or from a {@link RedissonClient} of yours (never closed by the
+ * store). Instances are thread-safe.
+ */
+public final class RedisCacheStore implements CacheStore {
+
+    /** The default TTL of {@link #put(String, Object)}: one hour, as in the reference. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    /**
+     * The default largest value, in serialised bytes: 512 KiB. Redis strings may hold 512 MiB, but a value
+     * that large blocks the server and the network for every reader; a chat cache holds sessions and
+     * message pages, which stay far below this.
+     */
+    public static final long DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
+    /** Keys per SCAN page and per UNLINK batch. */
+    public static final int SCAN_BATCH = 500;
+    /** How many distinct unreadable keys are logged one by one before the store stops logging them. */
+    public static final int MAX_LOGGED_KEYS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCacheStore.class);
+    /** Redis refuses expiry times that overflow its clock; a century is "forever" for a cache. */
+    private static final Duration LONGEST_TTL = Duration.ofDays(36_500);
+
+    private final RedissonClient client;
+    private final boolean ownsClient;
+    private final String namespace;
+    private final String prefix;
+    private final String escapedPrefix;
+    private final Serializer serializer;
+    private final Duration defaultTtl;
+    private final long maxValueBytes;
+    private final String where;
+    private final String user;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final List<RemovalListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> loggedUnreadableKeys = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean unreadableLogFull = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisCacheStore(Builder builder, RedissonClient client, boolean ownsClient, String where, String user) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.namespace = builder.namespace != null ? builder.namespace
+                : builder.config != null ? builder.config.namespace() : RedisConfig.DEFAULT_NAMESPACE;
+        this.prefix = namespace + ":";
+        this.escapedPrefix = KeyPattern.escape(prefix);
+        this.serializer = builder.serializer;
+        this.defaultTtl = builder.defaultTtl;
+        this.maxValueBytes = builder.maxValueBytes;
+        this.where = where;
+        this.user = user;
+    }
+
+    /** A builder; give it a {@link RedisConfig} or a {@link RedissonClient}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A store on the servers of {@code config}, with the defaults otherwise; shorthand for
+     * {@code builder().config(config).build()}.
+     *
+     * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached now
+     * @throws CacheConfigurationException if Redis refuses the credentials
+     */
+    public static RedisCacheStore create(RedisConfig config) {
+        return builder().config(config).build();
+    }
+
+    /** The namespace: every key of this store is {@code <namespace>:<key>} in Redis. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The Redis key under which {@code key} is stored: {@code <namespace>:<key>}. */
+    public String redisKey(String key) {
+        return prefix + CacheInputs.requireKey(key);
+    }
+
+    @Override
+    public <T> Optional<T> get(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        ensureOpen();
+        byte[] bytes;
+        try {
+            bytes = bucket(key).get();
+        } catch (RuntimeException e) {
+            if (isWrongType(e)) {
+                return unreadable(key, type, e);
+            }
+            throw failure(e, "GET", key);
+        }
+        return decode(key, bytes, type);
+    }
+
+    /** Reads the value and its remaining TTL ({@code PTTL}) in one atomic round trip. */
+    @Override
+    public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        ensureOpen();
+        RBatch batch = client.createBatch(BatchOptions.defaults()
+                .executionMode(BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC));
+        RBucketAsync<byte[]> bucket = batch.getBucket(redisKey(key), ByteArrayCodec.INSTANCE);
+        RFuture<byte[]> value = bucket.getAsync();
+        RFuture<Long> ttl = bucket.remainTimeToLiveAsync();
+        try {
+            batch.execute();
+        } catch (RuntimeException e) {
+            if (isWrongType(e)) {
+                unreadable(key, type, e);
+                return Optional.empty();
+            }
+            throw failure(e, "GET+PTTL", key);
+        }
+        Optional<T> decoded = decode(key, result(value), type);
+        if (decoded.isEmpty()) {
+            return Optional.empty();
+        }
+        long remainingMillis = result(ttl);
+        Duration remaining = remainingMillis < 0 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, remainingMillis));
+        return Optional.of(new CacheEntry<>(decoded.get(), remaining));
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        put(key, value, defaultTtl);
+    }
+
+    @Override
+    public void put(String key, Object value, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireValue(value);
+        CacheInputs.requireTtl(ttl);
+        ensureOpen();
+        byte[] bytes = encode(key, value);
+        try {
+            if (neverExpires(ttl)) {
+                bucket(key).set(bytes);
+            } else {
+                bucket(key).set(bytes, pxTtl(ttl));
+            }
+        } catch (RuntimeException e) {
+            throw failure(e, "SET", key);
+        }
+    }
+
+    @Override
+    public boolean delete(String key) {
+        CacheInputs.requireKey(key);
+        ensureOpen();
+        boolean removed;
+        try {
+            removed = bucket(key).unlink();
+        } catch (RuntimeException e) {
+            throw failure(e, "UNLINK", key);
+        }
+        if (removed) {
+            notifyRemoval(key, RemovalCause.EXPLICIT);
+        }
+        return removed;
+    }
+
+    @Override
+    public long deleteMatching(KeyPattern pattern) {
+        CacheInputs.requireNonNull(pattern, "pattern");
+        ensureOpen();
+        return scanAndUnlink(escapedPrefix + pattern.pattern(), RemovalCause.EXPLICIT, "deleteMatching");
+    }
+
+    @Override
+    public void clear() {
+        ensureOpen();
+        scanAndUnlink(escapedPrefix + "*", RemovalCause.CLEARED, "clear");
+    }
+
+    @Override
+    public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        CacheInputs.requireNonNull(keys, "keys");
+        CacheInputs.requireNonNull(type, "type");
+        keys.forEach(CacheInputs::requireKey);
+        ensureOpen();
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        Map<String, T> found = new LinkedHashMap<>();
+        if (distinct.isEmpty()) {
+            return found;
+        }
+        RBatch batch = client.createBatch(BatchOptions.defaults());
+        Map<String, RFuture<byte[]>> replies = new LinkedHashMap<>();
+        for (String key : distinct) {
+            replies.put(key, batch.<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).getAsync());
+        }
+        try {
+            batch.execute();
+        } catch (RuntimeException e) {
+            if (!isWrongType(e)) {
+                throw failure(e, "GET (batch of " + distinct.size() + ")", null);
+            }
+            // A foreign non-string key in the namespace fails the whole pipeline; read one by one so
+            // that only that key reads as a miss.
+            for (String key : distinct) {
+                get(key, type).ifPresent(v -> found.put(key, v));
+            }
+            return found;
+        }
+        replies.forEach((key, reply) -> decode(key, result(reply), type).ifPresent(v -> found.put(key, v)));
+        return found;
+    }
+
+    @Override
+    public void putAll(Map<String, ?> entries, Duration ttl) {
+        CacheInputs.requireNonNull(entries, "entries");
+        CacheInputs.requireTtl(ttl);
+        entries.forEach((key, value) -> {
+            CacheInputs.requireKey(key);
+            CacheInputs.requireValue(value);
+        });
+        ensureOpen();
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        entries.forEach((key, value) -> encoded.put(key, encode(key, value)));
+        RBatch batch = client.createBatch(BatchOptions.defaults());
+        boolean forever = neverExpires(ttl);
+        Duration px = forever ? null : pxTtl(ttl);
+        encoded.forEach((key, bytes) -> {
+            RBucketAsync<byte[]> bucket = batch.getBucket(redisKey(key), ByteArrayCodec.INSTANCE);
+            if (forever) {
+                bucket.setAsync(bytes);
+            } else {
+                bucket.setAsync(bytes, px);
+            }
+        });
+        try {
+            batch.execute();
+        } catch (RuntimeException e) {
+            throw failure(e, "SET (batch of " + encoded.size() + ")", null);
+        }
+    }
+
+    @Override
+    public Subscription addRemovalListener(RemovalListener listener) {
+        CacheInputs.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * The statistics. Hits, misses and errors are counted by this client since it was built (other
+     * clients' reads are not included). The entry count and total size are measured now: the namespace
+     * is SCANned (on every master) for string keys and their lengths are read with pipelined STRLEN, so
+     * the cost grows with the number of keys in the namespace (about one round trip per
+     * {@value #SCAN_BATCH} keys per master) — call it for monitoring, not on every request. Evictions
+     * and expirations happen inside Redis and are reported as 0.
+     *
+     * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached to measure
+     */
+    @Override
+    public CacheStats stats() {
+        ensureOpen();
+        long entries = 0;
+        long bytes = 0;
+        try {
+            Iterator<String> keys = client.getKeys().getKeys(KeysScanOptions.defaults()
+                    .pattern(escapedPrefix + "*").chunkSize(SCAN_BATCH).type(RType.OBJECT)).iterator();
+            List<String> chunk = new ArrayList<>(SCAN_BATCH);
+            while (keys.hasNext()) {
+                chunk.add(keys.next());
+                if (chunk.size() == SCAN_BATCH || !keys.hasNext()) {
+                    RBatch batch = client.createBatch(BatchOptions.defaults());
+                    List<RFuture<Long>> lengths = new ArrayList<>(chunk.size());
+                    for (String redisKey : chunk) {
+                        lengths.add(batch.getBucket(redisKey, ByteArrayCodec.INSTANCE).sizeAsync());
+                    }
+                    batch.execute();
+                    for (RFuture<Long> length : lengths) {
+                        long size = result(length);
+                        if (size > 0) {
+                            entries++;
+                            bytes += size;
+                        }
+                    }
+                    chunk.clear();
+                }
+            }
+        } catch (RuntimeException e) {
+            throw failure(e, "SCAN+STRLEN", null);
+        }
+        return new CacheStats(hits.sum(), misses.sum(), entries, bytes, 0, 0, errors.sum());
+    }
+
+    /** Shuts the client down if this store created it; a client handed in is left open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownsClient) {
+            client.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisCacheStore[namespace=" + namespace + ", " + where + "]";
+    }
+
+    private RBucket<byte[]> bucket(String key) {
+        return client.getBucket(redisKey(key), ByteArrayCodec.INSTANCE);
+    }
+
+    private byte[] encode(String key, Object value) {
+        byte[] bytes;
+        try {
+            bytes = serializer.serialize(value);
+        } catch (SerializationException e) {
+            errors.increment();
+            throw new SerializationException("cannot store key '" + key + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            errors.increment();
+            throw new SerializationException("cannot store key '" + key + "': the serializer failed on a value of type "
+                    + value.getClass().getName() + ": " + e, e);
+        }
+        if (bytes.length > maxValueBytes) {
+            throw new InvalidInputException("value", "for key '" + key + "' (" + value.getClass().getName()
+                    + ") serialises to " + bytes.length + " bytes, more than this store's maxValueBytes ("
+                    + maxValueBytes + "); nothing was written");
+        }
+        return bytes;
+    }
+
+    private <T> Optional<T> decode(String key, byte[] bytes, ValueType<T> type) {
+        if (bytes == null) {
+            misses.increment();
+            return Optional.empty();
+        }
+        T value;
+        try {
+            value = serializer.deserialize(bytes, type);
+        } catch (RuntimeException e) {
+            return unreadable(key, type, e);
+        }
+        hits.increment();
+        return Optional.of(value);
+    }
+
+    private <T> Optional<T> unreadable(String key, ValueType<T> type, Throwable cause) {
+        misses.increment();
+        errors.increment();
+        if (loggedUnreadableKeys.size() < MAX_LOGGED_KEYS) {
+            if (loggedUnreadableKeys.add(key)) {
+                LOG.warn("Redis key '{}' cannot be read as {}; reading it as a miss (logged once per key): {}",
+                        redisKey(key), type.type().getTypeName(), RedisErrors.describe(cause));
+            }
+        } else if (unreadableLogFull.compareAndSet(false, true)) {
+            LOG.warn("more than {} unreadable Redis keys in namespace '{}'; further ones are counted in stats()"
+                    + " but not logged", MAX_LOGGED_KEYS, namespace);
+        }
+        return Optional.empty();
+    }
+
+    private long scanAndUnlink(String match, RemovalCause cause, String operation) {
+        long removed = 0;
+        try {
+            Iterator<String> keys = client.getKeys().getKeys(
+                    KeysScanOptions.defaults().pattern(match).chunkSize(SCAN_BATCH)).iterator();
+            List<String> chunk = new ArrayList<>(SCAN_BATCH);
+            while (keys.hasNext()) {
+                chunk.add(keys.next());
+                if (chunk.size() == SCAN_BATCH || !keys.hasNext()) {
+                    removed += unlinkAll(chunk, cause);
+                    chunk.clear();
+                }
+            }
+        } catch (RuntimeException e) {
+            throw failure(e, operation + " (SCAN MATCH " + match + " + UNLINK)", null);
+        }
+        return removed;
+    }
+
+    /** UNLINKs each key on its own node (keys of one batch may live in different cluster slots). */
+    private long unlinkAll(List<String> redisKeys, RemovalCause cause) {
+        RBatch batch = client.createBatch(BatchOptions.defaults());
+        List<RFuture<Boolean>> replies = new ArrayList<>(redisKeys.size());
+        for (String redisKey : redisKeys) {
+            replies.add(batch.getBucket(redisKey, ByteArrayCodec.INSTANCE).unlinkAsync());
+        }
+        batch.execute();
+        long removed = 0;
+        for (int i = 0; i < redisKeys.size(); i++) {
+            if (Boolean.TRUE.equals(result(replies.get(i)))) {
+                removed++;
+                notifyRemoval(redisKeys.get(i).substring(prefix.length()), cause);
+            }
+        }
+        return removed;
+    }
+
+    private void notifyRemoval(String key, RemovalCause cause) {
+        for (RemovalListener listener : listeners) {
+            try {
+                listener.onRemoval(key, cause);
+            } catch (RuntimeException e) {
+                LOG.warn("removal listener {} failed for key '{}' ({})", listener, key, cause, e);
+            }
+        }
+    }
+
+    private RuntimeException failure(RuntimeException e, String operation, String key) {
+        errors.increment();
+        return RedisErrors.translate(e, operation, key == null ? null : redisKey(key), where, user);
+    }
+
+    /** The reply of a batched command, which {@link RBatch#execute()} has completed. */
+    private static <V> V result(RFuture<V> reply) {
+        return reply.toCompletableFuture().join();
+    }
+
+    private static boolean isWrongType(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).startsWith("WRONGTYPE")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean neverExpires(Duration ttl) {
+        return ttl.equals(NO_EXPIRY) || ttl.compareTo(LONGEST_TTL) > 0;
+    }
+
+    /** PX takes whole milliseconds; a sub-millisecond TTL is rounded up so the entry is not immortal. */
+    private static Duration pxTtl(Duration ttl) {
+        Duration millis = Duration.ofMillis(ttl.toMillis());
+        return millis.equals(ttl) && !millis.isZero() ? ttl : millis.plusMillis(1);
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this RedisCacheStore (namespace " + namespace + ") is closed");
+        }
+    }
+
+    /**
+     * Builds a {@link RedisCacheStore}. Give exactly one of {@link #config(RedisConfig)} and
+     * {@link #client(RedissonClient)}. Each setter checks its value at once; not thread-safe.
+     */
+    public static final class Builder {
+        private RedisConfig config;
+        private RedissonClient client;
+        private String namespace;
+        private Serializer serializer = JacksonSerializer.create();
+        private Duration defaultTtl = DEFAULT_TTL;
+        private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+
+        private Builder() {
+        }
+
+        /** Connect with {@code config}; the store owns the client it creates and closes it. */
+        public Builder config(RedisConfig config) {
+            this.config = requireOption(config, "config");
+            return this;
+        }
+
+        /** Use {@code client}; the store never closes it. */
+        public Builder client(RedissonClient client) {
+            this.client = requireOption(client, "client");
+            return this;
+        }
+
+        /** The key prefix (default: the config's namespace, or {@code chatcache} with a client). */
+        public Builder namespace(String namespace) {
+            RedisConfig.requireNamespace(namespace, "namespace");
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** How values become bytes (default {@link JacksonSerializer#create()}). */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = requireOption(serializer, "serializer");
+            return this;
+        }
+
+        /** The TTL of {@link RedisCacheStore#put(String, Object)} (default one hour). */
+        public Builder defaultTtl(Duration ttl) {
+            try {
+                this.defaultTtl = CacheInputs.requireTtl(ttl);
+            } catch (InvalidInputException e) {
+                throw new CacheConfigurationException("RedisCacheStore option defaultTtl " + e.rule(), e);
+            }
+            return this;
+        }
+
+        /** The largest serialised value accepted, in bytes (default 512 KiB). */
+        public Builder maxValueBytes(long bytes) {
+            if (bytes < 1) {
+                throw new CacheConfigurationException(
+                        "RedisCacheStore option maxValueBytes must be at least 1, was " + bytes);
+            }
+            this.maxValueBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the store. With a config it connects now and PINGs the servers.
+         *
+         * @throws CacheConfigurationException if neither or both of config and client are given, or
+         *     Redis refuses the credentials
+         * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached within the
+         *     connect timeout
+         */
+        public RedisCacheStore build() {
+            if ((config == null) == (client == null)) {
+                throw new CacheConfigurationException("RedisCacheStore needs exactly one of config(RedisConfig)"
+                        + " and client(RedissonClient), was " + (config == null ? "neither" : "both"));
+            }
+            if (client != null) {
+                return new RedisCacheStore(this, client, false, "Redis (supplied client)",
+                        client.getConfig().getUsername());
+            }
+            RedissonClient created = RedissonClients.connect(config);
+            return new RedisCacheStore(this, created, true, "Redis at " + RedissonClients.describe(config),
+                    config.username());
+        }
+
+        private static <V> V requireOption(V value, String option) {
+            if (value == null) {
+                throw new CacheConfigurationException("RedisCacheStore option " + option + " must not be null");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,489 @@
+package io.chatcache.redis;
+
+import io.chatcache.core.CacheConfigurationException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to reach Redis: the topology and its addresses, credentials, database, TLS, timeouts, pool sizes,
+ * keep-alive, health check and the key namespace. Build one with {@link #builder()} or read one from the
+ * environment with {@link #fromEnvironment()}; every value is checked when the config is built, and a
+ * bad one throws {@link CacheConfigurationException} naming the option (or the environment variable)
+ * and the accepted values.
+ *
+ * <p>Addresses are Redis URIs ({@code redis://host:port}, or {@code rediss://host:port} with TLS); with
+ * {@code tls} on every address uses {@code rediss://}. {@link #toString()} masks the password and the
+ * trust store password.
+ *
+ * @param topology single server, cluster or sentinel
+ * @param addresses the server (single), the seed nodes (cluster) or the sentinels (sentinel), as URIs
+ * @param sentinelMaster the master name the sentinels watch; {@code null} unless {@link Topology#SENTINEL}
+ * @param username the ACL user, or {@code null} for the default user
+ * @param password the password, or {@code null} for none
+ * @param database the logical database (always 0 in a cluster)
+ * @param tls whether connections use TLS ({@code rediss://})
+ * @param trustStore a JKS or PKCS#12 trust store for the server certificate, or {@code null} for the JDK's
+ * @param trustStorePassword the trust store's password, or {@code null}
+ * @param connectTimeout how long opening one connection may take
+ * @param commandTimeout how long a command may wait for its answer, per attempt
+ * @param retryAttempts how often a failed command is retried before the caller sees the failure
+ * @param retryDelay the pause between two attempts
+ * @param connectionPoolSize the most command connections per server
+ * @param connectionMinimumIdleSize the command connections per server kept open while idle
+ * @param subscriptionConnectionPoolSize the most pub/sub connections per server
+ * @param tcpKeepAlive whether TCP keep-alive is on
+ * @param pingInterval how often an idle connection is checked with PING ({@link Duration#ZERO} turns it off)
+ * @param namespace the prefix of every key the store writes ({@code <namespace>:<key>})
+ */
+public record RedisConfig(
+        Topology topology,
+        List<String> addresses,
+        String sentinelMaster,
+        String username,
+        String password,
+        int database,
+        boolean tls,
+        Path trustStore,
+        String trustStorePassword,
+        Duration connectTimeout,
+        Duration commandTimeout,
+        int retryAttempts,
+        Duration retryDelay,
+        int connectionPoolSize,
+        int connectionMinimumIdleSize,
+        int subscriptionConnectionPoolSize,
+        boolean tcpKeepAlive,
+        Duration pingInterval,
+        String namespace) {
+
+    /** The host when none is configured. */
+    public static final String DEFAULT_HOST = "localhost";
+    /** The port when none is configured. */
+    public static final int DEFAULT_PORT = 6379;
+    /** The namespace when none is configured. */
+    public static final String DEFAULT_NAMESPACE = "chatcache";
+    /** Long enough for a TLS handshake across a data centre, short enough to fail start-up quickly. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** The per-attempt command timeout by default. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(3);
+    /** Retries of a failed command by default. */
+    public static final int DEFAULT_RETRY_ATTEMPTS = 2;
+    /** The pause between attempts by default. */
+    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(200);
+    /** Command connections per server by default. */
+    public static final int DEFAULT_CONNECTION_POOL_SIZE = 32;
+    /** Idle command connections per server by default. */
+    public static final int DEFAULT_CONNECTION_MINIMUM_IDLE_SIZE = 2;
+    /** Pub/sub connections per server by default. */
+    public static final int DEFAULT_SUBSCRIPTION_CONNECTION_POOL_SIZE = 8;
+    /** The reference's {@code health_check_interval}: 30 seconds. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    /** The longest namespace accepted, in characters. */
+    public static final int MAX_NAMESPACE_LENGTH = 128;
+
+    private static final String OPTION = "Redis option ";
+
+    /** How the Redis servers are arranged. */
+    public enum Topology {
+        /** One server (or a proxy in front of several). */
+        SINGLE,
+        /** A Redis Cluster; keys are spread over the masters by hash slot. */
+        CLUSTER,
+        /** A master with replicas, found through Redis Sentinel. */
+        SENTINEL
+    }
+
+    /**
+     * Checks every option and normalises the addresses to URIs with the scheme {@code tls} implies (an
+     * address given as {@code rediss://} turns TLS on).
+     *
+     * @throws CacheConfigurationException naming the first option that breaks its rule
+     */
+    public RedisConfig {
+        require(topology != null, "topology", "must not be null");
+        require(addresses != null && !addresses.isEmpty(), "addresses", "must name at least one server");
+        List<RedisAddress> parsed = new ArrayList<>(addresses.size());
+        for (String address : addresses) {
+            RedisAddress one = RedisAddress.parse(address, OPTION + "addresses");
+            tls |= one.tls();
+            parsed.add(one);
+        }
+        List<String> uris = new ArrayList<>(parsed.size());
+        for (RedisAddress address : parsed) {
+            uris.add(address.uri(tls));
+        }
+        addresses = List.copyOf(uris);
+        if (topology == Topology.SINGLE) {
+            require(addresses.size() == 1, "addresses",
+                    "must name exactly one server for a single-server topology, was " + addresses);
+        }
+        if (topology == Topology.SENTINEL) {
+            require(sentinelMaster != null && !sentinelMaster.isBlank(), "sentinelMaster",
+                    "must name the master for a sentinel topology");
+        } else {
+            require(sentinelMaster == null, "sentinelMaster",
+                    "is only for a sentinel topology, this one is " + topology);
+        }
+        require(username == null || !username.isEmpty(), "username", "must not be empty (use null for the default user)");
+        require(database >= 0, "database", "must be 0 or more, was " + database);
+        require(topology != Topology.CLUSTER || database == 0, "database",
+                "must be 0 in a cluster (Redis Cluster has one database), was " + database);
+        require(trustStore == null || tls, "trustStore", "needs TLS: set tls(true) or use rediss:// addresses");
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(commandTimeout, "commandTimeout");
+        require(retryAttempts >= 0 && retryAttempts <= 100, "retryAttempts",
+                "must be from 0 to 100, was " + retryAttempts);
+        require(retryDelay != null && !retryDelay.isNegative() && fitsMillis(retryDelay), "retryDelay",
+                "must be zero or positive and at most " + Integer.MAX_VALUE + " ms, was " + retryDelay);
+        require(connectionPoolSize >= 1, "connectionPoolSize", "must be at least 1, was " + connectionPoolSize);
+        require(connectionMinimumIdleSize >= 0 && connectionMinimumIdleSize <= connectionPoolSize,
+                "connectionMinimumIdleSize", "must be from 0 to connectionPoolSize (" + connectionPoolSize
+                        + "), was " + connectionMinimumIdleSize);
+        require(subscriptionConnectionPoolSize >= 1, "subscriptionConnectionPoolSize",
+                "must be at least 1, was " + subscriptionConnectionPoolSize);
+        require(pingInterval != null && !pingInterval.isNegative() && fitsMillis(pingInterval), "pingInterval",
+                "must be zero (off) or positive and at most " + Integer.MAX_VALUE + " ms, was " + pingInterval);
+        requireNamespace(namespace, "namespace");
+    }
+
+    /** A builder with every option at its default: {@code redis://localhost:6379}, database 0. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: {@code redis://localhost:6379}, database 0, no password, namespace {@code chatcache}. */
+    public static RedisConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Reads the configuration from {@link System#getenv()}; see {@link #fromEnvironment(Map)}.
+     *
+     * @throws CacheConfigurationException if a variable holds an invalid value (the message names it)
+     */
+    public static RedisConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Reads the configuration from {@code environment}. Unset or blank variables keep their defaults.
+     * <ul>
+     *   <li>{@code REDIS_HOST} (default {@code localhost}), {@code REDIS_PORT} (default 6379),
+     *       {@code REDIS_PASSWORD}, {@code REDIS_DB} (default 0): the reference's variables;</li>
+     *   <li>{@code REDIS_USERNAME}: the ACL user;</li>
+     *   <li>{@code REDIS_URL}: {@code redis[s]://[user[:password]@]host[:port][/db]}, used instead of
+     *       {@code REDIS_HOST} and {@code REDIS_PORT}; {@code REDIS_USERNAME}, {@code REDIS_PASSWORD} and
+     *       {@code REDIS_DB}, when set, win over the URL's parts;</li>
+     *   <li>{@code REDIS_SSL}: {@code true} or {@code false} (default false, or true for a
+     *       {@code rediss://} URL); {@code REDIS_SSL_TRUSTSTORE} and {@code REDIS_SSL_TRUSTSTORE_PASSWORD}
+     *       for a private certificate authority;</li>
+     *   <li>{@code REDIS_CLUSTER_NODES}: comma-separated {@code host:port} (or URIs) of cluster nodes,
+     *       which selects cluster mode;</li>
+     *   <li>{@code REDIS_SENTINEL_MASTER} with {@code REDIS_SENTINEL_NODES}: the master name and the
+     *       comma-separated sentinels, which select sentinel mode;</li>
+     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}).</li>
+     * </ul>
+     *
+     * @throws CacheConfigurationException if a variable holds an invalid value, naming the variable and
+     *     the accepted values
+     */
+    public static RedisConfig fromEnvironment(Map<String, String> environment) {
+        return EnvironmentReader.read(Objects.requireNonNull(environment, "environment"));
+    }
+
+    /** A builder holding this configuration's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.topology = topology;
+        builder.addresses = addresses;
+        builder.sentinelMaster = sentinelMaster;
+        builder.username = username;
+        builder.password = password;
+        builder.database = database;
+        builder.tls = tls;
+        builder.trustStore = trustStore;
+        builder.trustStorePassword = trustStorePassword;
+        builder.connectTimeout = connectTimeout;
+        builder.commandTimeout = commandTimeout;
+        builder.retryAttempts = retryAttempts;
+        builder.retryDelay = retryDelay;
+        builder.connectionPoolSize = connectionPoolSize;
+        builder.connectionMinimumIdleSize = connectionMinimumIdleSize;
+        builder.subscriptionConnectionPoolSize = subscriptionConnectionPoolSize;
+        builder.tcpKeepAlive = tcpKeepAlive;
+        builder.pingInterval = pingInterval;
+        builder.namespace = namespace;
+        return builder;
+    }
+
+    /** The configuration with the password and the trust store password masked. */
+    @Override
+    public String toString() {
+        return "RedisConfig[topology=" + topology
+                + ", addresses=" + addresses
+                + (sentinelMaster == null ? "" : ", sentinelMaster=" + sentinelMaster)
+                + ", username=" + (username == null ? "(default)" : username)
+                + ", password=" + mask(password)
+                + ", database=" + database
+                + ", tls=" + tls
+                + (trustStore == null ? "" : ", trustStore=" + trustStore
+                        + ", trustStorePassword=" + mask(trustStorePassword))
+                + ", connectTimeout=" + connectTimeout
+                + ", commandTimeout=" + commandTimeout
+                + ", retryAttempts=" + retryAttempts
+                + ", retryDelay=" + retryDelay
+                + ", connectionPoolSize=" + connectionPoolSize
+                + ", connectionMinimumIdleSize=" + connectionMinimumIdleSize
+                + ", subscriptionConnectionPoolSize=" + subscriptionConnectionPoolSize
+                + ", tcpKeepAlive=" + tcpKeepAlive
+                + ", pingInterval=" + pingInterval
+                + ", namespace=" + namespace + "]";
+    }
+
+    private static String mask(String secret) {
+        return secret == null ? "(none)" : "****";
+    }
+
+    static void require(boolean condition, String option, String rule) {
+        if (!condition) {
+            throw new CacheConfigurationException(OPTION + option + " " + rule);
+        }
+    }
+
+    private static void requirePositive(Duration duration, String option) {
+        require(duration != null && !duration.isNegative() && !duration.isZero() && fitsMillis(duration),
+                option, "must be positive and at most " + Integer.MAX_VALUE + " ms, was " + duration);
+    }
+
+    private static boolean fitsMillis(Duration duration) {
+        return duration.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) <= 0;
+    }
+
+    static void requireNamespace(String namespace, String option) {
+        require(namespace != null && !namespace.isEmpty(), option, "must not be empty");
+        require(namespace.length() <= MAX_NAMESPACE_LENGTH, option,
+                "must be at most " + MAX_NAMESPACE_LENGTH + " characters long, was " + namespace.length());
+        require(namespace.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)),
+                option, "must not hold whitespace or control characters, was '" + namespace + "'");
+    }
+
+    /**
+     * Builds a {@link RedisConfig}. Each setter checks its value at once; {@link #build()} checks the
+     * options against each other. Not thread-safe; {@code build()} leaves the builder reusable.
+     */
+    public static final class Builder {
+        private Topology topology = Topology.SINGLE;
+        private List<String> addresses = List.of("redis://" + DEFAULT_HOST + ":" + DEFAULT_PORT);
+        private String sentinelMaster;
+        private String username;
+        private String password;
+        private int database;
+        private boolean tls;
+        private Path trustStore;
+        private String trustStorePassword;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
+        private Duration retryDelay = DEFAULT_RETRY_DELAY;
+        private int connectionPoolSize = DEFAULT_CONNECTION_POOL_SIZE;
+        private int connectionMinimumIdleSize = DEFAULT_CONNECTION_MINIMUM_IDLE_SIZE;
+        private int subscriptionConnectionPoolSize = DEFAULT_SUBSCRIPTION_CONNECTION_POOL_SIZE;
+        private boolean tcpKeepAlive = true;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private String namespace = DEFAULT_NAMESPACE;
+
+        private Builder() {
+        }
+
+        /** One server at {@code host:port}. */
+        public Builder single(String host, int port) {
+            require(host != null && !host.isBlank(), "host", "must not be empty");
+            require(port >= 1 && port <= 65535, "port", "must be from 1 to 65535, was " + port);
+            return single(RedisAddress.of(host, port).uri(false));
+        }
+
+        /** One server at {@code address}: {@code host:port}, {@code redis://host:port} or {@code rediss://host:port}. */
+        public Builder single(String address) {
+            RedisAddress.parse(address, OPTION + "address");
+            this.topology = Topology.SINGLE;
+            this.addresses = List.of(address);
+            this.sentinelMaster = null;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster reached through {@code nodes} (any subset of its nodes: the rest is
+         * discovered), each {@code host:port} or a URI.
+         */
+        public Builder cluster(List<String> nodes) {
+            require(nodes != null && !nodes.isEmpty(), "clusterNodes", "must name at least one node");
+            nodes.forEach(node -> RedisAddress.parse(node, OPTION + "clusterNodes"));
+            this.topology = Topology.CLUSTER;
+            this.addresses = List.copyOf(nodes);
+            this.sentinelMaster = null;
+            return this;
+        }
+
+        /** A Redis Cluster reached through {@code nodes}; see {@link #cluster(List)}. */
+        public Builder cluster(String... nodes) {
+            require(nodes != null, "clusterNodes", "must name at least one node");
+            return cluster(List.of(nodes));
+        }
+
+        /** The master named {@code master}, found through the sentinels at {@code sentinels}. */
+        public Builder sentinel(String master, List<String> sentinels) {
+            require(master != null && !master.isBlank(), "sentinelMaster", "must not be empty");
+            require(sentinels != null && !sentinels.isEmpty(), "sentinelNodes", "must name at least one sentinel");
+            sentinels.forEach(node -> RedisAddress.parse(node, OPTION + "sentinelNodes"));
+            this.topology = Topology.SENTINEL;
+            this.addresses = List.copyOf(sentinels);
+            this.sentinelMaster = master;
+            return this;
+        }
+
+        /**
+         * One server from a URL {@code redis[s]://[user[:password]@]host[:port][/db]}: sets the address,
+         * TLS for {@code rediss}, and the user, password and database when the URL holds them.
+         */
+        public Builder url(String url) {
+            RedisUrl parsed = RedisUrl.parse(url, OPTION + "url");
+            single(parsed.address().uri(parsed.address().tls()));
+            if (parsed.address().tls()) {
+                tls = true;
+            }
+            if (parsed.username() != null) {
+                username = parsed.username();
+            }
+            if (parsed.password() != null) {
+                password = parsed.password();
+            }
+            if (parsed.database() != null) {
+                database(parsed.database());
+            }
+            return this;
+        }
+
+        /** The ACL user ({@code null} for the default user). */
+        public Builder username(String username) {
+            require(username == null || !username.isEmpty(), "username", "must not be empty (use null for the default user)");
+            this.username = username;
+            return this;
+        }
+
+        /** The password ({@code null} for none). */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** The logical database, 0 or more (default 0; a cluster has only 0). */
+        public Builder database(int database) {
+            require(database >= 0, "database", "must be 0 or more, was " + database);
+            this.database = database;
+            return this;
+        }
+
+        /** Whether to use TLS ({@code rediss://}) for every connection (default false). */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A trust store (JKS or PKCS#12) holding the certificate authority of the servers; needs TLS. */
+        public Builder trustStore(Path trustStore, String password) {
+            require(trustStore != null, "trustStore", "must not be null");
+            this.trustStore = trustStore;
+            this.trustStorePassword = password;
+            return this;
+        }
+
+        /** How long opening one connection may take (default 3 s). */
+        public Builder connectTimeout(Duration timeout) {
+            requirePositive(timeout, "connectTimeout");
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long one command attempt may wait for its answer (default 3 s). */
+        public Builder commandTimeout(Duration timeout) {
+            requirePositive(timeout, "commandTimeout");
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** How often a failed command is retried, 0 to 100 (default 2). */
+        public Builder retryAttempts(int attempts) {
+            require(attempts >= 0 && attempts <= 100, "retryAttempts", "must be from 0 to 100, was " + attempts);
+            this.retryAttempts = attempts;
+            return this;
+        }
+
+        /** The pause between two attempts of a command (default 200 ms). */
+        public Builder retryDelay(Duration delay) {
+            require(delay != null && !delay.isNegative() && fitsMillis(delay), "retryDelay",
+                    "must be zero or positive, was " + delay);
+            this.retryDelay = delay;
+            return this;
+        }
+
+        /** The most command connections per server (default 32). */
+        public Builder connectionPoolSize(int size) {
+            require(size >= 1, "connectionPoolSize", "must be at least 1, was " + size);
+            this.connectionPoolSize = size;
+            return this;
+        }
+
+        /** The command connections per server kept open while idle (default 2). */
+        public Builder connectionMinimumIdleSize(int size) {
+            require(size >= 0, "connectionMinimumIdleSize", "must be 0 or more, was " + size);
+            this.connectionMinimumIdleSize = size;
+            return this;
+        }
+
+        /** The most pub/sub connections per server (default 8). */
+        public Builder subscriptionConnectionPoolSize(int size) {
+            require(size >= 1, "subscriptionConnectionPoolSize", "must be at least 1, was " + size);
+            this.subscriptionConnectionPoolSize = size;
+            return this;
+        }
+
+        /** Whether TCP keep-alive is on (default true). */
+        public Builder tcpKeepAlive(boolean keepAlive) {
+            this.tcpKeepAlive = keepAlive;
+            return this;
+        }
+
+        /** How often idle connections are checked with PING (default 30 s; {@link Duration#ZERO} turns it off). */
+        public Builder pingInterval(Duration interval) {
+            require(interval != null && !interval.isNegative() && fitsMillis(interval), "pingInterval",
+                    "must be zero (off) or positive, was " + interval);
+            this.pingInterval = interval;
+            return this;
+        }
+
+        /** The key prefix: the store keeps {@code key} as {@code <namespace>:key} (default {@code chatcache}). */
+        public Builder namespace(String namespace) {
+            requireNamespace(namespace, "namespace");
+            this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @throws CacheConfigurationException if options conflict (a trust store without TLS, a database
+         *     other than 0 in a cluster, more idle connections than the pool holds)
+         */
+        public RedisConfig build() {
+            return new RedisConfig(topology, addresses, sentinelMaster, username, password, database, tls,
+                    trustStore, trustStorePassword, connectTimeout, commandTimeout, retryAttempts, retryDelay,
+                    connectionPoolSize, connectionMinimumIdleSize, subscriptionConnectionPoolSize, tcpKeepAlive,
+                    pingInterval, namespace);
+        }
+    }
+}

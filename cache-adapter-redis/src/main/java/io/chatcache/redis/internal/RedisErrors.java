@@ -1,0 +1,115 @@
+package io.chatcache.redis.internal;
+
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheException;
+import io.chatcache.core.CacheUnavailableException;
+import org.redisson.RedissonShutdownException;
+import org.redisson.client.RedisAuthRequiredException;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisException;
+import org.redisson.client.RedisRetryException;
+import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.RedisWrongPasswordException;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns Redisson's exceptions into chat-cache's, so that callers can tell "try again later"
+ * ({@link CacheUnavailableException}) from "fix the configuration" ({@link CacheConfigurationException}).
+ */
+public final class RedisErrors {
+
+    private RedisErrors() {
+    }
+
+    /**
+     * Translates a failure of {@code operation}.
+     *
+     * @param failure what Redisson threw
+     * @param operation what was attempted, for the message ({@code "GET"})
+     * @param key the Redis key involved, or {@code null}
+     * @param where the server(s), for the message: "Redis at 127.0.0.1:6379"
+     * @param user the ACL user, or {@code null} for the default user
+     * @return the exception to throw; never null
+     */
+    public static RuntimeException translate(Throwable failure, String operation, String key, String where,
+            String user) {
+        Throwable cause = unwrap(failure);
+        String onKey = key == null ? "" : " on key '" + key + "'";
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof RedissonShutdownException) {
+            return new IllegalStateException("the Redis client was shut down (was the store closed?); "
+                    + operation + onKey + " not done", cause);
+        }
+        if (isAuthFailure(cause)) {
+            return new CacheConfigurationException(where + " refused the credentials for user "
+                    + userName(user) + " (" + firstLine(message) + "); check the username and password", cause);
+        }
+        if (message.contains("NOPERM")) {
+            return new CacheConfigurationException("Redis user " + userName(user) + " lacks permission for "
+                    + operation + onKey + " (" + firstLine(message) + "); grant it in the ACL or change the"
+                    + " namespace", cause);
+        }
+        if (cause instanceof RedisTimeoutException || cause instanceof RedisConnectionException
+                || cause instanceof RedisRetryException || message.startsWith("LOADING")
+                || message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
+                || message.startsWith("TRYAGAIN")) {
+            return new CacheUnavailableException(where + " is unavailable: " + operation + onKey
+                    + " failed (" + firstLine(message) + ")", cause);
+        }
+        if (cause instanceof RedisException) {
+            return new CacheException(where + " rejected " + operation + onKey + ": "
+                    + firstLine(message), cause);
+        }
+        if (cause instanceof CacheException cacheException) {
+            return cacheException;
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new CacheException(operation + onKey + " failed: " + message, cause);
+    }
+
+    /** Whether {@code failure} (or its cause) says the credentials were refused. */
+    public static boolean isAuthFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisWrongPasswordException || t instanceof RedisAuthRequiredException) {
+                return true;
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("WRONGPASS") || message.contains("NOAUTH")
+                    || message.contains("invalid password") || message.contains("invalid username-password")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A one-line description of {@code failure} for a log line, without Redisson's command dump. */
+    public static String describe(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause.getClass().getSimpleName() + ": " + firstLine(String.valueOf(cause.getMessage()));
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    static String userName(String user) {
+        return user == null ? "'default'" : "'" + user + "'";
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        // Redisson appends the channel and command with its arguments; values must not reach logs.
+        int channel = line.indexOf(". channel:");
+        return channel < 0 ? line : line.substring(0, channel);
+    }
+}
