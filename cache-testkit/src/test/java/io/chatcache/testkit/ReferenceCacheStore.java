@@ -23,10 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An obviously correct store (one lock, one HashMap) that proves the contract suite passes for a store
  * that keeps the port's promises, and, with a {@link Flaw}, that the suite catches one that does not.
  */
-final class ReferenceCacheStore implements CacheStore {
+public final class ReferenceCacheStore implements CacheStore {
 
     /** A deliberate bug, to check that the contract suite notices it. */
-    enum Flaw {
+    public enum Flaw {
         NONE,
         /** Stores every entry forever. */
         IGNORES_TTL,
@@ -56,7 +56,8 @@ final class ReferenceCacheStore implements CacheStore {
     private long errors;
     private long expirations;
 
-    ReferenceCacheStore(Ticker ticker, Flaw flaw) {
+    /** A store reading time from {@code ticker}, with {@code flaw} built in. */
+    public ReferenceCacheStore(Ticker ticker, Flaw flaw) {
         this.ticker = ticker;
         this.defaultTtl = Duration.ofHours(1);
         this.flaw = flaw;
