@@ -1,0 +1,846 @@
+package io.chatcache.memory;
+
+import io.chatcache.core.CacheEntry;
+import io.chatcache.core.CacheException;
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.RemovalCause;
+import io.chatcache.core.RemovalListener;
+import io.chatcache.core.Subscription;
+import io.chatcache.core.Ticker;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A thread-safe, in-memory {@link CacheStore} with least-recently-used eviction and per-entry time to
+ * live: the L1 of the hybrid store, or a cache on its own.
+ *
+ * <pre>{@code
+ * MemoryCacheStore store = MemoryCacheStore.builder()
+ *         .maximumSize(10_000)
+ *         .defaultTtl(Duration.ofMinutes(30))
+ *         .build();
+ * }</pre>
+ *
+ * <h2>What it keeps</h2>
+ * Values are kept by reference, never copied or serialised: a caller that changes a value after putting
+ * it changes the cached value. The store holds at most {@code maximumSize} entries (default 1,000) and,
+ * if {@code maximumWeightBytes} is set, at most that many estimated bytes (see {@link Weigher}); a put
+ * that goes over a bound evicts least-recently-used entries until it is met. A single value heavier than
+ * {@code maximumWeightBytes} is refused with {@link InvalidInputException}, and the store is left as it
+ * was.
+ *
+ * <h2>Eviction order</h2>
+ * Used from one thread, the store evicts exactly what an access-ordered {@link java.util.LinkedHashMap}
+ * with the same capacity would: a hit or a put moves the key to the most-recent end, and a miss (absent,
+ * expired or of the wrong type) moves nothing. Under concurrent reads the order is approximate: reads
+ * are recorded in lossy buffers, and a read that loses a race may not refresh its entry.
+ *
+ * <h2>Expiry</h2>
+ * An entry expires when its TTL has elapsed on the store's {@link Ticker}: from then on it reads as a
+ * miss. Expired entries are removed when a read finds them, when they reach the eviction end of the
+ * list, by {@link #cleanupExpired()}, and by a periodic cleanup (every 5 minutes by default) that runs
+ * on one daemon thread shared by all stores until {@link #close()}. TTLs of more than about 146 years
+ * count as {@link CacheStore#NO_EXPIRY}.
+ *
+ * <h2>Statistics</h2>
+ * {@link #stats()}: hits, misses, entries, estimated total bytes (by the {@link Weigher}), evictions,
+ * expirations, and errors (reads that found a value not of the requested type). Expired entries still
+ * held count in the entries and bytes.
+ *
+ * <h2>Removal listeners</h2>
+ * Listeners are told of every entry that leaves, with the cause: {@code EXPLICIT} (delete,
+ * deleteMatching), {@code REPLACED} (a put over a live entry), {@code EXPIRED} (an expired entry
+ * removed for any reason, including a delete, a replacement or a clear), {@code EVICTED} and
+ * {@code CLEARED}. They run after the change, on the thread that made it, outside any lock.
+ *
+ * <p>Thread-safe: reads do not lock; writes take one short lock.
+ */
+public final class MemoryCacheStore implements CacheStore {
+
+    /** The default entry bound: the reference's {@code max_memory_size}. */
+    public static final long DEFAULT_MAXIMUM_SIZE = 1000;
+    /** The default time to live: one hour. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    /** The default interval of the periodic expiry cleanup: five minutes. */
+    public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryCacheStore.class);
+
+    /** TTLs from about 146 years up are treated as no expiry, which keeps tick arithmetic clear of overflow. */
+    private static final long LONGEST_TTL_NANOS = 1L << 62;
+
+    /*
+     * Concurrency design.
+     *
+     * The map (a ConcurrentHashMap) answers lookups without a lock. The access order lives in an intrusive
+     * doubly linked list threaded through the nodes, and the list, the counters and every structural
+     * change of the map are guarded by one lock, so that map and list always hold the same nodes.
+     *
+     * Reads never take that lock to reorder: they record the node in a striped lossy ReadBuffer (see
+     * there) and return. The recorded reads are replayed into the list, oldest first, whenever someone
+     * holds the lock: every write drains them before it links its node or picks victims, and a reader
+     * whose stripe is full drains them with tryLock (never waiting). Because one thread's reads sit in one
+     * stripe in order and are always replayed before the next eviction decision, a single thread gets
+     * exact LRU order. Under contention a read can be dropped (lost CAS, or full stripe while another
+     * thread holds the lock): that only makes recency approximate, it never breaks the map or the bounds.
+     *
+     * Writes lock for a few pointer moves: a put builds its node, measures its weight and reads the ticker
+     * before taking the lock. Listener calls are collected under the lock and made after it is released.
+     */
+
+    private final ConcurrentHashMap<String, Node> map;
+    private final ReentrantLock evictionLock = new ReentrantLock();
+    /** Head of the access-order list: {@code sentinel.next} is the eldest entry, {@code sentinel.prev} the newest. */
+    private final Node sentinel = new Node();
+    private final ReadBuffer readBuffer = new ReadBuffer();
+    /** Made once, so that draining allocates nothing. */
+    private final Consumer<Node> replayer = this::replayRead;
+
+    private final long maximumSize;
+    private final long maximumWeight;
+    private final Duration defaultTtl;
+    private final Ticker ticker;
+    private final Weigher weigher;
+
+    /** Guarded by {@link #evictionLock}. */
+    private long size;
+    private long totalWeight;
+    private long evictions;
+    private long expirations;
+
+    // LongAdders, because reads on many threads update them and must not contend on one cache line.
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    private final CopyOnWriteArrayList<ListenerRegistration> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> cleanup;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MemoryCacheStore(Builder builder) {
+        this.maximumSize = builder.maximumSize == Builder.UNSET ? DEFAULT_MAXIMUM_SIZE : builder.maximumSize;
+        this.maximumWeight = builder.maximumWeightBytes == Builder.UNSET ? Long.MAX_VALUE : builder.maximumWeightBytes;
+        this.defaultTtl = builder.defaultTtl == null ? DEFAULT_TTL : builder.defaultTtl;
+        this.ticker = builder.ticker == null ? Ticker.system() : builder.ticker;
+        this.weigher = builder.weigher == null ? Weigher.estimating() : builder.weigher;
+        this.map = new ConcurrentHashMap<>((int) Math.min(1 << 16, maximumSize * 4 / 3 + 1));
+        Duration interval = builder.cleanupInterval == null ? DEFAULT_CLEANUP_INTERVAL : builder.cleanupInterval;
+        this.cleanup = interval.isZero() ? null : CleanupScheduler.schedule(this, interval);
+    }
+
+    /** A builder with every option at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A store with the defaults: 1,000 entries, TTL one hour, cleanup every five minutes, system clock. */
+    public static MemoryCacheStore create() {
+        return builder().build();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reads
+
+    /**
+     * Returns the value under {@code key} if present, unexpired and an instance of {@code type}'s raw
+     * type. A hit makes the entry the most recently used. A value of another type reads as a miss and
+     * counts as an error in {@link #stats()}.
+     *
+     * @throws InvalidInputException if the key or type is invalid
+     */
+    @Override
+    public <T> Optional<T> get(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        Node node = readNode(key, type);
+        if (node == null) {
+            return Optional.empty();
+        }
+        // Checked against the raw type in readNode; generic arguments cannot be checked at run time.
+        @SuppressWarnings("unchecked")
+        Optional<T> value = (Optional<T>) (Optional<?>) node.value;
+        return value;
+    }
+
+    /**
+     * Like {@link #get(String, ValueType)}, with the entry's remaining time to live on the store's ticker
+     * ({@link CacheStore#NO_EXPIRY} for an entry that never expires).
+     */
+    @Override
+    public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        Node node = readNode(key, type);
+        if (node == null) {
+            return Optional.empty();
+        }
+        Duration remaining;
+        if (node.expiresAt == Node.NEVER) {
+            remaining = NO_EXPIRY;
+        } else {
+            // At least a nanosecond: the entry was live when read, even if the clock has moved since.
+            remaining = Duration.ofNanos(Math.max(1, node.expiresAt - ticker.read()));
+        }
+        return Optional.of(new CacheEntry<>(type.cast(node.value.get()), remaining));
+    }
+
+    /** The hot path: one map lookup, an expiry check, a type check and a buffered access record. */
+    private Node readNode(String key, ValueType<?> type) {
+        Node node = map.get(key);
+        if (node == null) {
+            misses.increment();
+            return null;
+        }
+        if (node.expiresAt != Node.NEVER && node.isExpiredAt(ticker.read())) {
+            removeExpired(node);
+            misses.increment();
+            return null;
+        }
+        if (!type.isInstance(node.value.get())) {
+            errors.increment();
+            misses.increment();
+            return null;
+        }
+        recordRead(node);
+        hits.increment();
+        return node;
+    }
+
+    private void recordRead(Node node) {
+        if (readBuffer.offer(node) == ReadBuffer.FULL && evictionLock.tryLock()) {
+            // tryLock, never lock: a reader must not wait behind a writer just to reorder a list. Replaying
+            // the buffered reads first keeps this read after them, as it happened.
+            try {
+                readBuffer.drainTo(replayer);
+                replayRead(node);
+            } finally {
+                evictionLock.unlock();
+            }
+        }
+    }
+
+    /** Applies one recorded read. Caller holds the lock. */
+    private void replayRead(Node node) {
+        // A node removed since it was read has left the list; its read no longer matters.
+        if (node.isLinked()) {
+            moveToTail(node);
+        }
+    }
+
+    private void removeExpired(Node node) {
+        List<Removal> removals = null;
+        evictionLock.lock();
+        try {
+            // Only if a put or a delete has not beaten us to it.
+            if (map.remove(node.key, node)) {
+                removals = retire(node, RemovalCause.EXPIRED, true, removals);
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Writes
+
+    /** Stores {@code value} for the default TTL. See {@link #put(String, Object, Duration)}. */
+    @Override
+    public void put(String key, Object value) {
+        put(key, value, defaultTtl);
+    }
+
+    /**
+     * Stores {@code value} under {@code key} for {@code ttl}, as the most recently used entry, replacing
+     * any earlier value (listeners hear {@code REPLACED}, or {@code EXPIRED} if it had expired) and
+     * evicting least-recently-used entries if a bound is exceeded.
+     *
+     * @throws InvalidInputException if the key, value or TTL is invalid, or the value alone weighs more
+     *     than {@code maximumWeightBytes}; nothing is changed
+     */
+    @Override
+    public void put(String key, Object value, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireValue(value);
+        CacheInputs.requireTtl(ttl);
+        long ttlNanos = ttlNanos(ttl);
+        int weight = weigh(key, value);
+        long now = ticker.read();
+        Node node = new Node(key, value, expiresAt(now, ttlNanos), weight);
+        List<Removal> removals = null;
+        evictionLock.lock();
+        try {
+            // Reads recorded so far happened before this put; replay them before choosing victims.
+            readBuffer.drainTo(replayer);
+            Node old = map.put(key, node);
+            if (old != null) {
+                removals = retire(old, RemovalCause.REPLACED, old.isExpiredAt(now), removals);
+            }
+            linkLast(node);
+            size++;
+            totalWeight += weight;
+            removals = evictIfNeeded(now, removals);
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+    }
+
+    /**
+     * Removes the entry under {@code key}; listeners hear {@code EXPLICIT}, or {@code EXPIRED} if it had
+     * expired.
+     *
+     * @return whether an unexpired entry was removed
+     * @throws InvalidInputException if the key is invalid
+     */
+    @Override
+    public boolean delete(String key) {
+        CacheInputs.requireKey(key);
+        if (!map.containsKey(key)) {
+            return false;
+        }
+        long now = ticker.read();
+        boolean removedLive = false;
+        List<Removal> removals = null;
+        evictionLock.lock();
+        try {
+            Node node = map.remove(key);
+            if (node != null) {
+                boolean expired = node.isExpiredAt(now);
+                removedLive = !expired;
+                removals = retire(node, RemovalCause.EXPLICIT, expired, removals);
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+        return removedLive;
+    }
+
+    /**
+     * Removes every entry whose key matches {@code pattern}. Entries put while it runs may be kept.
+     *
+     * @return how many unexpired entries were removed (expired ones are removed too, and not counted)
+     * @throws InvalidInputException if the pattern is null
+     */
+    @Override
+    public long deleteMatching(KeyPattern pattern) {
+        CacheInputs.requireNonNull(pattern, "pattern");
+        // Matched outside the lock: a regex per key is the slow part, and writers need not wait for it.
+        List<Node> matching = new ArrayList<>();
+        for (Node node : map.values()) {
+            if (pattern.matches(node.key)) {
+                matching.add(node);
+            }
+        }
+        if (matching.isEmpty()) {
+            return 0;
+        }
+        long now = ticker.read();
+        long removedLive = 0;
+        List<Removal> removals = null;
+        evictionLock.lock();
+        try {
+            for (Node node : matching) {
+                if (map.remove(node.key, node)) {
+                    boolean expired = node.isExpiredAt(now);
+                    if (!expired) {
+                        removedLive++;
+                    }
+                    removals = retire(node, RemovalCause.EXPLICIT, expired, removals);
+                }
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+        return removedLive;
+    }
+
+    /** Removes every entry; listeners hear {@code CLEARED} (or {@code EXPIRED}) for each. */
+    @Override
+    public void clear() {
+        long now = ticker.read();
+        List<Removal> removals = null;
+        evictionLock.lock();
+        try {
+            readBuffer.discard();
+            for (Node node = sentinel.next; node != sentinel; node = sentinel.next) {
+                map.remove(node.key, node);
+                removals = retire(node, RemovalCause.CLEARED, node.isExpiredAt(now), removals);
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+    }
+
+    /**
+     * Removes every expired entry now, as the periodic cleanup does; listeners hear {@code EXPIRED}.
+     *
+     * @return how many entries were removed
+     */
+    public long cleanupExpired() {
+        long now = ticker.read();
+        // Found without the lock, so a cleanup that finds nothing (the usual case) never delays anyone.
+        List<Node> expired = null;
+        for (Node node : map.values()) {
+            if (node.isExpiredAt(now)) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(node);
+            }
+        }
+        if (expired == null) {
+            return 0;
+        }
+        long removed = 0;
+        List<Removal> removals = null;
+        evictionLock.lock();
+        try {
+            for (Node node : expired) {
+                if (map.remove(node.key, node)) {
+                    removed++;
+                    removals = retire(node, RemovalCause.EXPIRED, true, removals);
+                }
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+        return removed;
+    }
+
+    /**
+     * Returns the value under {@code key}, or loads, stores and returns it, loading at most once per key
+     * at a time in this store: callers that arrive while a load of the key runs wait for it and get its
+     * result, or its exception (the same instance, unwrapped). A {@code null} from the loader is
+     * returned to every waiting caller and nothing is stored; a loader that throws stores nothing.
+     *
+     * <p>A loader must not call {@code getOrCompute} for the same key (that fails with
+     * {@link IllegalStateException} rather than deadlock); loaders of different keys that wait for each
+     * other on different threads deadlock, as they would with any lock.
+     *
+     * @throws InvalidInputException if the key, type, loader or TTL is invalid
+     * @throws CacheException if interrupted while waiting for another caller's load (the interrupt
+     *     flag is set again)
+     */
+    @Override
+    public <T> T getOrCompute(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(loader, "loader");
+        CacheInputs.requireTtl(ttl);
+        while (true) {
+            Optional<T> cached = get(key, type);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+            Load mine = new Load(Thread.currentThread());
+            Load running = loads.putIfAbsent(key, mine);
+            if (running == null) {
+                return load(key, type, loader, ttl, mine);
+            }
+            if (running.owner == Thread.currentThread()) {
+                throw new IllegalStateException("getOrCompute for key " + key
+                        + " was called again by its own loader; a loader must not load its own key");
+            }
+            Object result = await(key, running);
+            if (result == null) {
+                return null;
+            }
+            if (type.isInstance(result)) {
+                return type.cast(result);
+            }
+            // Loaded by a caller that asked for another type: not ours to return, so try again.
+        }
+    }
+
+    private <T> T load(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl, Load mine) {
+        try {
+            // A load that finished between our miss and our registration has stored its value: use it.
+            Node node = map.get(key);
+            if (node != null && !node.isExpiredAt(ticker.read()) && type.isInstance(node.value.get())) {
+                T value = type.cast(node.value.get());
+                mine.result.complete(value);
+                return value;
+            }
+            T loaded = loader.get();
+            if (loaded != null) {
+                put(key, loaded, ttl);
+            }
+            mine.result.complete(loaded);
+            return loaded;
+        } catch (RuntimeException | Error e) {
+            mine.result.completeExceptionally(e);
+            throw e;
+        } finally {
+            // After the put, so that a caller arriving now finds the value instead of loading again.
+            loads.remove(key, mine);
+        }
+    }
+
+    private static Object await(String key, Load running) {
+        try {
+            return running.result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("interrupted while waiting for the load of key " + key, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new CacheException("the load of key " + key + " failed", cause);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Listeners, statistics, lifecycle
+
+    /**
+     * Registers a listener for entries leaving this store. A listener that throws is logged (with its
+     * stack trace the first time, briefly after) and does not stop the others or the operation.
+     *
+     * @throws InvalidInputException if the listener is null
+     */
+    @Override
+    public Subscription addRemovalListener(RemovalListener listener) {
+        CacheInputs.requireNonNull(listener, "listener");
+        ListenerRegistration registration = new ListenerRegistration(listener);
+        listeners.add(registration);
+        return () -> listeners.remove(registration);
+    }
+
+    /**
+     * A snapshot of the statistics. {@code totalSizeBytes} is the sum of the {@link Weigher}'s estimates
+     * of the entries held (expired ones not yet removed included).
+     */
+    @Override
+    public CacheStats stats() {
+        long entries;
+        long bytes;
+        long evicted;
+        long expired;
+        evictionLock.lock();
+        try {
+            entries = size;
+            bytes = totalWeight;
+            evicted = evictions;
+            expired = expirations;
+        } finally {
+            evictionLock.unlock();
+        }
+        return new CacheStats(hits.sum(), misses.sum(), entries, bytes, evicted, expired, errors.sum());
+    }
+
+    /**
+     * Stops the periodic cleanup. The entries stay readable and writable; expired ones are then removed
+     * only when found or by {@link #cleanupExpired()}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && cleanup != null) {
+            cleanup.cancel(false);
+        }
+    }
+
+    /** Whether the periodic cleanup is scheduled (it is until {@link #close()}, unless disabled). */
+    boolean isCleanupScheduled() {
+        return cleanup != null && !cleanup.isDone();
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryCacheStore[maximumSize=" + maximumSize
+                + (maximumWeight == Long.MAX_VALUE ? "" : ", maximumWeightBytes=" + maximumWeight)
+                + ", defaultTtl=" + defaultTtl + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The access-order list and removal bookkeeping; all under the eviction lock.
+
+    private void linkLast(Node node) {
+        Node last = sentinel.prev;
+        node.prev = last;
+        node.next = sentinel;
+        last.next = node;
+        sentinel.prev = node;
+    }
+
+    private void moveToTail(Node node) {
+        if (sentinel.prev == node) {
+            return;
+        }
+        node.prev.next = node.next;
+        node.next.prev = node.prev;
+        linkLast(node);
+    }
+
+    private void unlink(Node node) {
+        node.prev.next = node.next;
+        node.next.prev = node.prev;
+        node.prev = null;
+        node.next = null;
+    }
+
+    private List<Removal> evictIfNeeded(long now, List<Removal> removals) {
+        while (size > maximumSize || totalWeight > maximumWeight) {
+            Node eldest = sentinel.next;
+            if (eldest == sentinel) {
+                break;
+            }
+            map.remove(eldest.key, eldest);
+            removals = retire(eldest, RemovalCause.EVICTED, eldest.isExpiredAt(now), removals);
+        }
+        return removals;
+    }
+
+    /**
+     * Unlinks a node already removed from the map, updates the counters and, if anyone listens, notes the
+     * removal. An expired entry is reported (and counted) as expired, whatever removed it.
+     */
+    private List<Removal> retire(Node node, RemovalCause cause, boolean expired, List<Removal> removals) {
+        unlink(node);
+        size--;
+        totalWeight -= node.weight;
+        RemovalCause reported = expired ? RemovalCause.EXPIRED : cause;
+        if (reported == RemovalCause.EXPIRED) {
+            expirations++;
+        } else if (reported == RemovalCause.EVICTED) {
+            evictions++;
+        }
+        if (listeners.isEmpty()) {
+            return removals;
+        }
+        List<Removal> list = removals == null ? new ArrayList<>(4) : removals;
+        list.add(new Removal(node.key, reported));
+        return list;
+    }
+
+    private void notifyListeners(List<Removal> removals) {
+        if (removals == null) {
+            return;
+        }
+        for (Removal removal : removals) {
+            for (ListenerRegistration registration : listeners) {
+                registration.notify(removal.key, removal.cause);
+            }
+        }
+    }
+
+    private int weigh(String key, Object value) {
+        long weight = weigher.weigh(key, value);
+        if (weight < 0) {
+            throw new InvalidInputException("value",
+                    "must have a weight of at least 0, but the weigher gave " + weight + " for key " + key);
+        }
+        if (weight > maximumWeight) {
+            throw new InvalidInputException("value", "weighs an estimated " + weight
+                    + " bytes, more than maximumWeightBytes (" + maximumWeight + "), so it is not stored");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, weight);
+    }
+
+    private static long ttlNanos(Duration ttl) {
+        if (ttl.compareTo(Duration.ofNanos(LONGEST_TTL_NANOS)) >= 0) {
+            return Node.NEVER;
+        }
+        return ttl.toNanos();
+    }
+
+    private static long expiresAt(long now, long ttlNanos) {
+        if (ttlNanos == Node.NEVER) {
+            return Node.NEVER;
+        }
+        // Wraps like System.nanoTime() may; expiry compares differences, so that is fine. Only the
+        // sentinel value itself must be avoided.
+        long at = now + ttlNanos;
+        return at == Node.NEVER ? at - 1 : at;
+    }
+
+    /** A removal to report once the lock is released. */
+    private record Removal(String key, RemovalCause cause) {
+    }
+
+    /** One load in progress, and who runs it (to refuse a loader that loads its own key). */
+    private static final class Load {
+        final Thread owner;
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+
+        Load(Thread owner) {
+            this.owner = owner;
+        }
+    }
+
+    /** A listener and whether it has failed before, so a failing listener logs its stack trace once. */
+    private static final class ListenerRegistration {
+        private final RemovalListener listener;
+        private volatile boolean failedBefore;
+
+        ListenerRegistration(RemovalListener listener) {
+            this.listener = listener;
+        }
+
+        void notify(String key, RemovalCause cause) {
+            try {
+                listener.onRemoval(key, cause);
+            } catch (RuntimeException e) {
+                if (!failedBefore) {
+                    failedBefore = true;
+                    LOG.warn("A removal listener failed on key {} ({}); it stays registered", key, cause, e);
+                } else {
+                    LOG.debug("A removal listener failed again on key {} ({}): {}", key, cause, e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Options of a {@link MemoryCacheStore}. Each option is checked when set (the message names it) and
+     * may be set once; {@link #build()} can be called again for another store with the same options.
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        static final long UNSET = -1;
+
+        private long maximumSize = UNSET;
+        private long maximumWeightBytes = UNSET;
+        private Duration defaultTtl;
+        private Duration cleanupInterval;
+        private Ticker ticker;
+        private Weigher weigher;
+
+        private Builder() {
+        }
+
+        /**
+         * The most entries the store holds (default {@value MemoryCacheStore#DEFAULT_MAXIMUM_SIZE}).
+         *
+         * @throws InvalidInputException if below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maximumSize(long maximumSize) {
+            requireUnset(this.maximumSize == UNSET, "maximumSize", this.maximumSize);
+            if (maximumSize < 1) {
+                throw new InvalidInputException("maximumSize", "must be at least 1, was " + maximumSize);
+            }
+            this.maximumSize = maximumSize;
+            return this;
+        }
+
+        /**
+         * The most estimated bytes the store holds, by the {@link #weigher(Weigher)} (default: no byte
+         * bound). A value heavier than this on its own is refused by {@code put}.
+         *
+         * @throws InvalidInputException if below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maximumWeightBytes(long maximumWeightBytes) {
+            requireUnset(this.maximumWeightBytes == UNSET, "maximumWeightBytes", this.maximumWeightBytes);
+            if (maximumWeightBytes < 1) {
+                throw new InvalidInputException("maximumWeightBytes", "must be at least 1, was " + maximumWeightBytes);
+            }
+            this.maximumWeightBytes = maximumWeightBytes;
+            return this;
+        }
+
+        /**
+         * The TTL of {@link MemoryCacheStore#put(String, Object)} (default one hour); may be
+         * {@link CacheStore#NO_EXPIRY}.
+         *
+         * @throws InvalidInputException if null, zero or negative
+         * @throws IllegalStateException if already set
+         */
+        public Builder defaultTtl(Duration defaultTtl) {
+            requireUnset(this.defaultTtl == null, "defaultTtl", this.defaultTtl);
+            if (defaultTtl == null) {
+                throw new InvalidInputException("defaultTtl", "must not be null (use CacheStore.NO_EXPIRY for no expiry)");
+            }
+            if (defaultTtl.isZero() || defaultTtl.isNegative()) {
+                throw new InvalidInputException("defaultTtl", "must be positive (or CacheStore.NO_EXPIRY), was " + defaultTtl);
+            }
+            this.defaultTtl = defaultTtl;
+            return this;
+        }
+
+        /**
+         * How often the shared cleanup thread removes this store's expired entries (default five
+         * minutes); {@link Duration#ZERO} for never (expired entries then leave when found, evicted or
+         * cleaned up by {@link MemoryCacheStore#cleanupExpired()}).
+         *
+         * @throws InvalidInputException if null or negative
+         * @throws IllegalStateException if already set
+         */
+        public Builder cleanupInterval(Duration cleanupInterval) {
+            requireUnset(this.cleanupInterval == null, "cleanupInterval", this.cleanupInterval);
+            if (cleanupInterval == null) {
+                throw new InvalidInputException("cleanupInterval", "must not be null (use Duration.ZERO to disable the cleanup)");
+            }
+            if (cleanupInterval.isNegative()) {
+                throw new InvalidInputException("cleanupInterval", "must not be negative, was " + cleanupInterval);
+            }
+            this.cleanupInterval = cleanupInterval;
+            return this;
+        }
+
+        /**
+         * The clock of expiry (default {@link Ticker#system()}); tests pass a manual one.
+         *
+         * @throws InvalidInputException if null
+         * @throws IllegalStateException if already set
+         */
+        public Builder ticker(Ticker ticker) {
+            requireUnset(this.ticker == null, "ticker", this.ticker);
+            this.ticker = CacheInputs.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * The estimate of an entry's bytes (default {@link Weigher#estimating()}).
+         *
+         * @throws InvalidInputException if null
+         * @throws IllegalStateException if already set
+         */
+        public Builder weigher(Weigher weigher) {
+            requireUnset(this.weigher == null, "weigher", this.weigher);
+            this.weigher = CacheInputs.requireNonNull(weigher, "weigher");
+            return this;
+        }
+
+        /** A new store with these options; the builder stays usable. */
+        public MemoryCacheStore build() {
+            return new MemoryCacheStore(this);
+        }
+
+        private static void requireUnset(boolean unset, String option, Object earlier) {
+            if (!unset) {
+                throw new IllegalStateException(option + " was already set to " + earlier);
+            }
+        }
+    }
+}
