@@ -1,0 +1,46 @@
+package io.chatcache.redis;
+
+import io.chatcache.testkit.redis.RedisCluster;
+import io.chatcache.testkit.redis.RedisServer;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/** Configurations for the harness's servers, with timeouts short enough for fault tests. */
+final class RedisTestSupport {
+
+    private RedisTestSupport() {
+    }
+
+    /** A configuration for {@code server}: its address, password and, for TLS, its trust store. */
+    static RedisConfig.Builder configFor(RedisServer server) {
+        RedisConfig.Builder builder = RedisConfig.builder()
+                .single(server.address())
+                .password(server.password())
+                .connectTimeout(Duration.ofSeconds(2))
+                .commandTimeout(Duration.ofSeconds(2))
+                .retryAttempts(1)
+                .retryDelay(Duration.ofMillis(100))
+                .connectionMinimumIdleSize(1);
+        if (server.tls()) {
+            builder.trustStore(server.trustStore(), server.trustStorePassword());
+        }
+        return builder;
+    }
+
+    /** A configuration for {@code cluster}. */
+    static RedisConfig.Builder configFor(RedisCluster cluster) {
+        return RedisConfig.builder()
+                .cluster(cluster.addresses())
+                .connectTimeout(Duration.ofSeconds(2))
+                .commandTimeout(Duration.ofSeconds(2))
+                .retryAttempts(1)
+                .retryDelay(Duration.ofMillis(100))
+                .connectionMinimumIdleSize(1);
+    }
+
+    /** A namespace no other test uses. */
+    static String uniqueNamespace(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
