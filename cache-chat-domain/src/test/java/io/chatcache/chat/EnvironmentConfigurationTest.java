@@ -1,0 +1,98 @@
+package io.chatcache.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheStoreProvider;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EnvironmentConfigurationTest {
+
+    /** An adapter lookup that finds the memory adapter only, as an application without the Redis jar. */
+    private static final Function<String, Optional<CacheStoreProvider>> WITHOUT_REDIS =
+            name -> name.equals("redis") ? Optional.empty() : AdapterLookup.SERVICE_LOADER.apply(name);
+
+    @Test
+    void anEmptyEnvironmentGivesTheMemoryBackendWithTheReferenceDefaults() {
+        try (ChatCacheService cache = ChatCacheService.fromEnvironment(Map.of())) {
+            assertThat(cache.backend()).isEqualTo(CacheBackend.MEMORY);
+            assertThat(cache.defaultTtl()).isEqualTo(Duration.ofSeconds(3600));
+            assertThat(cache.getStats()).containsOnlyKeys("memory");
+        }
+    }
+
+    @Test
+    void variablesSetTheBackendTtlAndSize() {
+        EnvironmentSettings settings = EnvironmentSettings.parse(Map.of(
+                "CACHE_BACKEND", "HyBrId", "CACHE_DEFAULT_TTL", "1800", "CACHE_MAX_MEMORY_SIZE", " 5000 "));
+
+        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.HYBRID, Duration.ofSeconds(1800), 5000));
+    }
+
+    @Test
+    void blankVariablesTakeTheirDefaults() {
+        EnvironmentSettings settings = EnvironmentSettings.parse(Map.of(
+                "CACHE_BACKEND", " ", "CACHE_DEFAULT_TTL", "", "CACHE_MAX_MEMORY_SIZE", ""));
+
+        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.MEMORY, Duration.ofHours(1), 1000));
+    }
+
+    @Test
+    void anUnknownBackendFailsNamingTheVariableTheValueAndTheAcceptedValues() {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of("CACHE_BACKEND", "memcached")))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessage("CACHE_BACKEND must be one of memory, redis, hybrid (any case), was 'memcached'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-5", "ten", "1.5", "99999999999"})
+    void aBadDefaultTtlFailsNamingTheVariableAndTheValue(String value) {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of("CACHE_DEFAULT_TTL", value)))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageStartingWith("CACHE_DEFAULT_TTL must be a positive integer (a whole number of seconds")
+                .hasMessageEndingWith("was '" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "lots", "1e3"})
+    void aBadMaxMemorySizeFailsNamingTheVariableAndTheValue(String value) {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of("CACHE_MAX_MEMORY_SIZE", value)))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageStartingWith("CACHE_MAX_MEMORY_SIZE must be a positive integer (a whole number of entries")
+                .hasMessageEndingWith("was '" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "hybrid"})
+    void redisBackendsWithoutTheRedisAdapterFailNamingTheArtifactToAdd(String backend) {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of("CACHE_BACKEND", backend), WITHOUT_REDIS))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("io.chatcache:cache-adapter-redis")
+                .hasMessageContaining(backend.toUpperCase());
+    }
+
+    @Test
+    void theMemoryBackendWithoutTheMemoryAdapterFailsNamingItsArtifact() {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of(), name -> Optional.empty()))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("io.chatcache:cache-adapter-memory");
+    }
+
+    @Test
+    void redisSettingsMustNotLeakIntoMessagesOrToString() {
+        ChatCacheService.Builder builder = ChatCacheService.builder().backend(CacheBackend.MEMORY)
+                .redis("localhost", 6379, "s3cret");
+
+        try (ChatCacheService cache = builder.build()) {
+            assertThat(cache.toString()).doesNotContain("s3cret");
+            assertThat(cache.info().toString()).doesNotContain("s3cret");
+        }
+    }
+}
