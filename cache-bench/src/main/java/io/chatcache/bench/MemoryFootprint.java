@@ -1,0 +1,99 @@
+package io.chatcache.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jol.info.GraphLayout;
+import org.openjdk.jol.vm.VM;
+
+/**
+ * The memory a cache spends per entry, at 100,000 entries by default, measured with JOL's object-graph walk
+ * ({@link GraphLayout}, no agent needed): the retained size of the cache's object graph when full, minus that of
+ * the same cache when empty, minus the keys and the value (the same String and Boolean instances are put into
+ * every cache and are not counted), divided by the number of entries. What remains is the cache's own structure:
+ * table slots, nodes, links, recency and frequency bookkeeping.
+ *
+ * <p>Every cache is bounded to exactly the number of entries it holds (the unbounded {@code chm} is shown for
+ * reference). The walk is repeated {@code --runs} times on fresh caches; the table shows the smallest result,
+ * since the only noise is objects that a background thread adds or drops while the graph is walked.
+ *
+ * <pre>{@code
+ * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.MemoryFootprint [--entries 100000] [--runs 3]
+ * }</pre>
+ */
+public final class MemoryFootprint {
+
+    private static final List<CacheKind> KINDS =
+            List.of(CacheKind.CHATCACHE_LRU, CacheKind.CAFFEINE, CacheKind.LHM_SYNC, CacheKind.CHM);
+
+    private MemoryFootprint() {
+    }
+
+    /**
+     * Measures and prints the table.
+     *
+     * @param args {@code --entries N} (default 100000) and {@code --runs N} (default 3)
+     */
+    public static void main(String[] args) {
+        // Caffeine's graph holds lambdas (hidden classes), whose field offsets Unsafe refuses to give: JOL then
+        // reads them from its own probe object. It must be set before JOL's first use.
+        System.setProperty("jol.magicFieldOffset", "true");
+        Map<String, String> options = Args.parse(args, "--entries", "--runs");
+        int entries = Args.positiveInt(options, "--entries", 100_000);
+        int runs = Args.positiveInt(options, "--runs", 3);
+
+        String[] keys = new String[entries];
+        for (int i = 0; i < entries; i++) {
+            keys[i] = "user:" + i;
+        }
+        GraphLayout shared = GraphLayout.parseInstance((Object[]) keys).add(GraphLayout.parseInstance(Boolean.TRUE));
+
+        System.out.println("Memory per entry at " + String.format(Locale.ROOT, "%,d", entries)
+                + " entries (JOL GraphLayout; keys and value excluded; best of " + runs + " runs)");
+        System.out.println(VM.current().details().lines().filter(l -> l.contains("VM mode") || l.contains("Compressed"))
+                .map(l -> "    " + l.strip()).reduce((a, b) -> a + "\n" + b).orElse(""));
+        System.out.println();
+        System.out.println("| cache | bytes per entry | ratio to caffeine | full graph, bytes | empty graph, bytes |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        List<long[]> rows = new ArrayList<>();
+        for (CacheKind kind : KINDS) {
+            rows.add(measure(kind, keys, shared, runs));
+        }
+        double caffeine = perEntry(rows.get(KINDS.indexOf(CacheKind.CAFFEINE)), entries);
+        for (int i = 0; i < KINDS.size(); i++) {
+            long[] row = rows.get(i);
+            double perEntry = perEntry(row, entries);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.2f | %,d | %,d |%n",
+                    KINDS.get(i).benchName() + (KINDS.get(i) == CacheKind.CHM ? " (unbounded)" : ""),
+                    perEntry, perEntry / caffeine, row[0], row[1]);
+        }
+    }
+
+    private static double perEntry(long[] row, int entries) {
+        return (double) (row[0] - row[1]) / entries;
+    }
+
+    /** {full graph size without keys and value, empty graph size}, the smallest of {@code runs} attempts. */
+    private static long[] measure(CacheKind kind, String[] keys, GraphLayout shared, int runs) {
+        long[] best = null;
+        for (int run = 0; run < runs; run++) {
+            try (BenchCache cache = kind.create(keys.length, true)) {
+                long empty = GraphLayout.parseInstance(cache).totalSize();
+                for (String key : keys) {
+                    cache.put(key, Boolean.TRUE);
+                }
+                for (String key : keys) {
+                    if (cache.get(key) == null) {
+                        throw new IllegalStateException(kind.benchName() + " evicted " + key + " below its capacity");
+                    }
+                }
+                long full = GraphLayout.parseInstance(cache).subtract(shared).totalSize();
+                if (best == null || full - empty < best[0] - best[1]) {
+                    best = new long[] {full, empty};
+                }
+            }
+        }
+        return best;
+    }
+}
