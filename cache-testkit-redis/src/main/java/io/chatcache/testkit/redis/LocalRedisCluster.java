@@ -20,6 +20,14 @@ final class LocalRedisCluster implements RedisCluster {
 
     private LocalRedisCluster(List<LocalRedisServer> nodes) {
         this.nodes = List.copyOf(nodes);
+        // A restarted master reports cluster_state:fail for a couple of seconds; clients need it ok.
+        for (LocalRedisServer node : nodes) {
+            node.afterRestart(() -> {
+                if (this.nodes.stream().allMatch(LocalRedisServer::isRunning)) {
+                    awaitOk(List.of(node), this.nodes.size());
+                }
+            });
+        }
     }
 
     /**
@@ -36,7 +44,7 @@ final class LocalRedisCluster implements RedisCluster {
                 nodes.add(LocalRedisServer.start(RedisServerOptions.DEFAULTS, CLUSTER_ARGS, true));
             }
             create(nodes);
-            awaitOk(nodes);
+            awaitOk(nodes, nodes.size());
             return new LocalRedisCluster(nodes);
         } catch (RuntimeException e) {
             nodes.forEach(LocalRedisServer::stop);
@@ -56,11 +64,11 @@ final class LocalRedisCluster implements RedisCluster {
         }
     }
 
-    private static void awaitOk(List<LocalRedisServer> nodes) {
+    private static void awaitOk(List<LocalRedisServer> nodes, int clusterSize) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         for (LocalRedisServer node : nodes) {
             String info = "";
-            while (!(info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + nodes.size())
+            while (!(info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + clusterSize)
                     && info.contains("cluster_slots_assigned:16384"))) {
                 if (System.nanoTime() > deadline) {
                     throw new RedisHarnessException("the cluster was not ok within " + READY_TIMEOUT.toSeconds()

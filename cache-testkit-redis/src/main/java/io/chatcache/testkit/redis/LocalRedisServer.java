@@ -43,6 +43,7 @@ final class LocalRedisServer extends AbstractRedisServer {
     private final SSLSocketFactory sslFactory;
     private final int port;
     private volatile Process process;
+    private volatile Runnable afterRestart = () -> { };
     private boolean paused;
     private boolean stopped;
 
@@ -257,6 +258,12 @@ final class LocalRedisServer extends AbstractRedisServer {
             throw new RedisHarnessException("cannot restart redis-server: another process took port " + port
                     + "; last log lines:\n" + e.getMessage());
         }
+        afterRestart.run();
+    }
+
+    /** Sets what {@link #restart()} waits for once the server answers, such as a cluster node's ok state. */
+    void afterRestart(Runnable check) {
+        this.afterRestart = check;
     }
 
     @Override

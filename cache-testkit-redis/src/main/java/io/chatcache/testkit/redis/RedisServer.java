@@ -64,9 +64,10 @@ public interface RedisServer {
     void resume();
 
     /**
-     * Starts the server again on the same port with the same options (and, for a cluster node, the same
-     * cluster identity and slots), returning once it answers PING. A running server is killed first. Data
-     * is not kept: the harness disables persistence.
+     * Starts the server again on the same port with the same options, returning once it answers PING. A
+     * cluster node comes back with the same identity and slots, and, when every other node is running,
+     * this waits until it reports {@code cluster_state:ok} again (about two seconds). A running server is
+     * killed first. Data is not kept: the harness disables persistence.
      *
      * @throws UnsupportedOperationException on the shared server from {@link RedisServers#single()}
      * @throws RedisHarnessException if it does not answer within the start-up timeout, or the port was
