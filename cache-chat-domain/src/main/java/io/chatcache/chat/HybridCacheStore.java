@@ -114,7 +114,8 @@ public final class HybridCacheStore implements CacheStore {
     private final Duration reconnectInterval;
     private final CircuitBreaker breaker;
     private final FillGuard guard = new FillGuard();
-    private final OutageJournal journal = new OutageJournal(MAX_JOURNALED_CHANGES);
+    /** Null when the store has no L2 at all (L1 only): then there is nothing to replay. */
+    private final OutageJournal journal;
     private final Object linkLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Subscription l1Subscription;
@@ -149,6 +150,8 @@ public final class HybridCacheStore implements CacheStore {
                 builder.failureThreshold == null ? Builder.DEFAULT_FAILURE_THRESHOLD : builder.failureThreshold,
                 orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION).toNanos(),
                 builder.ticker == null ? Ticker.system() : builder.ticker);
+        this.journal = builder.l2 != null || builder.l2Connector != null
+                ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
         this.l1Subscription = l1.addRemovalListener(this::collectRemoval);
     }
 
@@ -377,7 +380,9 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore) {
-        journal.key(key);
+        if (journal != null) {
+            journal.key(key);
+        }
         guard.bump(key);
         l1.put(key, value, capped(ttl));
         // L2 came back while we wrote: the L1 drop of the recovery may have run before our put, and
@@ -404,7 +409,7 @@ public final class HybridCacheStore implements CacheStore {
         boolean inL1 = l1.delete(key);
         if (inL2 != null) {
             publish(l2, Invalidation.Kind.KEY, key);
-        } else {
+        } else if (journal != null) {
             journal.key(key);
         }
         boolean removed = Boolean.TRUE.equals(inL2) || inL1;
@@ -440,7 +445,7 @@ public final class HybridCacheStore implements CacheStore {
         }
         if (inL2 != null) {
             publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
-        } else {
+        } else if (journal != null) {
             journal.pattern(pattern);
         }
         fire(removed, RemovalCause.EXPLICIT);
@@ -471,7 +476,7 @@ public final class HybridCacheStore implements CacheStore {
         }
         if (clearedL2 != null) {
             publish(l2, Invalidation.Kind.CLEAR, "");
-        } else {
+        } else if (journal != null) {
             journal.clear();
         }
         fire(removed, RemovalCause.CLEARED);
@@ -598,18 +603,28 @@ public final class HybridCacheStore implements CacheStore {
         if (breaker.onSuccess()) {
             LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
             recovered(l2);
+        } else if (journal.hasPending()) {
+            replayJournal(l2);
         }
         return result;
     }
 
     /**
      * Takes L2 back into use: drops L1 (it missed invalidations, and may hold values L2 lacks), then
-     * deletes from L2 what this instance changed meanwhile and tells the other instances, and drops L1
-     * again for the reads that copied an L2 value before the replay deleted it.
+     * replays the journal.
      */
     private void recovered(L2Link l2) {
         recoveries.incrementAndGet();
         dropL1();
+        replayJournal(l2);
+    }
+
+    /**
+     * Deletes from L2 (and L1) what this instance changed while L2 was out of use, and tells the other
+     * instances, so that nobody serves the values those changes replaced. Runs on recovery, and after
+     * any L2 success while a single failed call (below the breaker's threshold) left something behind.
+     */
+    private void replayJournal(L2Link l2) {
         OutageJournal.Replay replay = journal.take();
         if (replay.isEmpty()) {
             return;
@@ -627,6 +642,8 @@ public final class HybridCacheStore implements CacheStore {
                 }
                 for (String key : replay.keys()) {
                     l2.store().delete(key);
+                    guard.bump(key);
+                    l1.delete(key);
                     publish(l2, Invalidation.Kind.KEY, key);
                 }
             }
@@ -637,8 +654,15 @@ public final class HybridCacheStore implements CacheStore {
                 LOG.warn("L2 cache unavailable again ({}); serving from L1 only until it answers again",
                         e.getMessage());
             }
+        } catch (RuntimeException e) {
+            // Not the caller's failure: its own call succeeded. A later L2 success tries again.
+            journal.restore(replay);
+            LOG.warn("Deleting from L2 what changed while it was out of use failed", e);
         } finally {
-            dropL1();
+            if (replay.clear() || !replay.patterns().isEmpty()) {
+                // Reads may have copied an L2 value into L1 before the replay deleted it.
+                dropL1();
+            }
         }
     }
 
@@ -784,6 +808,8 @@ public final class HybridCacheStore implements CacheStore {
         try {
             install(connect(connector));
         } catch (CacheUnavailableException e) {
+            // A fresh instance has nothing of its own in L1 yet; what it writes before L2 is reached
+            // is journaled and replayed.
             LOG.warn("L2 cache unreachable at start-up ({}); serving from L1 only, retrying every {}",
                     e.getMessage(), reconnectInterval);
             connectorThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -822,33 +848,39 @@ public final class HybridCacheStore implements CacheStore {
             }
             return;
         }
-        boolean installed;
+        L2Link installed;
         synchronized (linkLock) {
-            installed = !closed.get() && install(provided);
-            if (installed) {
-                connectorThread.shutdown();
+            if (closed.get()) {
+                provided.close();
+                return;
             }
-        }
-        if (!installed) {
-            provided.close();
-            return;
+            try {
+                installed = install(provided);
+            } catch (RuntimeException e) {
+                // Thrown out of a scheduled task it would end the retries silently.
+                if (connectorFailureLogged.compareAndSet(false, true)) {
+                    LOG.error("Taking up the L2 cache failed; still serving from L1 only and retrying", e);
+                }
+                return;
+            }
+            connectorThread.shutdown();
         }
         // Values written while L2 was out of reach are not in L2, and L1 missed every invalidation.
         LOG.info("L2 cache connected; dropping L1, which may hold values written while L2 was out of reach");
-        recovered(link);
+        recovered(installed);
     }
 
-    private boolean install(ProvidedStore provided) {
+    /** Takes up what the connector opened; closes it if that fails. */
+    private L2Link install(ProvidedStore provided) {
         try {
-            install(provided.store(), provided.invalidationBus().orElse(null), provided);
-            return true;
+            return install(provided.store(), provided.invalidationBus().orElse(null), provided);
         } catch (RuntimeException e) {
             provided.close();
             throw e;
         }
     }
 
-    private void install(CacheStore store, InvalidationBus bus, ProvidedStore owned) {
+    private L2Link install(CacheStore store, InvalidationBus bus, ProvidedStore owned) {
         Subscription removals = store.addRemovalListener(this::collectRemoval);
         Subscription messages = null;
         try {
@@ -871,7 +903,9 @@ public final class HybridCacheStore implements CacheStore {
         }
         breaker.reset();
         busConnected = true;
-        link = new L2Link(store, bus, owned, messages, removals);
+        L2Link installed = new L2Link(store, bus, owned, messages, removals);
+        link = installed;
+        return installed;
     }
 
     private Duration capped(Duration ttl) {

@@ -31,12 +31,15 @@ final class OutageJournal {
     private final List<KeyPattern> patterns = new ArrayList<>();
     private boolean clear;
     private boolean overflowed;
+    /** Read without the lock on every L2 success, so it must stay cheap. */
+    private volatile boolean pending;
 
     OutageJournal(int maxKeys) {
         this.maxKeys = maxKeys;
     }
 
     synchronized void key(String key) {
+        pending = true;
         if (!clear && !keys.contains(key)) {
             if (keys.size() >= maxKeys) {
                 overflow();
@@ -47,6 +50,7 @@ final class OutageJournal {
     }
 
     synchronized void pattern(KeyPattern pattern) {
+        pending = true;
         if (!clear && !patterns.contains(pattern)) {
             if (patterns.size() >= maxKeys) {
                 overflow();
@@ -57,6 +61,7 @@ final class OutageJournal {
     }
 
     synchronized void clear() {
+        pending = true;
         clear = true;
         keys.clear();
         patterns.clear();
@@ -67,11 +72,17 @@ final class OutageJournal {
         return overflowed;
     }
 
+    /** Whether anything is recorded. */
+    boolean hasPending() {
+        return pending;
+    }
+
     /** Empties the journal and returns what it held. */
     synchronized Replay take() {
         Replay replay = new Replay(clear, List.copyOf(patterns), List.copyOf(keys));
         clear = false;
         overflowed = false;
+        pending = false;
         keys.clear();
         patterns.clear();
         return replay;

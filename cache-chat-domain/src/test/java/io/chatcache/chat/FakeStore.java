@@ -81,7 +81,9 @@ final class FakeStore implements CacheStore {
     private Entry live(String key) {
         Entry entry = entries.get(key);
         if (entry != null && entry.deadline() <= clock.get()) {
-            entries.remove(key, entry);
+            if (entries.remove(key, entry)) {
+                tell(key, RemovalCause.EXPIRED);
+            }
             return null;
         }
         return entry;

@@ -1,0 +1,794 @@
+package io.chatcache.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.spy;
+
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.RemovalCause;
+import io.chatcache.core.SerializationException;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hybrid store's behaviour on in-JVM stand-ins: {@link FakeStore} for L1 and L2 (on one manual
+ * clock, which also drives the breaker) and {@link FakeBusNetwork} for the bus, so that every race and
+ * fault is deterministic. The same behaviours on real Redis are in {@link HybridCacheStoreRedisTest}.
+ */
+class HybridCacheStoreTest {
+
+    private static final Duration TTL = Duration.ofMinutes(10);
+    private static final Duration CEILING = Duration.ofMinutes(1);
+    private static final Duration OPEN = Duration.ofSeconds(10);
+    private static final int THRESHOLD = 3;
+
+    private final AtomicLong clock = new AtomicLong();
+    private final FakeBusNetwork network = new FakeBusNetwork();
+    private final FakeStore l2 = new FakeStore(clock);
+    private final List<HybridCacheStore> built = new ArrayList<>();
+
+    @AfterEach
+    void closeStores() {
+        built.forEach(HybridCacheStore::close);
+    }
+
+    /** An instance: its own L1, the shared L2, and a member of the shared bus. */
+    private final class Instance {
+        final FakeStore l1 = new FakeStore(clock);
+        final HybridCacheStore store;
+
+        Instance(String id) {
+            this(id, l2);
+        }
+
+        Instance(String id, CacheStore l2Store) {
+            store = track(base(l1).l2(l2Store).bus(network.join(id)).build());
+        }
+    }
+
+    private HybridCacheStore.Builder base(CacheStore l1) {
+        return HybridCacheStore.builder()
+                .l1(l1)
+                .l1TtlCeiling(CEILING)
+                .failureThreshold(THRESHOLD)
+                .openDuration(OPEN)
+                .ticker(clock::get);
+    }
+
+    private HybridCacheStore track(HybridCacheStore store) {
+        built.add(store);
+        return store;
+    }
+
+    private void advance(Duration duration) {
+        clock.addAndGet(duration.toNanos());
+    }
+
+    @Nested
+    class ReadThrough {
+
+        @Test
+        void l1HitIsServedWithoutAskingL2() {
+            Instance a = new Instance("a");
+            a.store.put("k", "v", TTL);
+            long before = l2.calls();
+
+            assertThat(a.store.get("k", String.class)).contains("v");
+
+            assertThat(l2.calls()).isEqualTo(before);
+        }
+
+        @Test
+        void l2HitIsCopiedIntoL1ForNoLongerThanTheL2EntryLives() {
+            Instance a = new Instance("a");
+            l2.put("k", "v", Duration.ofSeconds(30));
+
+            assertThat(a.store.get("k", String.class)).contains("v");
+
+            assertThat(a.l1.peek("k")).contains("v");
+            assertThat(a.l1.peekTtl("k")).hasValueSatisfying(ttl ->
+                    assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(30)).isGreaterThan(Duration.ofSeconds(29)));
+        }
+
+        @Test
+        void l1CopyOfALongLivedL2EntryLivesNoLongerThanTheCeiling() {
+            Instance a = new Instance("a");
+            l2.put("forever", "v", CacheStore.NO_EXPIRY);
+            l2.put("long", "v", Duration.ofHours(2));
+
+            a.store.get("forever", String.class);
+            a.store.get("long", String.class);
+
+            assertThat(a.l1.peekTtl("forever")).contains(CEILING);
+            assertThat(a.l1.peekTtl("long")).hasValueSatisfying(ttl -> assertThat(ttl).isLessThanOrEqualTo(CEILING));
+            advance(CEILING);
+            assertThat(a.l1.peek("forever")).isEmpty();
+            assertThat(a.store.get("forever", String.class)).as("read again from L2").contains("v");
+        }
+
+        @Test
+        void putKeepsTheL1CopyNoLongerThanTheCeilingAndTheTtl() {
+            Instance a = new Instance("a");
+
+            a.store.put("short", "v", Duration.ofSeconds(5));
+            a.store.put("long", "v", Duration.ofHours(1));
+
+            assertThat(a.l1.peekTtl("short")).hasValueSatisfying(ttl -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(5)));
+            assertThat(a.l1.peekTtl("long")).hasValueSatisfying(ttl -> assertThat(ttl).isLessThanOrEqualTo(CEILING));
+            assertThat(l2.peekTtl("long")).contains(Duration.ofHours(1));
+        }
+
+        @Test
+        void getEntryReportsTheL2RemainingTtlNotTheCeilingOfTheL1Copy() {
+            Instance a = new Instance("a");
+            a.store.put("k", "v", CacheStore.NO_EXPIRY);
+
+            assertThat(a.store.getEntry("k", ValueType.of(String.class)))
+                    .hasValueSatisfying(entry -> assertThat(entry.neverExpires()).isTrue());
+        }
+
+        @Test
+        void hitsInL1OrL2AndMissesAreCountedOnce() {
+            Instance a = new Instance("a");
+            a.store.put("inL1", "v", TTL);
+            l2.put("inL2", "v", TTL);
+
+            a.store.get("inL1", String.class);
+            a.store.get("inL2", String.class);
+            a.store.get("absent", String.class);
+
+            assertThat(a.store.stats().hits()).isEqualTo(2);
+            assertThat(a.store.stats().misses()).isEqualTo(1);
+        }
+
+        @Test
+        void getAllReadsL1FirstAndTheRestFromL2InOneCall() {
+            Instance a = new Instance("a");
+            a.store.put("one", "1", TTL);
+            l2.put("two", "2", TTL);
+            long before = l2.calls();
+
+            Map<String, String> found = a.store.getAll(List.of("one", "two", "three"), ValueType.of(String.class));
+
+            assertThat(found).containsExactly(Map.entry("one", "1"), Map.entry("two", "2"));
+            // FakeStore's getAll is the port's default (one getEntry per key): two keys missed L1.
+            assertThat(l2.calls() - before).isEqualTo(2);
+            assertThat(a.store.stats().hits()).isEqualTo(2);
+            assertThat(a.store.stats().misses()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class WriteThrough {
+
+        @Test
+        void putWritesL2AndL1AndPublishesOneMessage() {
+            Instance a = new Instance("a");
+
+            a.store.put("k", "v", TTL);
+
+            assertThat(l2.peek("k")).contains("v");
+            assertThat(a.l1.peek("k")).contains("v");
+            assertThat(network.published()).isEqualTo(1);
+        }
+
+        @Test
+        void fillingL1AfterAnL2HitPublishesNothing() {
+            Instance a = new Instance("a");
+            l2.put("k", "v", TTL);
+
+            a.store.get("k", String.class);
+            a.store.getAll(List.of("k", "x"), ValueType.of(String.class));
+
+            assertThat(network.published()).isZero();
+        }
+
+        @Test
+        void deletePatternAndClearEachPublishOneMessage() {
+            Instance a = new Instance("a");
+            a.store.put("k", "v", TTL);
+
+            a.store.delete("k");
+            a.store.deleteMatching(KeyPattern.glob("user:*"));
+            a.store.clear();
+
+            assertThat(network.published()).isEqualTo(4);
+        }
+
+        @Test
+        void putAllWritesBothLevelsAndPublishesOneMessagePerKey() {
+            Instance a = new Instance("a");
+
+            a.store.putAll(Map.of("x", "1", "y", "2"), TTL);
+
+            assertThat(l2.peek("x")).contains("1");
+            assertThat(a.l1.peek("y")).contains("2");
+            assertThat(network.published()).isEqualTo(2);
+        }
+
+        @Test
+        void failedPublishIsCountedAndNeverThrown() {
+            Instance a = new Instance("a");
+            network.setPublishFails(true);
+
+            assertThatCode(() -> a.store.put("k", "v", TTL)).doesNotThrowAnyException();
+            assertThatCode(() -> a.store.delete("k")).doesNotThrowAnyException();
+
+            assertThat(a.store.stats().errors()).isEqualTo(2);
+            assertThat(l2.peek("k")).isEmpty();
+        }
+
+        @Test
+        void serializationFailureOfL2ReachesTheCallerChangesNothingAndDoesNotCountAgainstL2() {
+            FakeStore realL2 = new FakeStore(clock);
+            CacheStore failingL2 = spy(realL2);
+            doThrow(new SerializationException("cannot write")).when(failingL2).put(anyString(), any(), any());
+            Instance a = new Instance("a", failingL2);
+            realL2.put("k", "old", TTL);
+            a.store.get("k", String.class);
+
+            for (int i = 0; i < THRESHOLD + 1; i++) {
+                assertThatThrownBy(() -> a.store.put("k", "new", TTL)).isInstanceOf(SerializationException.class);
+            }
+
+            assertThat(a.store.isL2Available()).isTrue();
+            assertThat(a.store.get("k", String.class)).contains("old");
+            assertThat(network.published()).isZero();
+        }
+
+        @Test
+        void badInputIsRefusedBeforeAnythingChanges() {
+            Instance a = new Instance("a");
+
+            assertThatThrownBy(() -> a.store.put("k", null, TTL)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> a.store.put("", "v", TTL)).isInstanceOf(InvalidInputException.class);
+
+            assertThat(l2.calls()).isZero();
+            assertThat(network.published()).isZero();
+        }
+    }
+
+    @Nested
+    class Coherence {
+
+        @Test
+        void writeOnOneInstanceDropsTheCopyInAnothersL1() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.put("k", "v1", TTL);
+            assertThat(b.store.get("k", String.class)).contains("v1");
+
+            a.store.put("k", "v2", TTL);
+
+            assertThat(b.l1.peek("k")).isEmpty();
+            assertThat(b.store.get("k", String.class)).contains("v2");
+        }
+
+        @Test
+        void deleteOnOneInstanceDropsTheCopyInAnothersL1() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.put("k", "v1", TTL);
+            b.store.get("k", String.class);
+
+            a.store.delete("k");
+
+            assertThat(b.l1.peek("k")).isEmpty();
+            assertThat(b.store.get("k", String.class)).isEmpty();
+        }
+
+        @Test
+        void patternAndClearOnOneInstanceDropTheMatchingCopiesInAnothersL1() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.putAll(Map.of("user:1", "u1", "user:2", "u2", "session:1", "s1"), TTL);
+            b.store.getAll(List.of("user:1", "user:2", "session:1"), ValueType.of(String.class));
+            List.of("user:1", "user:2", "session:1").forEach(key -> b.store.get(key, String.class));
+            assertThat(b.l1.peek("user:1")).isPresent();
+
+            a.store.deleteMatching(KeyPattern.glob("user:*"));
+
+            assertThat(b.l1.peek("user:1")).isEmpty();
+            assertThat(b.l1.peek("user:2")).isEmpty();
+            assertThat(b.l1.peek("session:1")).contains("s1");
+
+            a.store.clear();
+
+            assertThat(b.l1.peek("session:1")).isEmpty();
+            assertThat(b.store.get("session:1", String.class)).isEmpty();
+        }
+
+        @Test
+        void anInstanceIgnoresItsOwnMessages() {
+            Instance a = new Instance("a");
+
+            a.store.put("k", "v", TTL);
+            a.store.deleteMatching(KeyPattern.glob("other:*"));
+
+            assertThat(a.l1.peek("k")).as("own PATTERN message must not drop L1").contains("v");
+        }
+
+        @Test
+        void invalidationThatOvertakesAnL2ReadKeepsTheOldValueOutOfL1() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.put("k", "v1", TTL);
+            // B has read v1 from L2; before it fills L1, A writes v2 and B receives the invalidation.
+            b.store.setBeforeFillHook(key -> {
+                b.store.setBeforeFillHook(null);
+                a.store.put("k", "v2", TTL);
+            });
+
+            assertThat(b.store.get("k", String.class)).as("the read that raced the write").contains("v1");
+
+            assertThat(b.l1.peek("k")).isEmpty();
+            assertThat(b.store.get("k", String.class)).contains("v2");
+        }
+
+        @Test
+        void withoutTheFillGuardTheRaceLeavesTheOldValueInL1() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            b.store.setFillGuardEnabled(false);
+            a.store.put("k", "v1", TTL);
+            b.store.setBeforeFillHook(key -> {
+                b.store.setBeforeFillHook(null);
+                a.store.put("k", "v2", TTL);
+            });
+
+            b.store.get("k", String.class);
+
+            assertThat(b.store.get("k", String.class)).as("stale value served: the race test can fail").contains("v1");
+        }
+
+        @Test
+        void ownWriteDuringAnL2ReadKeepsTheOldValueOutOfL1() {
+            Instance a = new Instance("a");
+            l2.put("k", "v1", TTL);
+            a.store.setBeforeFillHook(key -> {
+                a.store.setBeforeFillHook(null);
+                a.store.put("k", "v2", TTL);
+            });
+
+            a.store.get("k", String.class);
+
+            assertThat(a.store.get("k", String.class)).contains("v2");
+        }
+
+        @Test
+        void aGapInAPublishersSequenceDropsL1() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.put("seen", "x", TTL);
+            l2.put("k", "v", TTL);
+            b.store.get("k", String.class);
+            network.dropNextMessages(1);
+            a.store.put("lost", "x", TTL);
+            assertThat(b.l1.peek("k")).isPresent();
+
+            a.store.put("unrelated", "x", TTL);
+
+            assertThat(b.l1.peek("k")).isEmpty();
+        }
+
+        @Test
+        void busDisconnectAndReconnectEachDropL1AndNoCopyIsMadeInBetween() {
+            Instance b = new Instance("b");
+            l2.put("k", "v", TTL);
+            b.store.get("k", String.class);
+
+            network.disconnect();
+
+            assertThat(b.l1.peek("k")).isEmpty();
+            assertThat(b.store.get("k", String.class)).contains("v");
+            assertThat(b.l1.peek("k")).as("no L1 copy while invalidations cannot arrive").isEmpty();
+
+            network.reconnect();
+            b.store.get("k", String.class);
+            assertThat(b.l1.peek("k")).contains("v");
+        }
+
+        @Test
+        void reconnectDropsWhatL1Held() {
+            Instance b = new Instance("b");
+            l2.put("k", "v", TTL);
+            b.store.get("k", String.class);
+            network.disconnect();
+            network.reconnect();
+
+            assertThat(b.l1.peek("k")).isEmpty();
+        }
+    }
+
+    @Nested
+    class RemovalListeners {
+
+        private final List<String> heard = new CopyOnWriteArrayList<>();
+
+        private void listen(HybridCacheStore store) {
+            store.addRemovalListener((key, cause) -> heard.add(key + "=" + cause));
+        }
+
+        @Test
+        void localRemovalsAreReportedOncePerKey() {
+            Instance a = new Instance("a");
+            a.store.putAll(Map.of("user:1", "1", "user:2", "2", "k", "v", "other", "o"), TTL);
+            listen(a.store);
+
+            a.store.delete("k");
+            a.store.delete("absent");
+            a.store.deleteMatching(KeyPattern.glob("user:*"));
+            a.store.clear();
+
+            assertThat(heard).containsExactlyInAnyOrder("k=EXPLICIT", "user:1=EXPLICIT", "user:2=EXPLICIT",
+                    "other=CLEARED");
+        }
+
+        @Test
+        void patternRemovalReportsKeysThatOnlyL2Held() {
+            Instance a = new Instance("a");
+            l2.put("user:9", "9", TTL);
+            listen(a.store);
+
+            assertThat(a.store.deleteMatching(KeyPattern.glob("user:*"))).isEqualTo(1);
+
+            assertThat(heard).containsExactly("user:9=EXPLICIT");
+        }
+
+        @Test
+        void copiesDroppedForAnotherInstancesChangesAreReported() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.putAll(Map.of("k", "v", "user:1", "1", "z", "z"), TTL);
+            List.of("k", "user:1", "z").forEach(key -> b.store.get(key, String.class));
+            listen(b.store);
+
+            a.store.put("k", "v2", TTL);
+            a.store.deleteMatching(KeyPattern.glob("user:*"));
+            a.store.clear();
+
+            assertThat(heard).containsExactly("k=EXPLICIT", "user:1=EXPLICIT", "z=CLEARED");
+        }
+
+        @Test
+        void fillsReplacementsExpiryOfCopiesAndDropsForLostMessagesAreNotReported() {
+            Instance b = new Instance("b");
+            l2.put("k", "v", Duration.ofSeconds(5));
+            listen(b.store);
+
+            b.store.get("k", String.class);
+            b.store.put("k", "v2", TTL);
+            b.store.put("short", "s", Duration.ofSeconds(1));
+            advance(Duration.ofSeconds(2));
+            b.store.get("short", String.class);
+            network.disconnect();
+            network.reconnect();
+
+            assertThat(heard).isEmpty();
+        }
+    }
+
+    @Nested
+    class CircuitBreaking {
+
+        private void failUntilOpen(HybridCacheStore store) {
+            for (int i = 0; i < THRESHOLD; i++) {
+                store.get("probe" + i, String.class);
+            }
+        }
+
+        @Test
+        void callersSeeNoExceptionWhileL2IsDownAndUseL1() {
+            Instance a = new Instance("a");
+            a.store.put("before", "v", TTL);
+            l2.setDown(true);
+
+            assertThatCode(() -> {
+                a.store.put("k", "v", TTL);
+                assertThat(a.store.get("k", String.class)).contains("v");
+                assertThat(a.store.get("before", String.class)).contains("v");
+                assertThat(a.store.get("absent", String.class)).isEmpty();
+                a.store.delete("k");
+                a.store.deleteMatching(KeyPattern.glob("x*"));
+                a.store.putAll(Map.of("m", "1"), TTL);
+                a.store.getAll(List.of("m", "n"), ValueType.of(String.class));
+                a.store.getEntry("m", ValueType.of(String.class));
+                a.store.clear();
+                a.store.l2Stats();
+            }).doesNotThrowAnyException();
+        }
+
+        @Test
+        void breakerOpensAfterThresholdFailuresAndThenMakesNoL2Calls() {
+            Instance a = new Instance("a");
+            l2.setDown(true);
+
+            failUntilOpen(a.store);
+            long callsWhenOpen = l2.calls();
+            a.store.put("k", "v", TTL);
+            a.store.get("other", String.class);
+
+            assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+            assertThat(a.store.isL2Available()).isFalse();
+            assertThat(l2.calls()).isEqualTo(callsWhenOpen);
+            assertThat(a.store.stats().errors()).isEqualTo(THRESHOLD);
+            assertThat(a.store.l2Stats().errors()).isEqualTo(THRESHOLD);
+            assertThat(network.published()).isZero();
+        }
+
+        @Test
+        void failuresBelowTheThresholdDoNotOpenIt() {
+            Instance a = new Instance("a");
+            l2.setDown(true);
+            a.store.get("x", String.class);
+            l2.setDown(false);
+            a.store.get("y", String.class);
+            l2.setDown(true);
+            a.store.get("x", String.class);
+            a.store.get("x", String.class);
+
+            assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        }
+
+        @Test
+        void afterTheOpenDurationOneProbeFindsRecoveryAndL1IsDropped() {
+            Instance a = new Instance("a");
+            l2.put("k", "old", TTL);
+            a.store.get("k", String.class);
+            l2.setDown(true);
+            failUntilOpen(a.store);
+            l2.setDown(false);
+            l2.put("k", "newer, written by another instance meanwhile", TTL);
+
+            assertThat(a.store.get("k", String.class)).as("still open: L1").contains("old");
+            advance(OPEN);
+            assertThat(a.store.get("probe", String.class)).isEmpty();
+
+            assertThat(a.store.isL2Available()).isTrue();
+            assertThat(a.l1.peek("k")).isEmpty();
+            assertThat(a.store.get("k", String.class)).hasValueSatisfying(v -> assertThat(v).startsWith("newer"));
+        }
+
+        @Test
+        void failedProbeOpensTheBreakerAgainForAnotherPeriod() {
+            Instance a = new Instance("a");
+            l2.setDown(true);
+            failUntilOpen(a.store);
+            advance(OPEN);
+
+            a.store.get("probe", String.class);
+            long afterProbe = l2.calls();
+            a.store.get("again", String.class);
+
+            assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+            assertThat(l2.calls()).isEqualTo(afterProbe);
+            advance(OPEN);
+            l2.setDown(false);
+            a.store.get("again", String.class);
+            assertThat(a.store.isL2Available()).isTrue();
+        }
+
+        @Test
+        void changesMadeWhileL2WasDownAreDeletedFromL2OnRecoverySoNoInstanceServesTheOldValue() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            a.store.putAll(Map.of("k", "old", "gone", "old", "user:1", "old"), TTL);
+            List.of("k", "gone", "user:1").forEach(key -> b.store.get(key, String.class));
+            l2.setDown(true);
+            failUntilOpen(a.store);
+
+            a.store.put("k", "new", TTL);
+            a.store.delete("gone");
+            a.store.deleteMatching(KeyPattern.glob("user:*"));
+            assertThat(a.store.get("k", String.class)).contains("new");
+
+            l2.setDown(false);
+            advance(OPEN);
+            a.store.get("probe", String.class);
+
+            assertThat(l2.peek("k")).isEmpty();
+            assertThat(l2.peek("gone")).isEmpty();
+            assertThat(l2.peek("user:1")).isEmpty();
+            assertThat(b.store.get("k", String.class)).isEmpty();
+            assertThat(b.store.get("gone", String.class)).isEmpty();
+            assertThat(b.store.get("user:1", String.class)).isEmpty();
+            assertThat(a.store.get("k", String.class)).isEmpty();
+        }
+
+        @Test
+        void aSingleFailedWriteIsUndoneInL2AtTheNextSuccess() {
+            Instance a = new Instance("a");
+            a.store.put("k", "old", TTL);
+            l2.setDown(true);
+            a.store.put("k", "new", TTL);
+            l2.setDown(false);
+
+            a.store.get("other", String.class);
+
+            assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(l2.peek("k")).isEmpty();
+            assertThat(a.l1.peek("k")).isEmpty();
+        }
+
+        @Test
+        void clearWhileDownClearsL2OnRecovery() {
+            Instance a = new Instance("a");
+            a.store.put("k", "v", TTL);
+            l2.setDown(true);
+            failUntilOpen(a.store);
+            a.store.clear();
+            l2.setDown(false);
+            advance(OPEN);
+
+            a.store.get("probe", String.class);
+
+            assertThat(l2.peek("k")).isEmpty();
+        }
+    }
+
+    @Nested
+    class Connector {
+
+        private ProvidedStore provided(CacheStore store, InvalidationBus bus) {
+            return new ProvidedStore() {
+                private boolean closed;
+
+                @Override
+                public CacheStore store() {
+                    return store;
+                }
+
+                @Override
+                public Optional<InvalidationBus> invalidationBus() {
+                    return Optional.ofNullable(bus);
+                }
+
+                @Override
+                public void close() {
+                    if (!closed) {
+                        closed = true;
+                        store.close();
+                    }
+                }
+            };
+        }
+
+        @Test
+        void startsOnL1OnlyWhenL2IsUnreachableAndTakesItUpWhenItAppears() {
+            AtomicInteger attempts = new AtomicInteger();
+            AtomicBoolean reachable = new AtomicBoolean();
+            FakeStore l1 = new FakeStore(clock);
+            HybridCacheStore store = track(base(l1)
+                    .reconnectInterval(Duration.ofMillis(20))
+                    .l2Connector(() -> {
+                        attempts.incrementAndGet();
+                        if (!reachable.get()) {
+                            throw new CacheUnavailableException("not yet");
+                        }
+                        return provided(l2, network.join("late"));
+                    })
+                    .build());
+
+            assertThat(store.isL2Available()).isFalse();
+            store.put("written-while-down", "v", TTL);
+            assertThat(store.get("written-while-down", String.class)).contains("v");
+            l2.put("written-while-down", "older", TTL);
+            l2.put("shared", "s", TTL);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 2);
+            assertThat(store.isL2Available()).as("still unreachable after a retry").isFalse();
+
+            reachable.set(true);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(store::isL2Available);
+
+            assertThat(store.get("shared", String.class)).contains("s");
+            assertThat(l1.peek("written-while-down")).isEmpty();
+            assertThat(l2.peek("written-while-down")).as("deleted from L2 on connect").isEmpty();
+            int attemptsWhenConnected = attempts.get();
+            store.get("anything", String.class);
+            assertThat(attempts.get()).as("no retry once connected").isEqualTo(attemptsWhenConnected);
+        }
+
+        @Test
+        void configurationErrorFailsTheBuild() {
+            FakeStore l1 = new FakeStore(clock);
+
+            assertThatThrownBy(() -> base(l1).l2Connector(() -> {
+                throw new CacheConfigurationException("REDIS_PASSWORD is wrong");
+            }).build()).isInstanceOf(CacheConfigurationException.class).hasMessageContaining("REDIS_PASSWORD");
+            assertThat(l1.isClosed()).isFalse();
+        }
+
+        @Test
+        void closeClosesL1AndWhatTheConnectorOpenedButNotWhatWasHandedIn() {
+            FakeStore ownedL2 = new FakeStore(clock);
+            FakeStore l1 = new FakeStore(clock);
+            HybridCacheStore connected = base(l1).l2Connector(() -> provided(ownedL2, null)).build();
+            Instance handedIn = new Instance("a");
+
+            connected.close();
+            handedIn.store.close();
+            connected.close();
+
+            assertThat(l1.isClosed()).isTrue();
+            assertThat(ownedL2.isClosed()).isTrue();
+            assertThat(handedIn.l1.isClosed()).isTrue();
+            assertThat(l2.isClosed()).isFalse();
+        }
+    }
+
+    @Nested
+    class Building {
+
+        @Test
+        void l1IsRequired() {
+            assertThatThrownBy(() -> HybridCacheStore.builder().build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("l1");
+        }
+
+        @Test
+        void anOptionSetTwiceIsRefusedNamingTheEarlierValue() {
+            HybridCacheStore.Builder builder = HybridCacheStore.builder().l1TtlCeiling(Duration.ofSeconds(7));
+
+            assertThatThrownBy(() -> builder.l1TtlCeiling(Duration.ofSeconds(8)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("l1TtlCeiling").hasMessageContaining("PT7S");
+        }
+
+        @Test
+        void outOfRangeValuesAreRefusedNamingTheOption() {
+            assertThatThrownBy(() -> HybridCacheStore.builder().failureThreshold(0))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("failureThreshold"));
+            assertThatThrownBy(() -> HybridCacheStore.builder().openDuration(Duration.ZERO))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("openDuration"));
+            assertThatThrownBy(() -> HybridCacheStore.builder().l1TtlCeiling(Duration.ofSeconds(-1)))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("l1TtlCeiling"));
+        }
+
+        @Test
+        void l2AndAConnectorAreExclusiveAndABusNeedsL2() {
+            FakeStore l1 = new FakeStore(clock);
+
+            assertThatThrownBy(() -> HybridCacheStore.builder().l1(l1).l2(l2).l2Connector(() -> null).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("l2Connector");
+            assertThatThrownBy(() -> HybridCacheStore.builder().l1(l1).bus(network.join("x")).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("bus");
+        }
+
+        @Test
+        void withoutL2TheStoreIsL1Only() {
+            FakeStore l1 = new FakeStore(clock);
+            HybridCacheStore store = track(HybridCacheStore.builder().l1(l1).build());
+
+            store.put("k", "v");
+
+            assertThat(store.get("k", String.class)).contains("v");
+            assertThat(store.isL2Available()).isFalse();
+            assertThat(store.l2Stats().hits()).isZero();
+            assertThat(l1.peekTtl("k")).contains(HybridCacheStore.Builder.DEFAULT_L1_TTL_CEILING);
+        }
+    }
+}
