@@ -384,7 +384,8 @@ public final class MemoryCacheStore implements CacheStore {
         List<Removal> removals = null;
         evictionLock.lock();
         try {
-            readBuffer.discard();
+            // Replayed, not dropped, so that listeners hear of the entries eldest first, as LRU has them.
+            readBuffer.drainTo(replayer);
             for (Node node = sentinel.next; node != sentinel; node = sentinel.next) {
                 map.remove(node.key, node);
                 removals = retire(node, RemovalCause.CLEARED, node.isExpiredAt(now), removals);

@@ -77,11 +77,6 @@ final class ReadBuffer {
         }
     }
 
-    /** Forgets every published read. Caller holds the lock. */
-    void discard() {
-        drainTo(node -> { });
-    }
-
     private int stripeIndex() {
         // Thread ids are small and sequential; mixing spreads neighbours over the stripes. Stable per
         // thread, which keeps a thread's reads in one ring and so in order.
