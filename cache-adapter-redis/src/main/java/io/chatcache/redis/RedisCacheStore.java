@@ -428,7 +428,7 @@ public final class RedisCacheStore implements CacheStore {
         if (loggedUnreadableKeys.size() < MAX_LOGGED_KEYS) {
             if (loggedUnreadableKeys.add(key)) {
                 LOG.warn("Redis key '{}' cannot be read as {}; reading it as a miss (logged once per key): {}",
-                        redisKey(key), type.type().getTypeName(), RedisErrors.describe(cause));
+                        redisKey(key), type.type().getTypeName(), RedisErrors.describeRedacted(cause));
             }
         } else if (unreadableLogFull.compareAndSet(false, true)) {
             LOG.warn("more than {} unreadable Redis keys in namespace '{}'; further ones are counted in stats()"

@@ -92,6 +92,16 @@ public final class RedisErrors {
         return cause.getClass().getSimpleName() + ": " + firstLine(String.valueOf(cause.getMessage()));
     }
 
+    /**
+     * Like {@link #describe}, with quoted text replaced by an ellipsis: Jackson quotes the offending
+     * value in its messages, and cached values (chat messages) do not belong in logs.
+     */
+    public static String describeRedacted(Throwable failure) {
+        return describe(failure)
+                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"...\"")
+                .replaceAll("'[^']*'", "'...'");
+    }
+
     static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)

@@ -37,6 +37,8 @@ public final class RedissonClients {
      */
     public static RedissonClient connect(RedisConfig config) {
         Config redisson = toRedissonConfig(config);
+        ConnectionEvents events = new ConnectionEvents();
+        redisson.setConnectionListener(events);
         String where = describe(config);
         RedissonClient client;
         try {
@@ -44,6 +46,7 @@ public final class RedissonClients {
         } catch (RuntimeException e) {
             throw startupFailure(e, config, where);
         }
+        ConnectionEvents.register(client, events);
         try {
             ping(client, config);
         } catch (RuntimeException e) {

@@ -1,0 +1,470 @@
+package io.chatcache.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.Invalidation;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.InvalidationListener;
+import io.chatcache.core.InvalidationListener.BusEvent;
+import io.chatcache.core.Subscription;
+import io.chatcache.redis.internal.ConnectionEvents;
+import io.chatcache.redis.internal.RedisErrors;
+import io.chatcache.redis.internal.RedissonClients;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.StatusListener;
+import org.redisson.api.redisnode.RedisClusterMaster;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An {@link InvalidationBus} over Redis pub/sub (a Redisson {@code RTopic}; in a cluster whose masters
+ * run Redis 7 or later, sharded pub/sub, so that a message travels to one shard and not the whole
+ * cluster). Messages are JSON that any program can publish or read:
+ * <pre>{@code {"origin":"<instance id>","seq":42,"kind":"KEY","target":"session:1"}}</pre>
+ * {@code kind} is {@code KEY}, {@code PATTERN} or {@code CLEAR} (with an empty target). Malformed
+ * messages on the channel are logged and ignored.
+ *
+ * <h2>Connection events</h2>
+ * Pub/sub is at most once: messages published while the subscription is down are lost. Listeners hear
+ * {@link BusEvent#DISCONNECTED} when a connection to Redis is lost (for a client this bus or a
+ * {@link RedisCacheStore} built from a {@link RedisConfig} created; for a client of yours, Redisson tells
+ * nobody, and the event comes just before the reconnect event). They hear {@link BusEvent#RECONNECTED}
+ * only once the subscription is back and proven: after Redisson re-subscribes, or when the bus receives a
+ * probe it published to itself. A message published after {@code RECONNECTED} reaches the listener.
+ * Probes are messages of kind {@code PROBE}; other buses ignore them, and they take no sequence number.
+ *
+ * <p>Listeners run on the bus's own thread, one at a time, in the order messages and events arrived; an
+ * exception from a listener is logged and delivery continues. Instances are thread-safe.
+ */
+public final class RedisInvalidationBus implements InvalidationBus {
+
+    /** How often a disconnected bus probes its own subscription. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
+    private static final String PROBE = "PROBE";
+    private static final int LOGGED_MALFORMED = 10;
+
+    private final RedissonClient client;
+    private final boolean ownsClient;
+    private final String channel;
+    private final String instanceId;
+    private final boolean sharded;
+    private final String where;
+    private final String user;
+    private final RTopic topic;
+    private final ObjectMapper mapper = JacksonSerializer.defaultObjectMapper();
+    private final Object publishLock = new Object();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService dispatcher;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable removeConnectionListener;
+    private final int messageListenerId;
+    private final int statusListenerId;
+
+    // Touched only on the dispatcher thread.
+    private boolean subscribedOnce;
+    private boolean disconnected;
+    private String awaitedProbe;
+    private ScheduledFuture<?> probing;
+
+    private RedisInvalidationBus(Builder builder, RedissonClient client, boolean ownsClient, String where,
+            String user) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.where = where;
+        this.user = user;
+        String namespace = builder.namespace != null ? builder.namespace
+                : builder.config != null ? builder.config.namespace() : RedisConfig.DEFAULT_NAMESPACE;
+        this.channel = builder.channel != null ? builder.channel : namespace + ":invalidations";
+        this.instanceId = builder.instanceId != null ? builder.instanceId : UUID.randomUUID().toString();
+        this.sharded = builder.sharded != null ? builder.sharded : shardedPubSubAvailable(client);
+        this.topic = sharded ? client.getShardedTopic(channel, StringCodec.INSTANCE)
+                : client.getTopic(channel, StringCodec.INSTANCE);
+        this.dispatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "chatcache-redis-bus-" + channel);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.removeConnectionListener = ConnectionEvents.of(client)
+                .map(events -> events.addListener(new ConnectionEvents.Listener() {
+                    @Override
+                    public void onDisconnect(InetSocketAddress address) {
+                        dispatch(RedisInvalidationBus.this::connectionLost);
+                    }
+
+                    @Override
+                    public void onConnect(InetSocketAddress address) {
+                        dispatch(RedisInvalidationBus.this::startProbing);
+                    }
+                }))
+                .orElse(() -> { });
+        try {
+            this.statusListenerId = topic.addListener(new StatusListener() {
+                @Override
+                public void onSubscribe(String subscribed) {
+                    dispatch(RedisInvalidationBus.this::subscribed);
+                }
+
+                @Override
+                public void onUnsubscribe(String unsubscribed) {
+                    // Only our own close() unsubscribes; nothing to tell listeners.
+                }
+            });
+            this.messageListenerId = topic.addListener(String.class, (ignored, message) -> dispatch(() -> received(message)));
+        } catch (RuntimeException e) {
+            removeConnectionListener.run();
+            dispatcher.shutdownNow();
+            throw RedisErrors.translate(e, "SUBSCRIBE " + channel, null, where, user);
+        }
+    }
+
+    /** A builder; give it a {@link RedisConfig} or a {@link RedissonClient}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The Redis channel the bus publishes on and listens to. */
+    public String channel() {
+        return channel;
+    }
+
+    /** Whether the bus uses sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}). */
+    public boolean sharded() {
+        return sharded;
+    }
+
+    /**
+     * Publishes a message stamped with this instance's id and its next sequence number. A publish that
+     * fails still uses up its sequence number, so receivers see a gap and know they may have missed
+     * something.
+     *
+     * @throws io.chatcache.core.InvalidInputException if the target does not fit the kind
+     * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached
+     * @throws IllegalStateException if the bus is closed
+     */
+    @Override
+    public Invalidation publish(Invalidation.Kind kind, String target) {
+        new Invalidation(instanceId, 1, kind, target);
+        ensureOpen();
+        // Sequence numbers must go out in order, so taking one and sending it happen under one lock.
+        synchronized (publishLock) {
+            Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target);
+            try {
+                topic.publish(encode(message.origin(), message.sequence(), kind.name(), target));
+            } catch (RuntimeException e) {
+                throw RedisErrors.translate(e, (sharded ? "SPUBLISH " : "PUBLISH ") + channel, null, where, user);
+            }
+            return message;
+        }
+    }
+
+    @Override
+    public Subscription subscribe(InvalidationListener listener) {
+        CacheInputs.requireNonNull(listener, "listener");
+        ensureOpen();
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Unsubscribes, stops the bus's thread and, if the bus created its client, shuts it down. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        removeConnectionListener.run();
+        try {
+            topic.removeListener(messageListenerId, statusListenerId);
+        } catch (RuntimeException e) {
+            LOG.debug("could not unsubscribe from {} while closing: {}", channel, RedisErrors.describe(e));
+        }
+        dispatcher.shutdownNow();
+        listeners.clear();
+        if (ownsClient) {
+            client.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisInvalidationBus[channel=" + channel + ", instanceId=" + instanceId + ", sharded=" + sharded
+                + ", " + where + "]";
+    }
+
+    private void dispatch(Runnable task) {
+        try {
+            dispatcher.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // The bus is closing: nobody is listening any more.
+        }
+    }
+
+    private void subscribed() {
+        if (!subscribedOnce) {
+            subscribedOnce = true;
+            return;
+        }
+        // A second subscribe is Redisson re-subscribing after a lost connection.
+        connectionLost();
+        reconnected();
+    }
+
+    private void connectionLost() {
+        if (!disconnected) {
+            disconnected = true;
+            tell(BusEvent.DISCONNECTED);
+        }
+    }
+
+    private void reconnected() {
+        if (disconnected) {
+            disconnected = false;
+            awaitedProbe = null;
+            if (probing != null) {
+                probing.cancel(false);
+                probing = null;
+            }
+            tell(BusEvent.RECONNECTED);
+        }
+    }
+
+    /** Publishes probes until one comes back, which proves the subscription delivers again. */
+    private void startProbing() {
+        if (!disconnected || probing != null || closed.get()) {
+            return;
+        }
+        probing = dispatcher.scheduleWithFixedDelay(this::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probe() {
+        if (!disconnected) {
+            return;
+        }
+        awaitedProbe = UUID.randomUUID().toString();
+        try {
+            topic.publishAsync(encode(instanceId, 0, PROBE, awaitedProbe));
+        } catch (RuntimeException e) {
+            LOG.debug("probe on {} not sent: {}", channel, RedisErrors.describe(e));
+        }
+    }
+
+    private void received(String message) {
+        JsonNode json;
+        try {
+            json = mapper.readTree(message);
+        } catch (JsonProcessingException | RuntimeException e) {
+            malformed(message, "not JSON");
+            return;
+        }
+        if (!(json instanceof ObjectNode object)) {
+            malformed(message, "not a JSON object");
+            return;
+        }
+        String kind = object.path("kind").asText(null);
+        String origin = object.path("origin").asText(null);
+        String target = object.path("target").asText(null);
+        if (PROBE.equals(kind)) {
+            if (instanceId.equals(origin) && target != null && target.equals(awaitedProbe)) {
+                reconnected();
+            }
+            return;
+        }
+        Invalidation invalidation;
+        try {
+            Invalidation.Kind parsedKind = Invalidation.Kind.valueOf(String.valueOf(kind));
+            if (!object.path("seq").canConvertToLong() || !object.path("seq").isIntegralNumber()) {
+                malformed(message, "seq is not an integer");
+                return;
+            }
+            invalidation = new Invalidation(origin, object.path("seq").asLong(), parsedKind, target);
+        } catch (IllegalArgumentException e) {
+            malformed(message, String.valueOf(e.getMessage()));
+            return;
+        }
+        for (InvalidationListener listener : listeners) {
+            try {
+                listener.onInvalidation(invalidation);
+            } catch (RuntimeException e) {
+                LOG.warn("invalidation listener {} failed on {}", listener, invalidation, e);
+            }
+        }
+    }
+
+    private void tell(BusEvent event) {
+        LOG.info("invalidation bus on channel {}: {}", channel, event);
+        for (InvalidationListener listener : listeners) {
+            try {
+                listener.onBusEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("invalidation listener {} failed on {}", listener, event, e);
+            }
+        }
+    }
+
+    private void malformed(String message, String why) {
+        long count = malformed.incrementAndGet();
+        if (count <= LOGGED_MALFORMED || count % 1000 == 0) {
+            LOG.warn("ignoring a malformed message on channel {} ({}; {} so far): {}", channel, why, count,
+                    message.length() > 200 ? message.substring(0, 200) + "..." : message);
+        }
+    }
+
+    private String encode(String origin, long seq, String kind, String target) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("origin", origin);
+        json.put("seq", seq);
+        json.put("kind", kind);
+        json.put("target", target);
+        return json.toString();
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this RedisInvalidationBus (channel " + channel + ") is closed");
+        }
+    }
+
+    /** Sharded pub/sub needs a cluster whose masters all run Redis 7 or later. */
+    private static boolean shardedPubSubAvailable(RedissonClient client) {
+        if (!client.getConfig().isClusterConfig()) {
+            return false;
+        }
+        try {
+            for (RedisClusterMaster master : client.getRedisNodes(RedisNodes.CLUSTER).getMasters()) {
+                String version = master.info(RedisNode.InfoSection.SERVER).getOrDefault("redis_version", "0");
+                int major = Integer.parseInt(version.substring(0, Math.max(1, version.indexOf('.'))));
+                if (major < 7) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.info("cannot tell the cluster's Redis version ({}); using classic pub/sub",
+                    RedisErrors.describe(e));
+            return false;
+        }
+    }
+
+    /**
+     * Builds a {@link RedisInvalidationBus}. Give exactly one of {@link #config(RedisConfig)} and
+     * {@link #client(RedissonClient)}. Not thread-safe.
+     */
+    public static final class Builder {
+        private RedisConfig config;
+        private RedissonClient client;
+        private String namespace;
+        private String channel;
+        private String instanceId;
+        private Boolean sharded;
+
+        private Builder() {
+        }
+
+        /** Connect with {@code config}; the bus owns the client it creates and closes it. */
+        public Builder config(RedisConfig config) {
+            this.config = require(config, "config");
+            return this;
+        }
+
+        /** Use {@code client}; the bus never closes it. */
+        public Builder client(RedissonClient client) {
+            this.client = require(client, "client");
+            return this;
+        }
+
+        /** The namespace whose channel to use, {@code <namespace>:invalidations} (default: the config's). */
+        public Builder namespace(String namespace) {
+            RedisConfig.requireNamespace(namespace, "namespace");
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** The channel (default {@code <namespace>:invalidations}). */
+        public Builder channel(String channel) {
+            if (channel == null || channel.isBlank()) {
+                throw new CacheConfigurationException("RedisInvalidationBus option channel must not be empty");
+            }
+            this.channel = channel;
+            return this;
+        }
+
+        /** This instance's id, unique among the instances sharing the channel (default a random UUID). */
+        public Builder instanceId(String instanceId) {
+            if (instanceId == null || instanceId.isEmpty()) {
+                throw new CacheConfigurationException("RedisInvalidationBus option instanceId must not be empty");
+            }
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /**
+         * Whether to use sharded pub/sub (default: yes in a cluster whose masters run Redis 7 or later,
+         * no otherwise). Every instance on a channel must make the same choice.
+         */
+        public Builder sharded(boolean sharded) {
+            this.sharded = sharded;
+            return this;
+        }
+
+        /**
+         * Builds the bus and subscribes. With a config it connects now.
+         *
+         * @throws CacheConfigurationException if neither or both of config and client are given, or
+         *     Redis refuses the credentials or the channel
+         * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached
+         */
+        public RedisInvalidationBus build() {
+            if ((config == null) == (client == null)) {
+                throw new CacheConfigurationException("RedisInvalidationBus needs exactly one of config(RedisConfig)"
+                        + " and client(RedissonClient), was " + (config == null ? "neither" : "both"));
+            }
+            if (client != null) {
+                return new RedisInvalidationBus(this, client, false, "Redis (supplied client)",
+                        client.getConfig().getUsername());
+            }
+            RedissonClient created = RedissonClients.connect(config);
+            try {
+                return new RedisInvalidationBus(this, created, true, "Redis at " + RedissonClients.describe(config),
+                        config.username());
+            } catch (RuntimeException e) {
+                created.shutdown();
+                throw e;
+            }
+        }
+
+        private static <V> V require(V value, String option) {
+            if (value == null) {
+                throw new CacheConfigurationException("RedisInvalidationBus option " + option + " must not be null");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.chatcache.redis.internal;
+
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.CacheStoreProvider;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.StoreSettings;
+import io.chatcache.redis.RedisCacheStore;
+import io.chatcache.redis.RedisConfig;
+import io.chatcache.redis.RedisInvalidationBus;
+import org.redisson.api.RedissonClient;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@code "redis"} {@link CacheStoreProvider}: reads {@link RedisConfig#fromEnvironment(java.util.Map)}
+ * from the settings' environment, connects one Redisson client, and opens a {@link RedisCacheStore} (with
+ * the settings' default TTL) and a {@link RedisInvalidationBus} on it. Closing the provided store closes
+ * the store, the bus and then the client.
+ */
+public final class RedisCacheStoreProvider implements CacheStoreProvider {
+
+    /** The name this provider registers: {@code "redis"}. */
+    public static final String NAME = "redis";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public RedisCacheStoreProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * Opens the store and bus.
+     *
+     * @throws io.chatcache.core.CacheConfigurationException if a {@code REDIS_*} variable is invalid
+     *     (named in the message) or Redis refuses the credentials
+     * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached now
+     */
+    @Override
+    public ProvidedStore open(StoreSettings settings) {
+        CacheInputs.requireNonNull(settings, "settings");
+        RedisConfig config = RedisConfig.fromEnvironment(settings.environment());
+        RedissonClient client = RedissonClients.connect(config);
+        try {
+            RedisCacheStore store = RedisCacheStore.builder()
+                    .client(client)
+                    .namespace(config.namespace())
+                    .defaultTtl(settings.defaultTtl())
+                    .build();
+            RedisInvalidationBus bus = RedisInvalidationBus.builder()
+                    .client(client)
+                    .namespace(config.namespace())
+                    .build();
+            return new Provided(store, bus, client);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisCacheStoreProvider[" + NAME + "]";
+    }
+
+    private static final class Provided implements ProvidedStore {
+        private final RedisCacheStore store;
+        private final RedisInvalidationBus bus;
+        private final RedissonClient client;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Provided(RedisCacheStore store, RedisInvalidationBus bus, RedissonClient client) {
+            this.store = store;
+            this.bus = bus;
+            this.client = client;
+        }
+
+        @Override
+        public CacheStore store() {
+            return store;
+        }
+
+        @Override
+        public Optional<InvalidationBus> invalidationBus() {
+            return Optional.of(bus);
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    store.close();
+                    bus.close();
+                } finally {
+                    client.shutdown();
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ProvidedStore[" + store + ", " + bus + "]";
+        }
+    }
+}
