@@ -13,6 +13,10 @@ interface BenchCache extends AutoCloseable {
     /** Stores {@code value} under {@code key}, evicting if the cache is bounded and full. */
     void put(String key, Boolean value);
 
+    /** Finishes pending maintenance, so that one iteration's leftover work is not charged to the next. */
+    default void cleanUp() {
+    }
+
     /** Releases threads the cache owns; the default owns none. */
     @Override
     default void close() {

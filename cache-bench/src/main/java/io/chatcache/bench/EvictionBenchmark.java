@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -34,8 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class EvictionBenchmark {
 
-    /** Which cache: {@code chatcache-lru}, {@code caffeine} or {@code lhm-sync}. */
-    @Param({"chatcache-lru", "caffeine", "lhm-sync"})
+    /**
+     * Which cache: {@code chatcache-lru}, {@code caffeine}, {@code lhm-sync}, or {@code caffeine-samethread}
+     * (Caffeine evicting on the caller's thread, as chat-cache's LRU does).
+     */
+    @Param({"chatcache-lru", "caffeine", "lhm-sync", "caffeine-samethread"})
     public String cache;
 
     /** The capacity, in entries. */
@@ -64,6 +68,12 @@ public class EvictionBenchmark {
             store.put(ring[i], Boolean.TRUE);
         }
         next = 0;
+    }
+
+    /** Finishes the cache's pending maintenance between iterations, as Caffeine's benchmark does. */
+    @TearDown(Level.Iteration)
+    public void cleanUp() {
+        store.cleanUp();
     }
 
     /** Stops the cache's threads, if it has any. */
