@@ -47,6 +47,7 @@ final class SingleServerSource {
                 if (Processes.findOnPath("redis-server").isEmpty()) {
                     throw noRedis();
                 }
+                LOG.info("a Docker socket or DOCKER_HOST exists but no Docker engine answers; using redis-server");
                 return local();
             default:
                 return local();
@@ -125,6 +126,10 @@ final class SingleServerSource {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
+            }
+            if (cause instanceof LinkageError) {
+                LOG.info("Testcontainers is incomplete on the class path ({}); using redis-server", cause.toString());
+                return null;
             }
             throw new RedisHarnessException("cannot start a Redis container: " + cause, cause);
         } catch (IllegalAccessException e) {
