@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -17,16 +18,20 @@ final class SingleFlight {
     }
 
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+    /** Loads finished, any key; tells an owner whether a load may have stored its key since it looked. */
+    private final AtomicLong finished = new AtomicLong();
 
     /**
      * Returns the cached value if {@code lookup} finds one, else the result of the one running (or a new)
      * load of {@code key}.
      *
-     * @param lookup reads the cache; called again once this caller owns the load, because a load that
-     *     finished between the first read and taking ownership has already stored its value
+     * @param lookup reads the cache; called again once this caller owns the load if any load finished
+     *     since the first read, because that load may have stored this key (a second read counts a second
+     *     miss, so it is skipped when it cannot find anything new)
      * @param load loads and stores; its exception reaches every waiting caller
      */
     <T> T run(String key, Supplier<Optional<T>> lookup, Supplier<T> load, Class<?> expected) {
+        long finishedBefore = finished.get();
         Optional<T> cached = lookup.get();
         if (cached.isPresent()) {
             return cached.get();
@@ -44,12 +49,14 @@ final class SingleFlight {
             return load.get();
         }
         try {
-            Optional<T> again = lookup.get();
+            Optional<T> again = finished.get() == finishedBefore ? Optional.empty() : lookup.get();
             T value = again.isPresent() ? again.get() : load.get();
+            finished.incrementAndGet();
             running.remove(key, mine);
             mine.complete(new Outcome(value));
             return value;
         } catch (RuntimeException | Error e) {
+            finished.incrementAndGet();
             running.remove(key, mine);
             mine.completeExceptionally(e);
             throw e;

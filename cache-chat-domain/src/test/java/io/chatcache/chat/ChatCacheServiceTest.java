@@ -243,6 +243,16 @@ class ChatCacheServiceTest {
     }
 
     @Test
+    void getOrLoadCountsOneMissPerLoadAndOneHitPerCachedRead() {
+        cache.getOrLoad("k", String.class, () -> "v");
+        cache.getOrLoad("k", String.class, () -> "v");
+
+        CacheStats stats = cache.getStats().get("memory");
+        assertThat(stats.misses()).isEqualTo(1);
+        assertThat(stats.hits()).isEqualTo(1);
+    }
+
+    @Test
     void getOrLoadLoadsDifferentKeysIndependently() {
         assertThat(cache.getOrLoad("a", String.class, () -> "1")).isEqualTo("1");
         assertThat(cache.getOrLoad("b", String.class, () -> "2")).isEqualTo("2");
