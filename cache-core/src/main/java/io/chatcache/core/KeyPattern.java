@@ -9,11 +9,16 @@ import java.util.regex.Pattern;
  *   <li>{@code *} any run of characters, empty included;</li>
  *   <li>{@code ?} any one character;</li>
  *   <li>{@code [abc]} one of the listed characters, {@code [^a]} any but them, {@code [a-z]} a range
- *       (inclusive, either order);</li>
+ *       (inclusive, either order); as in Redis, a {@code -} between two characters always makes a range,
+ *       even {@code [a-]]}, so write {@code \-} for a {@code -} that is not the first member;</li>
  *   <li>{@code \x} the character {@code x} itself, so {@code \*} matches a star.</li>
  * </ul>
  * Unlike Redis, which guesses at malformed patterns, a trailing {@code \} or an unclosed {@code [} is
- * refused. Build patterns around user text with {@link #escape(String)}: <pre>{@code
+ * refused. Redis matches the bytes of a key's UTF-8 encoding, this class its characters: for keys
+ * outside ASCII, {@code ?} and classes can select differently (Redis's {@code ?} is one byte), while
+ * {@code *} and literal or {@link #escape(String) escaped} text select the same keys in both.
+ *
+ * <p>Build patterns around user text with {@link #escape(String)}: <pre>{@code
  * KeyPattern.glob("session:" + KeyPattern.escape(sessionId) + ":*")
  * }</pre>
  * Instances are immutable and thread-safe; two are equal when their pattern text is.
@@ -118,7 +123,12 @@ public final class KeyPattern {
         return regex.toString();
     }
 
-    /** Translates the class starting at {@code open}; returns the index of its closing bracket. */
+    /**
+     * Translates the class starting at {@code open}; returns the index of its closing bracket. Follows
+     * Redis's {@code stringmatchlen}: inside a class {@code \x} is the character x; otherwise a character
+     * followed by {@code -} and any further character is a range, even when that character is {@code ]}
+     * or {@code \} (so {@code [a-]} does not close the class, and {@code [a-\]} ends with the range).
+     */
     private static int appendClass(StringBuilder regex, String glob, int open) {
         int i = open + 1;
         boolean negated = i < glob.length() && glob.charAt(i) == '^';
@@ -126,10 +136,14 @@ public final class KeyPattern {
             i++;
         }
         StringBuilder members = new StringBuilder();
+        boolean rangeEndedWithBracket = false;
         while (true) {
             if (i >= glob.length()) {
-                throw new InvalidInputException("pattern",
-                        "must close the '[' at index " + open + " with ']': " + glob);
+                throw new InvalidInputException("pattern", "must close the '[' at index " + open + " with ']'"
+                        + (rangeEndedWithBracket
+                                ? " (as in Redis, the ']' after a '-' in a class ends a range; write \\- for a '-')"
+                                : "")
+                        + ": " + glob);
             }
             char c = glob.charAt(i);
             if (c == ']') {
@@ -140,23 +154,19 @@ public final class KeyPattern {
                     throw new InvalidInputException("pattern", "must not end with an unescaped '\\': " + glob);
                 }
                 i = appendCodePoint(members, glob, i + 1);
-            } else if (i + 2 < glob.length() && glob.charAt(i + 1) == '-' && glob.charAt(i + 2) != ']') {
-                char end = glob.charAt(i + 2);
-                if (end == '\\') {
-                    if (i + 3 >= glob.length()) {
-                        throw new InvalidInputException("pattern", "must not end with an unescaped '\\': " + glob);
-                    }
-                    end = glob.charAt(i + 3);
-                    i++;
-                }
-                char low = (char) Math.min(c, end);
-                char high = (char) Math.max(c, end);
-                appendLiteral(members, low);
-                members.append('-');
-                appendLiteral(members, high);
-                i += 2;
             } else {
-                i = appendCodePoint(members, glob, i);
+                int start = glob.codePointAt(i);
+                int dash = i + Character.charCount(start);
+                if (dash + 1 < glob.length() && glob.charAt(dash) == '-') {
+                    int end = glob.codePointAt(dash + 1);
+                    rangeEndedWithBracket |= end == ']';
+                    appendLiteral(members, Math.min(start, end));
+                    members.append('-');
+                    appendLiteral(members, Math.max(start, end));
+                    i = dash + Character.charCount(end);
+                } else {
+                    i = appendCodePoint(members, glob, i);
+                }
             }
             i++;
         }
