@@ -68,7 +68,10 @@ final class LocalRedisServer extends AbstractRedisServer {
      *     start
      */
     static LocalRedisServer start(RedisServerOptions options, List<String> internalArgs, boolean withBusPort) {
-        Path binary = Processes.require("redis-server", SERVER_INSTALL_HINT);
+        Path binary = Processes.findOnPath("redis-server").orElseThrow(() -> new RedisHarnessException(
+                "redis-server is not on the PATH; local servers (startSingle(), cluster(), and single() without "
+                        + ExternalRedisServer.VARIABLE + " or Docker) need it even when " + ExternalRedisServer.VARIABLE
+                        + " is set. Install it (" + SERVER_INSTALL_HINT + ")"));
         if (options.tls()) {
             requireTlsSupport(binary);
         }

@@ -25,6 +25,9 @@ public record RedisServerOptions(String password, boolean tls, List<String> extr
     /**
      * Validates and copies the options.
      *
+     * @param password the {@code requirepass} password, or {@code null} for none
+     * @param tls whether the server listens with TLS only
+     * @param extraArgs further {@code redis-server} arguments, copied
      * @throws InvalidInputException if {@code password} is empty or contains whitespace, or
      *     {@code extraArgs} is {@code null} or holds a {@code null}
      */
