@@ -1,0 +1,100 @@
+package io.chatcache.chat;
+
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.ProvidedStore;
+import io.chatcache.redis.RedisCacheStore;
+import io.chatcache.redis.RedisConfig;
+import io.chatcache.redis.RedisInvalidationBus;
+import io.chatcache.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * Opens the Redis L2 of the hybrid's tests the way the "redis" provider does: a {@link RedisCacheStore}
+ * and a {@link RedisInvalidationBus} on one namespace, closed together.
+ */
+final class RedisL2 implements ProvidedStore {
+
+    private final RedisCacheStore store;
+    private final RedisInvalidationBus bus;
+
+    private RedisL2(RedisCacheStore store, RedisInvalidationBus bus) {
+        this.store = store;
+        this.bus = bus;
+    }
+
+    /** A configuration for {@code server} with the given command and connect timeout, and no retries. */
+    static RedisConfig.Builder config(RedisServer server, Duration timeout) {
+        return RedisConfig.builder()
+                .single(server.address())
+                .password(server.password())
+                .connectTimeout(timeout)
+                .commandTimeout(timeout)
+                .retryAttempts(0)
+                .retryDelay(Duration.ofMillis(50))
+                .connectionMinimumIdleSize(1)
+                .pingInterval(Duration.ofMillis(500));
+    }
+
+    /**
+     * Connects with clients of its own (so that the bus hears connection events).
+     *
+     * @throws io.chatcache.core.CacheUnavailableException if the server cannot be reached
+     * @throws io.chatcache.core.CacheConfigurationException if it refuses the credentials
+     */
+    static RedisL2 open(RedisConfig config, String namespace, String instanceId) {
+        RedisCacheStore store = RedisCacheStore.builder().config(config).namespace(namespace).build();
+        try {
+            return new RedisL2(store, RedisInvalidationBus.builder().config(config).namespace(namespace)
+                    .instanceId(instanceId).build());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Shares {@code client}, which stays open when this closes. */
+    static RedisL2 onClient(RedissonClient client, String namespace, String instanceId) {
+        return new RedisL2(RedisCacheStore.builder().client(client).namespace(namespace).build(),
+                RedisInvalidationBus.builder().client(client).namespace(namespace).instanceId(instanceId).build());
+    }
+
+    /** A Redisson client for {@code server}, for tests that open many stores on one connection. */
+    static RedissonClient client(RedisServer server) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(server.address()).setPassword(server.password());
+        return Redisson.create(config);
+    }
+
+    static String uniqueNamespace(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public CacheStore store() {
+        return store;
+    }
+
+    RedisInvalidationBus bus() {
+        return bus;
+    }
+
+    @Override
+    public Optional<InvalidationBus> invalidationBus() {
+        return Optional.of(bus);
+    }
+
+    @Override
+    public void close() {
+        try {
+            bus.close();
+        } finally {
+            store.close();
+        }
+    }
+}
