@@ -36,6 +36,10 @@ final class SingleServerSource {
         switch (kind) {
             case EXTERNAL:
                 ExternalRedisServer server = ExternalRedisServer.parse(external);
+                if (!server.isRunning()) {
+                    throw new RedisHarnessException(ExternalRedisServer.VARIABLE + " names " + server.address()
+                            + ", which does not accept connections; start it or unset the variable");
+                }
                 LOG.info("Redis tests use {} from {}", server.address(), ExternalRedisServer.VARIABLE);
                 return new SharedRedisServer(server, ExternalRedisServer.VARIABLE);
             case CONTAINER:

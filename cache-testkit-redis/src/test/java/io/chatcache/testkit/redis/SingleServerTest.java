@@ -156,6 +156,14 @@ class SingleServerTest {
     }
 
     @Test
+    void serverThatCannotStartFailsWithItsLogTail() {
+        RedisServerOptions options = RedisServerOptions.builder().extraArgs("--no-such-directive", "1").build();
+
+        assertThatThrownBy(() -> redis.startSingle(options)).isInstanceOf(RedisHarnessException.class)
+                .hasMessageContaining("exited with code").hasMessageContaining("no-such-directive");
+    }
+
+    @Test
     void trustStoreOfAPlainServerIsRefused() {
         RedisServer server = redis.startSingle();
 
