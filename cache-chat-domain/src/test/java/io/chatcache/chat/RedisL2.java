@@ -67,7 +67,8 @@ final class RedisL2 implements ProvidedStore {
     /** A Redisson client for {@code server}, for tests that open many stores on one connection. */
     static RedissonClient client(RedisServer server) {
         Config config = new Config();
-        config.useSingleServer().setAddress(server.address()).setPassword(server.password());
+        config.setPassword(server.password());
+        config.useSingleServer().setAddress(server.address());
         return Redisson.create(config);
     }
 

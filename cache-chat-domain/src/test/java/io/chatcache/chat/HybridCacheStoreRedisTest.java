@@ -1,0 +1,279 @@
+package io.chatcache.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatcache.core.Invalidation;
+import io.chatcache.core.InvalidationListener;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.memory.MemoryCacheStore;
+import io.chatcache.redis.RedisCacheStore;
+import io.chatcache.redis.RedisConfig;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Coherence of hybrid instances that share one real Redis server (from the harness): each instance has
+ * its own memory L1 and its own Redis connections, as separate application instances would.
+ */
+class HybridCacheStoreRedisTest {
+
+    @RegisterExtension
+    static final RedisServers redis = RedisServers.create();
+
+    private static final Duration TTL = Duration.ofMinutes(10);
+    /** Long, so that only an invalidation can drop an L1 copy within a test. */
+    private static final Duration CEILING = Duration.ofMinutes(10);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private String namespace;
+    private RedisConfig config;
+
+    @BeforeEach
+    void namespace() {
+        namespace = RedisL2.uniqueNamespace("hybrid-coherence");
+        config = RedisL2.config(redis.single(), Duration.ofSeconds(3)).build();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /** One application instance: its L1 (to look into) and its Redis connections (to watch its bus). */
+    private final class Instance {
+        final MemoryCacheStore l1 = MemoryCacheStore.builder().build();
+        final RedisL2 l2;
+        final HybridCacheStore store;
+
+        Instance(String id) {
+            this(id, config);
+        }
+
+        Instance(String id, RedisConfig redisConfig) {
+            l2 = RedisL2.open(redisConfig, namespace, id);
+            store = HybridCacheStore.builder().l1(l1).l2(l2.store()).bus(l2.bus()).l1TtlCeiling(CEILING).build();
+            toClose.add(l2);
+            toClose.add(store);
+        }
+
+        boolean holdsInL1(String key) {
+            return l1.getEntry(key, io.chatcache.core.ValueType.of(Object.class)).isPresent();
+        }
+
+        /** Messages from other instances that reached this instance's bus, after the hybrid handled them. */
+        List<Invalidation> watchBus() {
+            List<Invalidation> seen = new CopyOnWriteArrayList<>();
+            // The bus tells its listeners one at a time, in the order they subscribed: by the time this
+            // one hears a message, the hybrid store's own listener has handled it.
+            toClose.add(l2.bus().subscribe(new InvalidationListener() {
+                @Override
+                public void onInvalidation(Invalidation invalidation) {
+                    if (!invalidation.isFrom(l2.bus().instanceId())) {
+                        seen.add(invalidation);
+                    }
+                }
+            }));
+            return seen;
+        }
+    }
+
+    private static ConditionFactory within() {
+        return Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10));
+    }
+
+    /**
+     * Lets B hear {@code count} messages of A's before B reads: a message that arrives while B reads
+     * rightly keeps B from copying what it read into L1.
+     */
+    private static void awaitMessages(List<Invalidation> reachedB, int count) {
+        within().until(() -> reachedB.size() >= count);
+    }
+
+    @Test
+    void writeOnOneInstanceIsGoneFromTheOthersL1WithinBoundedTime() {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        List<Invalidation> reachedB = b.watchBus();
+        a.store.put("session:1", "v1", TTL);
+        awaitMessages(reachedB, 1);
+        assertThat(b.store.get("session:1", String.class)).contains("v1");
+        assertThat(b.holdsInL1("session:1")).isTrue();
+
+        a.store.put("session:1", "v2", TTL);
+
+        within().until(() -> !b.holdsInL1("session:1"));
+        assertThat(b.store.get("session:1", String.class)).contains("v2");
+    }
+
+    @Test
+    void deleteOnOneInstanceIsGoneFromTheOthersL1WithinBoundedTime() {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        List<Invalidation> reachedB = b.watchBus();
+        a.store.put("session:1", "v1", TTL);
+        awaitMessages(reachedB, 1);
+        b.store.get("session:1", String.class);
+        assertThat(b.holdsInL1("session:1")).isTrue();
+
+        a.store.delete("session:1");
+
+        within().until(() -> !b.holdsInL1("session:1"));
+        assertThat(b.store.get("session:1", String.class)).isEmpty();
+    }
+
+    @Test
+    void patternAndClearOnOneInstanceAreGoneFromTheOthersL1WithinBoundedTime() {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        List<Invalidation> reachedB = b.watchBus();
+        a.store.putAll(Map.of("user:1", "u1", "user:2", "u2", "session:1", "s1"), TTL);
+        awaitMessages(reachedB, 3);
+        List.of("user:1", "user:2", "session:1").forEach(key -> b.store.get(key, String.class));
+        assertThat(List.of("user:1", "user:2", "session:1")).allMatch(b::holdsInL1);
+
+        a.store.deleteMatching(KeyPattern.glob("user:*"));
+
+        within().until(() -> !b.holdsInL1("user:1") && !b.holdsInL1("user:2"));
+        assertThat(b.holdsInL1("session:1")).isTrue();
+        assertThat(b.store.get("user:1", String.class)).isEmpty();
+
+        a.store.clear();
+
+        within().until(() -> !b.holdsInL1("session:1"));
+        assertThat(b.store.get("session:1", String.class)).isEmpty();
+    }
+
+    /**
+     * B reads v1 from Redis and is held before it fills L1; meanwhile A writes v2 and B handles A's
+     * invalidation (for a key B's L1 does not hold yet). Then B fills.
+     */
+    private Optional<String> raceAFillAgainstAWrite(Instance a, Instance b) throws Exception {
+        List<Invalidation> reachedB = b.watchBus();
+        a.store.put("session:1", "v1", TTL);
+        awaitMessages(reachedB, 1);
+        CountDownLatch readL2 = new CountDownLatch(1);
+        CountDownLatch mayFill = new CountDownLatch(1);
+        b.store.setBeforeFillHook(key -> {
+            readL2.countDown();
+            try {
+                mayFill.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Optional<String>> racingRead =
+                CompletableFuture.supplyAsync(() -> b.store.get("session:1", String.class));
+        assertThat(readL2.await(10, TimeUnit.SECONDS)).as("B read Redis").isTrue();
+
+        a.store.put("session:1", "v2", TTL);
+        awaitMessages(reachedB, 2);
+        mayFill.countDown();
+
+        assertThat(racingRead.get(10, TimeUnit.SECONDS)).as("the read that raced the write").contains("v1");
+        b.store.setBeforeFillHook(null);
+        return b.store.get("session:1", String.class);
+    }
+
+    @Test
+    void readThatRacesAnotherInstancesWriteDoesNotLeaveTheOldValueInL1() throws Exception {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+
+        assertThat(raceAFillAgainstAWrite(a, b)).contains("v2");
+    }
+
+    @Test
+    void withoutTheFillGuardTheSameRaceServesTheOldValue() throws Exception {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        b.store.setFillGuardEnabled(false);
+
+        assertThat(raceAFillAgainstAWrite(a, b)).as("proves the race test detects a stale fill").contains("v1");
+    }
+
+    @Test
+    void aGapInAPublishersSequenceOnTheRedisChannelDropsL1() {
+        RedisServer server = redis.single();
+        Instance b = new Instance("b");
+        List<Invalidation> reachedB = b.watchBus();
+        b.store.put("session:1", "v", TTL);
+        String channel = b.l2.bus().channel();
+        assertThat(b.holdsInL1("session:1")).isTrue();
+
+        server.cli("PUBLISH", channel, "{\"origin\":\"ghost\",\"seq\":1,\"kind\":\"KEY\",\"target\":\"unrelated\"}");
+        within().until(() -> reachedB.size() == 1);
+        assertThat(b.holdsInL1("session:1")).as("no gap yet").isTrue();
+
+        server.cli("PUBLISH", channel, "{\"origin\":\"ghost\",\"seq\":3,\"kind\":\"KEY\",\"target\":\"unrelated\"}");
+
+        within().until(() -> reachedB.size() == 2);
+        assertThat(b.holdsInL1("session:1")).as("message 2 was lost: L1 dropped").isFalse();
+        assertThat(b.store.get("session:1", String.class)).contains("v");
+    }
+
+    @Test
+    void aBusReconnectDropsL1() {
+        RedisServer server = redis.startSingle();
+        Instance b = new Instance("b", RedisL2.config(server, Duration.ofSeconds(3)).build());
+        List<InvalidationListener.BusEvent> events = new CopyOnWriteArrayList<>();
+        toClose.add(b.l2.bus().subscribe(new InvalidationListener() {
+            @Override
+            public void onInvalidation(Invalidation invalidation) {
+            }
+
+            @Override
+            public void onBusEvent(BusEvent event) {
+                events.add(event);
+            }
+        }));
+        b.store.put("session:1", "v", TTL);
+        assertThat(b.holdsInL1("session:1")).isTrue();
+
+        server.cli("CLIENT", "KILL", "TYPE", "pubsub");
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> events.contains(InvalidationListener.BusEvent.RECONNECTED));
+        assertThat(b.holdsInL1("session:1")).isFalse();
+        assertThat(b.store.get("session:1", String.class)).contains("v");
+        assertThat(b.holdsInL1("session:1")).as("filled again once reconnected").isTrue();
+    }
+
+    @Test
+    void fillingL1AfterAnL2HitSendsNoMessage() {
+        Instance a = new Instance("a");
+        Instance observer = new Instance("observer");
+        List<Invalidation> onTheBus = observer.watchBus();
+        try (RedisCacheStore otherClient = RedisCacheStore.builder().config(config).namespace(namespace).build()) {
+            otherClient.put("written-elsewhere", "v", TTL);
+        }
+
+        assertThat(a.store.get("written-elsewhere", String.class)).contains("v");
+        assertThat(a.holdsInL1("written-elsewhere")).isTrue();
+        a.store.put("marker", "m", TTL);
+
+        // Messages from one publisher arrive in order: had the fill published, it would come first.
+        within().until(() -> !onTheBus.isEmpty());
+        assertThat(onTheBus).singleElement().satisfies(message -> {
+            assertThat(message.origin()).isEqualTo("a");
+            assertThat(message.target()).isEqualTo("marker");
+            assertThat(message.sequence()).isEqualTo(1);
+        });
+    }
+}
