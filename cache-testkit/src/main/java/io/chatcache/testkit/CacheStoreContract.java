@@ -98,7 +98,9 @@ public abstract class CacheStoreContract {
     private CacheStore store;
 
     /**
-     * A new store for one test. The suite clears it before the test and closes it afterwards.
+     * A new store for one test. The suite clears it before the test and closes it afterwards. It must hold
+     * at least 1,000 entries without evicting (one test writes 400) and accept values of the types in
+     * the class description: strings, numbers, lists, maps, {@link Sample} and {@link Conversation}.
      *
      * @return the store under test, never null
      */
