@@ -1,6 +1,7 @@
 package io.chatcache.chat;
 
 import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
@@ -57,11 +58,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  * A cache failure never loses the caller's data. {@link CacheBackend#HYBRID} handles Redis failures
- * itself (it serves from memory). With {@link CacheBackend#REDIS} this service catches
- * {@link CacheUnavailableException}: a read that fails reads as a miss, a write or delete that fails is
- * skipped (a failed delete leaves the entry in Redis until its TTL ends), the failure is counted in
- * {@link #failures()} and logged once until Redis answers again. A value the Redis serializer cannot
- * write is a programming error and throws {@link SerializationException} from {@link #set}.
+ * itself (it serves from memory). With {@link CacheBackend#REDIS} this service catches the store's
+ * failures ({@link CacheUnavailableException} and any other {@link CacheException} but the two below): a
+ * read that fails reads as a miss, a write or delete that fails is skipped (a failed delete leaves the
+ * entry in Redis until its TTL ends), the failure is counted in {@link #failures()} and logged once
+ * until Redis answers again. Two failures still reach the caller, because retrying cannot fix them: a
+ * value the Redis serializer cannot write ({@link SerializationException} from {@link #set}) and a
+ * configuration Redis refuses, such as missing ACL permissions ({@link CacheConfigurationException}).
  *
  * <p>Instances are thread-safe. {@link #close()} releases what the service opened; stores handed in to
  * the builder are never closed by it.
@@ -90,6 +93,8 @@ public final class ChatCacheService implements AutoCloseable {
     private final LongAdder failures = new LongAdder();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** REDIS: the last statistics Redis gave, reported while it cannot be asked. */
+    private volatile Map<String, CacheStats> lastStats = Map.of("redis", CacheStats.EMPTY);
 
     private ChatCacheService(Wiring wiring, Duration defaultTtl) {
         this.backend = wiring.backend();
@@ -332,9 +337,18 @@ public final class ChatCacheService implements AutoCloseable {
     /**
      * Statistics per backend name: {@code {"memory"}} for MEMORY, {@code {"redis"}} for REDIS,
      * {@code {"memory", "redis"}} (L1 and L2) for HYBRID, in that order. The map is an immutable snapshot.
+     * While Redis cannot be asked, its figures are the last it gave (zeros if it never answered).
      */
     public Map<String, CacheStats> getStats() {
-        return stats.get();
+        if (!guardFailures) {
+            return stats.get();
+        }
+        Map<String, CacheStats> answered = guarded("stats", stats, () -> null);
+        if (answered == null) {
+            return lastStats;
+        }
+        lastStats = answered;
+        return answered;
     }
 
     /** The backend, whether Redis is available and the statistics: the reference's {@code get_cache_info()}. */
@@ -343,7 +357,7 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
-     * How many operations failed because Redis could not be reached and were answered without it (a
+     * How many operations failed in Redis (unreachable, or refusing the command) and were answered without it (a
      * miss, a skipped write). Always 0 for MEMORY; for HYBRID see the hybrid store's statistics.
      */
     public long failures() {
@@ -395,7 +409,11 @@ public final class ChatCacheService implements AutoCloseable {
                 LOG.info("Redis answers again; cache operations use it again");
             }
             return result;
-        } catch (CacheUnavailableException e) {
+        } catch (CacheConfigurationException | SerializationException e) {
+            throw e;
+        } catch (CacheException e) {
+            // Not only CacheUnavailableException: a server that refuses a command (out of memory, a
+            // connection dropped mid-command) is as much a cache failure the caller must not pay for.
             failures.increment();
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("Redis unavailable during {}: reads miss and writes are skipped until it answers: {}",
@@ -612,7 +630,7 @@ public final class ChatCacheService implements AutoCloseable {
                 owned.add(provided);
                 store = provided.store();
             }
-            return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", statsOrEmpty(store)), () -> true,
+            return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()), () -> true,
                     List.copyOf(owned));
         }
 
@@ -627,15 +645,6 @@ public final class ChatCacheService implements AutoCloseable {
             if (current != null) {
                 throw new CacheConfigurationException(option + " was already set to " + current);
             }
-        }
-    }
-
-    /** A store's statistics, or empty ones if the backend cannot be asked now. */
-    static CacheStats statsOrEmpty(CacheStore store) {
-        try {
-            return store.stats();
-        } catch (CacheUnavailableException e) {
-            return CacheStats.EMPTY;
         }
     }
 
