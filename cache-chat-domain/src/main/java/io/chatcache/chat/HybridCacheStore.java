@@ -54,9 +54,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A read that fetched a value from L2 does not copy it into L1 if the key was written or
  *       invalidated while the read was in flight (the fill race), so an invalidation that overtakes a
  *       read is never undone by it.</li>
- *   <li>L1 is dropped whole when the bus reports a disconnect or a reconnect, when a publisher's sequence
- *       numbers show a gap (a lost message), and when L2 comes back after an outage. While the bus is
- *       disconnected, L2 hits are not copied into L1.</li>
+ *   <li>L1 is dropped whole when the bus reports a reconnect, when a publisher's sequence numbers show a
+ *       gap (a lost message), and when L2 comes back after an outage. While the bus is disconnected,
+ *       invalidations cannot arrive, so reads ask L2 first and fall back to L1 only when L2 does not
+ *       answer, and nothing is copied into L1.</li>
  * </ul>
  * {@link #getAll} and {@link #putAll} use L2's bulk calls (one round trip for Redis) with L1 in front;
  * {@code getAll} does not copy L2 hits into L1, because the bulk read does not tell their remaining
@@ -172,12 +173,21 @@ public final class HybridCacheStore implements CacheStore {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Optional<T> local = l1.get(key, type);
-        if (local.isPresent()) {
-            hits.increment();
-            return local;
+        boolean l1First = busConnected;
+        if (l1First) {
+            Optional<T> local = l1.get(key, type);
+            if (local.isPresent()) {
+                hits.increment();
+                return local;
+            }
         }
         Optional<CacheEntry<T>> remote = readL2(key, type);
+        if (remote == null && !l1First) {
+            // The bus is down, so L1 may have missed changes; it still beats nothing while L2 is down.
+            Optional<T> local = l1.get(key, type);
+            (local.isPresent() ? hits : misses).increment();
+            return local;
+        }
         if (remote == null || remote.isEmpty()) {
             misses.increment();
             return Optional.empty();
@@ -255,22 +265,23 @@ public final class HybridCacheStore implements CacheStore {
         keys.forEach(CacheInputs::requireKey);
         CacheInputs.requireNonNull(type, "type");
         Set<String> distinct = new LinkedHashSet<>(keys);
-        Map<String, T> local = l1.getAll(distinct, type);
+        boolean l1First = busConnected;
+        Map<String, T> local = l1First ? l1.getAll(distinct, type) : Map.of();
         Set<String> missing = new LinkedHashSet<>();
         for (String key : distinct) {
             if (!local.containsKey(key)) {
                 missing.add(key);
             }
         }
-        Map<String, T> remote = Map.of();
+        Map<String, T> remote = null;
         if (!missing.isEmpty()) {
             L2Link l2 = admitL2();
             if (l2 != null) {
-                Map<String, T> answered = callL2(l2, store -> store.getAll(missing, type));
-                if (answered != null) {
-                    remote = answered;
-                }
+                remote = callL2(l2, store -> store.getAll(missing, type));
             }
+        }
+        if (remote == null) {
+            remote = l1First || missing.isEmpty() ? Map.of() : l1.getAll(missing, type);
         }
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : distinct) {
@@ -741,9 +752,10 @@ public final class HybridCacheStore implements CacheStore {
         }
         switch (event) {
             case DISCONNECTED -> {
+                // L1 is kept: if L2 is down too (the usual reason), it is all this instance has. Until the
+                // bus is back, reads ask L2 first and L1 serves only when L2 does not answer.
                 busConnected = false;
-                dropL1();
-                LOG.info("Invalidation bus disconnected; dropped L1 and stopped filling it until it reconnects");
+                LOG.info("Invalidation bus disconnected; reading L2 before L1 until it reconnects");
             }
             case RECONNECTED -> {
                 dropL1();
