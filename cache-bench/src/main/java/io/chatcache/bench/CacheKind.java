@@ -14,11 +14,14 @@ import java.util.stream.Collectors;
  */
 enum CacheKind {
 
-    /** chat-cache's hand-written LRU, the memory store, used through the {@code CacheStore} port. */
+    /**
+     * chat-cache's hand-written LRU, the memory store, used through the {@code CacheStore} port; for hit rates and
+     * memory without its periodic cleanup thread.
+     */
     CHATCACHE_LRU("chatcache-lru") {
         @Override
         BenchCache create(int maximumSize, boolean sameThreadMaintenance) {
-            return new ChatCacheLru(maximumSize);
+            return new ChatCacheLru(maximumSize, sameThreadMaintenance);
         }
     },
 

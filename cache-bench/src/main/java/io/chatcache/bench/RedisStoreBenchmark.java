@@ -31,7 +31,7 @@ import org.redisson.client.codec.ByteArrayCodec;
  * The time per operation of chat-cache's Redis store against raw Redisson doing the same Redis work: {@code
  * store_get}/{@code store_put} ({@code RedisCacheStore}, which serialises a {@link ChatLine} to JSON) against
  * {@code bucket_get}/{@code bucket_put} (an {@code RBucket} with a byte-array codec, storing the very bytes the
- * store's serialiser writes, already serialised), and {@code store_getAll} against {@code batch_getAll} (one
+ * store's serialiser writes, already serialised, looked up per operation), and {@code store_getAll} against {@code batch_getAll} (one
  * {@code RBatch} of bucket reads). Both sides share one Redisson configuration and one server, started on a free
  * port for the run (see {@link RedisProcess}). {@code jackson_serialize}/{@code jackson_deserialize} measure the
  * serialiser alone, so that the store's overhead can be split into JSON and the rest.
@@ -64,7 +64,6 @@ public class RedisStoreBenchmark {
     private RedissonClient client;
     private Serializer serializer;
     private String[] keys;
-    private List<RBucket<byte[]>> buckets;
     private String[] rawKeys;
     private ChatLine[] values;
     private byte[][] bytes;
@@ -83,15 +82,12 @@ public class RedisStoreBenchmark {
         rawKeys = new String[KEYS];
         values = new ChatLine[KEYS];
         bytes = new byte[KEYS][];
-        buckets = new ArrayList<>(KEYS);
         for (int i = 0; i < KEYS; i++) {
             keys[i] = "session:" + (i % 100) + ":message:" + i;
             rawKeys[i] = "bench-raw:" + keys[i];
             values[i] = ChatLine.sample(i);
             bytes[i] = serializer.serialize(values[i]);
-            RBucket<byte[]> bucket = client.getBucket(rawKeys[i], ByteArrayCodec.INSTANCE);
-            buckets.add(bucket);
-            bucket.set(bytes[i], TTL);
+            client.<byte[]>getBucket(rawKeys[i], ByteArrayCodec.INSTANCE).set(bytes[i], TTL);
             store.put(keys[i], values[i], TTL);
         }
         batches = new ArrayList<>(KEYS);
@@ -102,7 +98,7 @@ public class RedisStoreBenchmark {
             }
             batches.add(List.copyOf(group));
         }
-        if (store.get(keys[0], TYPE).isEmpty() || buckets.get(0).get() == null) {
+        if (store.get(keys[0], TYPE).isEmpty() || bucket(0).get() == null) {
             throw new IllegalStateException("a value written in set-up cannot be read back");
         }
     }
@@ -123,7 +119,7 @@ public class RedisStoreBenchmark {
     /** One raw read of the same bytes: GET. */
     @Benchmark
     public byte[] bucket_get() {
-        return buckets.get(next++ & MASK).get();
+        return bucket(next++ & MASK).get();
     }
 
     /** One write through the store: ChatLine to JSON, then SET with a TTL. */
@@ -137,7 +133,12 @@ public class RedisStoreBenchmark {
     @Benchmark
     public void bucket_put() {
         int i = next++ & MASK;
-        buckets.get(i).set(bytes[i], TTL);
+        bucket(i).set(bytes[i], TTL);
+    }
+
+    /** The raw bucket of key {@code i}, looked up per operation as an application does (and as the store does). */
+    private RBucket<byte[]> bucket(int i) {
+        return client.getBucket(rawKeys[i], ByteArrayCodec.INSTANCE);
     }
 
     /** Reads {@link #batch} keys through the store in one round trip. */

@@ -1,18 +1,30 @@
 package io.chatcache.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatcache.chat.HybridCacheStore;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.Serializer;
+import io.chatcache.memory.MemoryCacheStore;
+import io.chatcache.redis.JacksonSerializer;
+import io.chatcache.redis.RedisCacheStore;
+import io.chatcache.redis.RedisConfig;
+import io.chatcache.redis.RedisInvalidationBus;
+import io.chatcache.redis.internal.RedissonClients;
 import org.redisson.api.RedissonClient;
 
-/** Builds chat-cache's stores the way an application would, for the benchmarks. TEMPORARY stubs. */
+/**
+ * Builds chat-cache's stores for the benchmarks the way an application would: the project's {@link RedisConfig}
+ * defaults and Redisson client set-up, the default Jackson serialiser, the default hybrid options. The raw
+ * Redisson rivals get a client built from the same configuration, so that both sides have the same pools and
+ * timeouts.
+ */
 final class Stores {
 
     private Stores() {
     }
 
-    /** A Redis store with the Redisson client and serialiser it uses. */
-    record Redis(CacheStore store, RedissonClient client, Serializer serializer) implements AutoCloseable {
+    /** A Redis store with the Redisson client it uses (shared with the raw rival) and its serialiser. */
+    record Redis(RedisCacheStore store, RedissonClient client, Serializer serializer) implements AutoCloseable {
         @Override
         public void close() {
             store.close();
@@ -20,34 +32,56 @@ final class Stores {
         }
     }
 
-    /** A hybrid store and what it owns. */
-    record Hybrid(CacheStore store, AutoCloseable resources) implements AutoCloseable {
+    /** A hybrid store and the L2 store, bus and client it was built on, closed in that order. */
+    record Hybrid(HybridCacheStore store, RedisInvalidationBus bus, RedisCacheStore l2, RedissonClient client)
+            implements AutoCloseable {
         @Override
-        public void close() throws Exception {
+        public void close() {
             store.close();
-            resources.close();
+            bus.close();
+            l2.close();
+            client.shutdown();
         }
     }
 
-    static CacheStore memory(int capacity) {
-        throw new UnsupportedOperationException("memory store not yet available");
+    /** The memory store bounded to {@code capacity} entries, otherwise default. */
+    static MemoryCacheStore memory(int capacity) {
+        return MemoryCacheStore.builder().maximumSize(capacity).build();
     }
 
-    static Redis redis(RedisProcess redis, String namespace) {
-        throw new UnsupportedOperationException("redis store not yet available");
+    /** The project's configuration for the benchmark's server and {@code namespace}. */
+    static RedisConfig config(RedisProcess redis, String namespace) {
+        return RedisConfig.builder().url(redis.address()).namespace(namespace).build();
     }
 
-    static Hybrid hybrid(RedisProcess redis, String namespace, int l1Capacity) {
-        throw new UnsupportedOperationException("hybrid store not yet available");
-    }
-
+    /** A Redisson client configured as the project configures its own. */
     static RedissonClient redissonClient(RedisProcess redis) {
-        org.redisson.config.Config config = new org.redisson.config.Config();
-        config.useSingleServer().setAddress(redis.address());
-        return org.redisson.Redisson.create(config);
+        return RedissonClients.connect(config(redis, "bench"));
     }
 
+    /** A Redis store in {@code namespace} on a client of its own, which the caller may use for raw calls too. */
+    static Redis redis(RedisProcess redis, String namespace) {
+        RedissonClient client = RedissonClients.connect(config(redis, namespace));
+        Serializer serializer = JacksonSerializer.create();
+        RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).serializer(serializer)
+                .build();
+        return new Redis(store, client, serializer);
+    }
+
+    /**
+     * One application instance's hybrid store: its own client, a memory L1 of {@code l1Capacity} entries, a
+     * Redis L2 in {@code namespace} and the Redis invalidation bus of that namespace; hybrid options default.
+     */
+    static Hybrid hybrid(RedisProcess redis, String namespace, int l1Capacity) {
+        RedissonClient client = RedissonClients.connect(config(redis, namespace));
+        RedisCacheStore l2 = RedisCacheStore.builder().client(client).namespace(namespace).build();
+        RedisInvalidationBus bus = RedisInvalidationBus.builder().client(client).namespace(namespace).build();
+        HybridCacheStore store = HybridCacheStore.builder().l1(memory(l1Capacity)).l2(l2).bus(bus).build();
+        return new Hybrid(store, bus, l2, client);
+    }
+
+    /** The JSON mapper of the store's serialiser, for rivals that serialise with Jackson themselves. */
     static ObjectMapper objectMapper() {
-        return new ObjectMapper().findAndRegisterModules();
+        return JacksonSerializer.defaultObjectMapper();
     }
 }
