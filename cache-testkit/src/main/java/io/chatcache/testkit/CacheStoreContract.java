@@ -384,6 +384,24 @@ public abstract class CacheStoreContract {
     }
 
     @Test
+    void remainingTtlShrinksAsTimePasses() {
+        store.put("key", "value", LONG_TTL);
+        store.put("probe", "value", shortTtl());
+
+        letShortTtlElapse();
+        awaitExpiry().untilAsserted(() -> assertThat(store.get("probe", String.class)).isEmpty());
+
+        Duration remaining = store.getEntry("key", ValueType.of(String.class)).orElseThrow().remainingTtl();
+        if (reportsRemainingTtl()) {
+            assertThat(remaining).isPositive().isLessThanOrEqualTo(LONG_TTL.minus(shortTtl()));
+        } else {
+            assertThat(remaining).satisfiesAnyOf(
+                    ttl -> assertThat(ttl).isEqualTo(NO_EXPIRY),
+                    ttl -> assertThat(ttl).isPositive().isLessThanOrEqualTo(LONG_TTL.minus(shortTtl())));
+        }
+    }
+
+    @Test
     void getEntryReportsNoExpiryForAnEntryThatNeverExpires() {
         store.put("key", "value", NO_EXPIRY);
 
@@ -403,6 +421,7 @@ public abstract class CacheStoreContract {
             assertThat(store.get("a", String.class)).isEmpty();
             assertThat(store.get("b", String.class)).isEmpty();
         });
+        assertThat(store.getAll(List.of("a", "b"), ValueType.of(String.class))).isEmpty();
     }
 
     @Test
@@ -435,6 +454,19 @@ public abstract class CacheStoreContract {
         awaitExpiry().untilAsserted(() -> assertThat(store.get("key", String.class)).isEmpty());
 
         assertThat(store.delete("key")).isFalse();
+    }
+
+    @Test
+    void deleteMatchingCountsOnlyUnexpiredEntries() {
+        store.put("x:short", "value", shortTtl());
+        store.put("x:long", "value", LONG_TTL);
+        store.put("probe", "value", shortTtl());
+
+        letShortTtlElapse();
+        awaitExpiry().untilAsserted(() -> assertThat(store.get("probe", String.class)).isEmpty());
+
+        assertThat(store.deleteMatching(KeyPattern.glob("x:*"))).isEqualTo(1);
+        assertThat(store.get("x:long", String.class)).isEmpty();
     }
 
     @Test

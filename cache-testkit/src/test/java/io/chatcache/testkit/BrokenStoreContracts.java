@@ -68,4 +68,11 @@ final class BrokenStoreContracts {
             return ReferenceCacheStore.Flaw.KEEPS_CLOSED_LISTENERS;
         }
     }
+
+    static class ReportsFullTtl extends Broken {
+        @Override
+        ReferenceCacheStore.Flaw flaw() {
+            return ReferenceCacheStore.Flaw.REPORTS_FULL_TTL;
+        }
+    }
 }

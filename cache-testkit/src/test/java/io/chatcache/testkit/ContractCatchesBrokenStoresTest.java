@@ -29,7 +29,8 @@ class ContractCatchesBrokenStoresTest {
                 broken(BrokenStoreContracts.ThrowsOnWrongType.class,
                         "valueNotReadableAsTheRequestedTypeReadsAsAMissAndCountsAnError"),
                 broken(BrokenStoreContracts.PatternAsPrefix.class, "deleteMatchingRemovesExactlyTheMatchingKeys"),
-                broken(BrokenStoreContracts.KeepsClosedListeners.class, "closedSubscriptionHearsNothingMore"));
+                broken(BrokenStoreContracts.KeepsClosedListeners.class, "closedSubscriptionHearsNothingMore"),
+                broken(BrokenStoreContracts.ReportsFullTtl.class, "remainingTtlShrinksAsTimePasses"));
     }
 
     private static Arguments broken(Class<?> contract, String expectedFailure) {

@@ -37,7 +37,9 @@ public final class ReferenceCacheStore implements CacheStore {
         /** deleteMatching treats the pattern as a prefix. */
         PATTERN_AS_PREFIX,
         /** Closing a subscription does not remove the listener. */
-        KEEPS_CLOSED_LISTENERS
+        KEEPS_CLOSED_LISTENERS,
+        /** getEntry reports the TTL given at put, not what remains of it. */
+        REPORTS_FULL_TTL
     }
 
     private record Entry(Object value, long writtenAt, long ttlNanos) {
@@ -86,7 +88,7 @@ public final class ReferenceCacheStore implements CacheStore {
         hits++;
         Duration remaining = entry.ttlNanos() == Long.MAX_VALUE
                 ? NO_EXPIRY
-                : Duration.ofNanos(entry.ttlNanos() - (now - entry.writtenAt()));
+                : Duration.ofNanos(entry.ttlNanos() - (flaw == Flaw.REPORTS_FULL_TTL ? 0 : now - entry.writtenAt()));
         return Optional.of(new CacheEntry<>(type.cast(entry.value()), remaining));
     }
 
