@@ -107,7 +107,11 @@ final class Processes {
 
     /** Sends a signal such as {@code "STOP"} to a process with the kill command. */
     static void signal(long pid, String signal) {
-        Result result = run(List.of("kill", "-" + signal, Long.toString(pid)), Map.of(), Duration.ofSeconds(10));
+        // ProcessHandle cannot send SIGSTOP/SIGCONT; the shell's kill builtin is there even without procps
+        List<String> command = findOnPath("kill").isPresent()
+                ? List.of("kill", "-" + signal, Long.toString(pid))
+                : List.of("/bin/sh", "-c", "kill -" + signal + " " + pid);
+        Result result = run(command, Map.of(), Duration.ofSeconds(10));
         if (result.exitCode() != 0) {
             throw new RedisHarnessException("kill -" + signal + " " + pid + " failed: " + result.stderr().trim());
         }
