@@ -7,6 +7,7 @@ import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheStoreProvider;
 import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.KeyPattern;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,7 @@ public final class ChatCacheService implements AutoCloseable {
     private final Supplier<Map<String, CacheStats>> stats;
     private final BooleanSupplier redisAvailable;
     private final List<AutoCloseable> owned;
+    private final LongSupplier cleanup;
     private final boolean guardFailures;
     private final SingleFlight loads = new SingleFlight();
     private final LongAdder failures = new LongAdder();
@@ -102,6 +105,7 @@ public final class ChatCacheService implements AutoCloseable {
         this.store = wiring.store();
         this.stats = wiring.stats();
         this.owned = wiring.owned();
+        this.cleanup = wiring.cleanup();
         this.guardFailures = wiring.backend() == CacheBackend.REDIS;
         this.redisAvailable = switch (wiring.backend()) {
             case MEMORY -> () -> false;
@@ -357,6 +361,18 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
+     * Removes the expired entries the in-memory store still holds (MEMORY, and L1 of HYBRID) now, rather
+     * than at its next periodic cleanup: the reference's {@code memory_cache.cleanup_expired()}. Expired
+     * entries are absent to reads either way; this frees their memory. Redis expires entries itself.
+     *
+     * @return how many entries were removed; 0 for REDIS, and for a memory store of your own that does not
+     *     implement {@link ExpiringStore}
+     */
+    public long cleanupExpired() {
+        return cleanup.getAsLong();
+    }
+
+    /**
      * How many operations failed in Redis (unreachable, or refusing the command) and were answered without it (a
      * miss, a skipped write). Always 0 for MEMORY; for HYBRID see the hybrid store's statistics.
      */
@@ -425,7 +441,12 @@ public final class ChatCacheService implements AutoCloseable {
 
     /** What a backend is made of once opened. */
     record Wiring(CacheBackend backend, CacheStore store, Supplier<Map<String, CacheStats>> stats,
-                  BooleanSupplier redisAvailable, List<AutoCloseable> owned) {
+                  BooleanSupplier redisAvailable, LongSupplier cleanup, List<AutoCloseable> owned) {
+    }
+
+    /** How to clean up expired entries of {@code memory}: through {@link ExpiringStore} if it offers it. */
+    static LongSupplier cleanupOf(CacheStore memory) {
+        return memory instanceof ExpiringStore expiring ? expiring::cleanupExpired : () -> 0;
     }
 
     /**
@@ -617,7 +638,7 @@ public final class ChatCacheService implements AutoCloseable {
             List<AutoCloseable> owned = new ArrayList<>();
             CacheStore store = openMemory(settings, owned);
             return new Wiring(CacheBackend.MEMORY, store, () -> Map.of("memory", store.stats()), () -> false,
-                    List.copyOf(owned));
+                    cleanupOf(store), List.copyOf(owned));
         }
 
         private Wiring redis(StoreSettings settings) {
@@ -631,7 +652,7 @@ public final class ChatCacheService implements AutoCloseable {
                 store = provided.store();
             }
             return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()), () -> true,
-                    List.copyOf(owned));
+                    () -> 0, List.copyOf(owned));
         }
 
         private CacheStoreProvider provider(String name, String artifact) {

@@ -2,9 +2,16 @@ package io.chatcache.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
@@ -278,10 +285,36 @@ class ChatCacheServiceTest {
     @Test
     void memoryBackendRefusesAnL2Store() {
         ChatCacheService.Builder builder = ChatCacheService.builder()
-                .l2Store(org.mockito.Mockito.mock(io.chatcache.core.CacheStore.class));
+                .l2Store(mock(CacheStore.class));
 
         assertThatThrownBy(builder::build).isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("l2Store").hasMessageContaining("MEMORY");
+    }
+
+    @Test
+    void cleanupExpiredDelegatesToAMemoryStoreThatOffersIt() {
+        CacheStore store = mock(CacheStore.class, withSettings().extraInterfaces(ExpiringStore.class));
+        when(((ExpiringStore) store).cleanupExpired()).thenReturn(3L);
+
+        try (ChatCacheService service = ChatCacheService.builder().memoryStore(store).build()) {
+            assertThat(service.cleanupExpired()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void cleanupExpiredIsZeroForAStoreWithoutTheCapability() {
+        try (ChatCacheService service = ChatCacheService.builder().memoryStore(mock(CacheStore.class)).build()) {
+            assertThat(service.cleanupExpired()).isZero();
+        }
+    }
+
+    @Test
+    void handedInStoresAreNotClosedByTheService() {
+        CacheStore store = mock(CacheStore.class);
+
+        ChatCacheService.builder().memoryStore(store).build().close();
+
+        verify(store, never()).close();
     }
 
     @Test
