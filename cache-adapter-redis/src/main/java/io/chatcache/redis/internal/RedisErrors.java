@@ -11,6 +11,7 @@ import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisWrongPasswordException;
 
+import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -52,11 +53,11 @@ public final class RedisErrors {
                     + " namespace", cause);
         }
         if (cause instanceof RedisTimeoutException || cause instanceof RedisConnectionException
-                || cause instanceof RedisRetryException || message.startsWith("LOADING")
+                || cause instanceof RedisRetryException || causedByNetwork(cause) || message.startsWith("LOADING")
                 || message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
                 || message.startsWith("TRYAGAIN")) {
             return new CacheUnavailableException(where + " is unavailable: " + operation + onKey
-                    + " failed (" + firstLine(message) + ")", cause);
+                    + " failed (" + firstLine(rootOf(cause)) + ")", cause);
         }
         if (cause instanceof RedisException) {
             return new CacheException(where + " rejected " + operation + onKey + ": "
@@ -102,6 +103,33 @@ public final class RedisErrors {
                 .replaceAll("'[^']*'", "'...'");
     }
 
+    /** Whether an I/O failure (refused, reset or closed connection) lies under {@code failure}. */
+    static boolean causedByNetwork(Throwable failure) {
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The deepest cause's message, stripped of Redisson's command dump, prefixed with the exception's
+     * simple name when that says more than the message ({@code ConnectException: Connection refused}).
+     */
+    public static String rootOf(Throwable failure) {
+        Throwable root = unwrap(failure);
+        Throwable top = root;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : firstLine(root.getMessage());
+        if (root == top && !message.isEmpty()) {
+            return message;
+        }
+        return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+
     static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
@@ -115,11 +143,21 @@ public final class RedisErrors {
         return user == null ? "'default'" : "'" + user + "'";
     }
 
+    private static final String[] COMMAND_DUMPS = {". channel:", ", channel:", " channel:", ", command: (",
+        " command: (", "Check connection with", ". Netty pending", "Netty pending tasks"};
+
     private static String firstLine(String message) {
         int newline = message.indexOf('\n');
         String line = newline < 0 ? message : message.substring(0, newline);
-        // Redisson appends the channel and command with its arguments; values must not reach logs.
-        int channel = line.indexOf(". channel:");
-        return channel < 0 ? line : line.substring(0, channel);
+        // Redisson appends the channel and the command with its arguments (keys and values) to its
+        // messages; values must not reach logs or callers, so everything from there on is dropped.
+        int cut = line.length();
+        for (String dump : COMMAND_DUMPS) {
+            int at = line.indexOf(dump);
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        return line.substring(0, cut).trim();
     }
 }

@@ -16,9 +16,14 @@ import org.redisson.config.SentinelServersConfig;
 import org.redisson.config.SingleServerConfig;
 import org.redisson.config.ClusterServersConfig;
 
+import javax.net.ssl.SSLException;
 import java.net.MalformedURLException;
+import java.security.GeneralSecurityException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /** Creates Redisson clients from a {@link RedisConfig} and checks at start-up that they work. */
@@ -29,7 +34,8 @@ public final class RedissonClients {
 
     /**
      * Creates a client, connects it eagerly and PINGs the servers, so that a wrong configuration or an
-     * unreachable server is reported at start-up, within about the connect timeout per attempt.
+     * unreachable server is reported at start-up: within {@link #startupDeadline(RedisConfig)} at most,
+     * whatever Redisson does inside.
      *
      * @throws CacheUnavailableException if the servers cannot be reached now
      * @throws CacheConfigurationException if the servers refuse the credentials or the configuration
@@ -40,11 +46,36 @@ public final class RedissonClients {
         ConnectionEvents events = new ConnectionEvents();
         redisson.setConnectionListener(events);
         String where = describe(config);
+        Duration deadline = startupDeadline(config);
+        CompletableFuture<RedissonClient> creation = new CompletableFuture<>();
+        Thread creator = new Thread(() -> {
+            try {
+                creation.complete(Redisson.create(redisson));
+            } catch (Throwable e) {
+                creation.completeExceptionally(e);
+            }
+        }, "chatcache-redis-connect");
+        creator.setDaemon(true);
+        creator.start();
         RedissonClient client;
         try {
-            client = Redisson.create(redisson);
-        } catch (RuntimeException e) {
-            throw startupFailure(e, config, where);
+            client = creation.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Redisson may still finish later; whatever it builds then is shut down, not leaked.
+            creation.thenAccept(RedissonClient::shutdown);
+            throw new CacheUnavailableException("cannot reach Redis at " + where + " within " + seconds(deadline)
+                    + " (connect timeout " + seconds(config.connectTimeout()) + ", " + (config.retryAttempts() + 1)
+                    + " attempts); is the server running and the host, port and TLS setting right?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            creation.thenAccept(RedissonClient::shutdown);
+            throw new CacheUnavailableException("interrupted while connecting to Redis at " + where, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw startupFailure((RuntimeException) cause, config, where);
         }
         ConnectionEvents.register(client, events);
         try {
@@ -54,6 +85,16 @@ public final class RedissonClients {
             throw startupFailure(e, config, where);
         }
         return client;
+    }
+
+    /**
+     * How long start-up may take before it is abandoned: every connect attempt, one command timeout for
+     * the PING, and two seconds for thread and TLS set-up.
+     */
+    public static Duration startupDeadline(RedisConfig config) {
+        return config.connectTimeout().multipliedBy(config.retryAttempts() + 1L)
+                .plus(config.commandTimeout())
+                .plusSeconds(2);
     }
 
     /** The servers of {@code config}, for messages: {@code 127.0.0.1:6379} or a list. */
@@ -95,8 +136,7 @@ public final class RedissonClients {
                     + "); check REDIS_USERNAME/REDIS_PASSWORD or the username/password options", failure);
         }
         String root = rootMessage(failure);
-        if (root.contains("SSL") || root.contains("certificate") || root.contains("PKIX")
-                || root.contains("handshake")) {
+        if (isTlsFailure(failure)) {
             return new CacheConfigurationException("cannot open a TLS connection to Redis at " + where + " ("
                     + root + "); check REDIS_SSL, the trust store and that the server speaks TLS", failure);
         }
@@ -105,19 +145,18 @@ public final class RedissonClients {
                 + " the host, port and TLS setting right?", failure);
     }
 
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        StringBuilder messages = new StringBuilder();
+    private static boolean isTlsFailure(Throwable failure) {
         for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
-            root = t;
-            if (t.getMessage() != null && messages.indexOf(t.getMessage()) < 0) {
-                if (messages.length() > 0) {
-                    messages.append(": ");
-                }
-                messages.append(t.getMessage());
+            if (t instanceof SSLException || t instanceof GeneralSecurityException
+                    || t.getClass().getName().contains("CertPath")) {
+                return true;
             }
         }
-        return messages.length() == 0 ? root.getClass().getSimpleName() : messages.toString();
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        return RedisErrors.rootOf(failure);
     }
 
     private static String seconds(Duration duration) {

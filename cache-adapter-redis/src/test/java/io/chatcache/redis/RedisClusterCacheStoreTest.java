@@ -1,0 +1,121 @@
+package io.chatcache.redis;
+
+import io.chatcache.core.KeyPattern;
+import io.chatcache.redis.internal.RedissonClients;
+import io.chatcache.testkit.redis.RedisCluster;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.api.RedissonClient;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Pattern deletion and namespace isolation across the masters of a Redis Cluster. */
+class RedisClusterCacheStoreTest {
+
+    @RegisterExtension
+    static final RedisServers redis = RedisServers.create();
+
+    private static RedisCluster cluster;
+    private static RedissonClient client;
+
+    @BeforeAll
+    static void connect() {
+        cluster = redis.cluster();
+        client = RedissonClients.connect(RedisTestSupport.configFor(cluster).build());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+
+    private static RedisCacheStore store(String namespace) {
+        return RedisCacheStore.builder().client(client).namespace(namespace).build();
+    }
+
+    private static long keysOn(RedisServer node, String namespace) {
+        String found = node.cli("--scan", "--pattern", KeyPattern.escape(namespace + ":") + "*");
+        return found.isEmpty() ? 0 : found.lines().count();
+    }
+
+    @Test
+    void deleteMatchingReachesKeysOnEveryMaster() {
+        String namespace = RedisTestSupport.uniqueNamespace("spread");
+        try (RedisCacheStore store = store(namespace)) {
+            Map<String, Integer> entries = new LinkedHashMap<>();
+            for (int i = 0; i < 90; i++) {
+                entries.put("user:" + i, i);
+            }
+            store.putAll(entries, Duration.ofMinutes(5));
+            store.put("room:1", 1, Duration.ofMinutes(5));
+            for (RedisServer node : cluster.nodes()) {
+                assertThat(keysOn(node, namespace)).as("keys on %s before", node.address()).isPositive();
+            }
+
+            long removed = store.deleteMatching(KeyPattern.glob("user:*"));
+
+            assertThat(removed).isEqualTo(90);
+            assertThat(cluster.nodes().stream().mapToLong(node -> keysOn(node, namespace)).sum())
+                    .as("keys left on all masters").isEqualTo(1);
+            assertThat(store.get("room:1", Integer.class)).contains(1);
+        }
+    }
+
+    @Test
+    void clearEmptiesTheNamespaceOnEveryMasterAndLeavesOthers() {
+        String namespace = RedisTestSupport.uniqueNamespace("clear");
+        String neighbour = RedisTestSupport.uniqueNamespace("keep");
+        try (RedisCacheStore store = store(namespace); RedisCacheStore other = store(neighbour)) {
+            for (int i = 0; i < 60; i++) {
+                store.put("k" + i, i, Duration.ofMinutes(5));
+                other.put("k" + i, i, Duration.ofMinutes(5));
+            }
+
+            store.clear();
+
+            for (RedisServer node : cluster.nodes()) {
+                assertThat(keysOn(node, namespace)).as("keys on %s", node.address()).isZero();
+            }
+            assertThat(cluster.nodes().stream().mapToLong(node -> keysOn(node, neighbour)).sum()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void statsCountEntriesOnEveryMaster() {
+        String namespace = RedisTestSupport.uniqueNamespace("stats");
+        try (RedisCacheStore store = store(namespace)) {
+            for (int i = 0; i < 30; i++) {
+                store.put("k" + i, "v", Duration.ofMinutes(5));
+            }
+
+            assertThat(store.stats().entryCount()).isEqualTo(30);
+            assertThat(store.stats().totalSizeBytes()).isEqualTo(30L * "\"v\"".length());
+        }
+    }
+
+    @Test
+    void bulkReadSpansSlotsOfEveryMaster() {
+        String namespace = RedisTestSupport.uniqueNamespace("bulk");
+        try (RedisCacheStore store = store(namespace)) {
+            Map<String, String> entries = new LinkedHashMap<>();
+            for (int i = 0; i < 50; i++) {
+                entries.put("k" + i, "v" + i);
+            }
+            store.putAll(entries, Duration.ofMinutes(5));
+
+            assertThat(store.getAll(List.copyOf(entries.keySet()), io.chatcache.core.ValueType.of(String.class)))
+                    .isEqualTo(entries);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.chatcache.redis;
+
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A server that dies or stops answering: operations fail within the timeout, and the store recovers. */
+class RedisFaultTest {
+
+    @RegisterExtension
+    static final RedisServers redis = RedisServers.create();
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+    private static final int RETRIES = 1;
+    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
+    /** Every attempt may wait the command timeout, with a pause between attempts; plus room for a slow CI. */
+    private static final Duration FAILS_WITHIN = COMMAND_TIMEOUT.multipliedBy(RETRIES + 1)
+            .plus(RETRY_DELAY.multipliedBy(RETRIES))
+            .plusMillis(1_500);
+
+    private static RedisCacheStore storeOn(RedisServer server) {
+        return RedisCacheStore.create(RedisTestSupport.configFor(server)
+                .commandTimeout(COMMAND_TIMEOUT)
+                .retryAttempts(RETRIES)
+                .retryDelay(RETRY_DELAY)
+                .connectTimeout(Duration.ofMillis(500))
+                .build());
+    }
+
+    private static Duration timed(Runnable action) {
+        long start = System.nanoTime();
+        try {
+            action.run();
+        } catch (CacheUnavailableException expected) {
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+        throw new AssertionError("expected CacheUnavailableException");
+    }
+
+    @Test
+    void killedServerFailsOperationsWithinTheTimeoutAndTheSameStoreWorksAfterRestart() {
+        RedisServer server = redis.startSingle();
+        try (RedisCacheStore store = storeOn(server)) {
+            store.put("k", "before", Duration.ofMinutes(5));
+
+            server.kill();
+
+            assertThat(timed(() -> store.get("k", String.class))).isLessThan(FAILS_WITHIN);
+            assertThat(timed(() -> store.put("k", "during", Duration.ofMinutes(5)))).isLessThan(FAILS_WITHIN);
+            assertThatThrownBy(() -> store.delete("k"))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .hasMessageContaining(server.host() + ":" + server.port());
+
+            server.restart();
+
+            Awaitility.await("the store to reach the restarted server").atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreException(CacheUnavailableException.class)
+                    .untilAsserted(() -> store.put("k", "after", Duration.ofMinutes(5)));
+            assertThat(store.get("k", String.class)).contains("after");
+            assertThat(store.stats().errors()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void pausedServerFailsOperationsWithinTheTimeoutAndTheStoreRecoversOnResume() {
+        RedisServer server = redis.startSingle();
+        try (RedisCacheStore store = storeOn(server)) {
+            store.put("k", "v", Duration.ofMinutes(5));
+
+            server.pause();
+            try {
+                assertThat(timed(() -> store.get("k", String.class))).isLessThan(FAILS_WITHIN);
+                assertThat(timed(() -> store.clear())).isLessThan(FAILS_WITHIN);
+            } finally {
+                server.resume();
+            }
+
+            Awaitility.await("the store to answer again").atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreException(CacheUnavailableException.class)
+                    .untilAsserted(() -> assertThat(store.get("k", String.class)).contains("v"));
+        }
+    }
+}
