@@ -28,13 +28,16 @@ final class RedisL2 implements ProvidedStore {
         this.bus = bus;
     }
 
-    /** A configuration for {@code server} with the given command and connect timeout, and no retries. */
-    static RedisConfig.Builder config(RedisServer server, Duration timeout) {
+    /**
+     * A configuration for {@code server} with the given command timeout and no retries. Connecting gets
+     * two seconds: a JVM's first Redisson client takes a while to start.
+     */
+    static RedisConfig.Builder config(RedisServer server, Duration commandTimeout) {
         return RedisConfig.builder()
                 .single(server.address())
                 .password(server.password())
-                .connectTimeout(timeout)
-                .commandTimeout(timeout)
+                .connectTimeout(Duration.ofSeconds(2))
+                .commandTimeout(commandTimeout)
                 .retryAttempts(0)
                 .retryDelay(Duration.ofMillis(50))
                 .connectionMinimumIdleSize(1)
