@@ -19,7 +19,8 @@ jmh getput-t1 GetPutBenchmark -t 1 -prof gc
 jmh getput-t2 GetPutBenchmark -t 2 -prof gc
 java -cp "$jar" io.chatcache.bench.GetPutChart "$out/getput-t1.json" "$out/getput-t2.json" getput.png
 jmh eviction EvictionBenchmark -prof gc
-java -cp "$jar" io.chatcache.bench.MemoryFootprint 2>&1 | tee "$out/memory.txt"
+java --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djdk.attach.allowAttachSelf=true \
+  -cp "$jar" io.chatcache.bench.MemoryFootprint --detail chatcache-lru 2>&1 | tee "$out/memory.txt"
 java -cp "$jar" io.chatcache.bench.HitRates 2>&1 | tee "$out/hitrates.txt"
 jmh redis-store RedisStoreBenchmark -prof gc
 jmh hybrid-read HybridReadBenchmark -t 1 -prof gc

@@ -26,7 +26,8 @@ import org.redisson.codec.TypedJsonJacksonCodec;
  * local cache large enough for every key, on a scrambled-Zipfian key sequence where one operation in ten is a
  * write (90% reads, 10% writes). A write goes to Redis and tells other instances to drop the key: the hybrid with
  * SET then a pub/sub message, the map with its own invalidation message. Both write the same JSON (the store's
- * Jackson mapper); both answer reads of cached keys from local memory without decoding.
+ * Jackson mapper); both answer reads of cached keys from local memory without decoding. The hybrid writes with
+ * its default TTL (one hour, {@code SET ... PX}); the map's entries have none ({@code HSET}).
  *
  * <pre>{@code
  * java -jar cache-bench/target/benchmarks.jar HybridMixBenchmark -t 1
@@ -89,7 +90,7 @@ public class HybridMixBenchmark {
 
                     @Override
                     public void put(String key, ChatLine value) {
-                        cache.put(key, value, CacheStore.NO_EXPIRY);
+                        cache.put(key, value);
                     }
                 };
             }

@@ -72,7 +72,8 @@ public class HybridReadBenchmark {
             default -> throw new IllegalArgumentException("unknown store '" + store + "'; known: hybrid, memory");
         }
         for (int i = 0; i < GetPutBenchmark.ITEMS; i++) {
-            cache.put("user:" + i, ChatLine.sample(i), CacheStore.NO_EXPIRY);
+            // The default TTL (one hour) on both: L1 entries that can expire, as in an application.
+            cache.put("user:" + i, ChatLine.sample(i));
         }
         for (String key : keys) {
             cache.get(key, TYPE).orElseThrow(() -> new IllegalStateException(store + " lost " + key));
