@@ -451,7 +451,8 @@ public final class ChatCacheService implements AutoCloseable {
 
     /**
      * Options of a {@link ChatCacheService}, mirroring the reference's constructor. Each option may be
-     * set once (a second call throws naming the first value, except the Redis settings, which merge);
+     * set once (a second call throws {@link IllegalStateException} naming the first value, except the
+     * Redis settings, which merge);
      * {@link #build()} checks that the options fit together and leaves the builder reusable.
      */
     public static final class Builder {
@@ -462,6 +463,7 @@ public final class ChatCacheService implements AutoCloseable {
         private CacheStore memoryStore;
         private CacheStore l2Store;
         private InvalidationBus invalidationBus;
+        private Duration l1TtlCeiling;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -564,6 +566,18 @@ public final class ChatCacheService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * HYBRID: the longest an entry lives in the in-memory L1, whatever its TTL in Redis. It bounds how
+         * long an instance can serve a stale copy if an invalidation message is lost unnoticed. Default
+         * five minutes ({@link HybridCacheStore.Builder#DEFAULT_L1_TTL_CEILING}).
+         */
+        public Builder l1TtlCeiling(Duration ceiling) {
+            CacheInputs.requireTtl(ceiling);
+            requireUnset("l1TtlCeiling", this.l1TtlCeiling);
+            this.l1TtlCeiling = ceiling;
+            return this;
+        }
+
         /** How adapters are found by name; a seam for tests. */
         Builder adapters(Function<String, Optional<CacheStoreProvider>> adapters) {
             this.adapters = CacheInputs.requireNonNull(adapters, "adapters");
@@ -593,6 +607,10 @@ public final class ChatCacheService implements AutoCloseable {
                 throw new CacheConfigurationException("invalidationBus is for the HYBRID backend; "
                         + "the backend is REDIS");
             }
+            if (chosen != CacheBackend.HYBRID && l1TtlCeiling != null) {
+                throw new CacheConfigurationException("l1TtlCeiling is for the HYBRID backend; the backend is "
+                        + chosen);
+            }
             if (invalidationBus != null && l2Store == null) {
                 throw new CacheConfigurationException("invalidationBus needs l2Store: a bus is handed in with "
                         + "the L2 store it belongs to");
@@ -617,6 +635,10 @@ public final class ChatCacheService implements AutoCloseable {
 
         InvalidationBus handedBus() {
             return invalidationBus;
+        }
+
+        Duration l1TtlCeilingOrNull() {
+            return l1TtlCeiling;
         }
 
         /** Opens the memory store, or takes the handed-in one; the list collects what must be closed. */
@@ -664,7 +686,7 @@ public final class ChatCacheService implements AutoCloseable {
 
         private static void requireUnset(String option, Object current) {
             if (current != null) {
-                throw new CacheConfigurationException(option + " was already set to " + current);
+                throw new IllegalStateException(option + " was already set to " + current);
             }
         }
     }

@@ -39,6 +39,9 @@ final class ServiceWiring {
         HybridCacheStore.Builder hybrid = HybridCacheStore.builder()
                 .l1(l1)
                 .defaultTtl(redisSettings.defaultTtl());
+        if (builder.l1TtlCeilingOrNull() != null) {
+            hybrid.l1TtlCeiling(builder.l1TtlCeilingOrNull());
+        }
         if (handedL2 != null) {
             hybrid.l2(handedL2);
             if (builder.handedBus() != null) {

@@ -268,7 +268,7 @@ class ChatCacheServiceTest {
     @Test
     void builderRefusesAnOptionSetTwiceNamingTheFirstValue() {
         assertThatThrownBy(() -> ChatCacheService.builder().maxMemorySize(10).maxMemorySize(20))
-                .isInstanceOf(CacheConfigurationException.class)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("maxMemorySize was already set to 10");
     }
 
@@ -315,6 +315,14 @@ class ChatCacheServiceTest {
         ChatCacheService.builder().memoryStore(store).build().close();
 
         verify(store, never()).close();
+    }
+
+    @Test
+    void l1TtlCeilingIsForTheHybridBackendOnly() {
+        ChatCacheService.Builder builder = ChatCacheService.builder().l1TtlCeiling(Duration.ofMinutes(1));
+
+        assertThatThrownBy(builder::build).isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("l1TtlCeiling").hasMessageContaining("MEMORY");
     }
 
     @Test
