@@ -198,4 +198,25 @@ class ChatCacheServiceRedisTest {
             assertThat(cache.info().redisAvailable()).isTrue();
         }
     }
+
+    @Test
+    void hybridCallersSeeNoExceptionWhenRedisDiesMidRun() {
+        RedisServer server = REDIS.startSingle();
+        Map<String, String> env = Map.of("CACHE_BACKEND", "hybrid", "REDIS_HOST", server.host(),
+                "REDIS_PORT", String.valueOf(server.port()));
+        try (ChatCacheService cache = ChatCacheService.fromEnvironment(env)) {
+            cache.set("k", "v");
+            server.kill();
+
+            for (int i = 0; i < 10; i++) {
+                cache.set("k" + i, "v" + i);
+                assertThat(cache.get("k" + i, String.class)).contains("v" + i);
+                cache.get("absent" + i, String.class);
+                cache.delete("k" + i);
+            }
+            cache.invalidatePattern("k*");
+            assertThat(cache.getOrLoad("loaded", String.class, () -> "x")).isEqualTo("x");
+            assertThat(cache.info().redisAvailable()).isFalse();
+        }
+    }
 }
