@@ -24,7 +24,8 @@ java --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djdk.attach
 java -cp "$jar" io.chatcache.bench.HitRates 2>&1 | tee "$out/hitrates.txt"
 jmh redis-store RedisStoreBenchmark -prof gc
 jmh hybrid-read HybridReadBenchmark -t 1 -prof gc
-jmh hybrid-mix HybridMixBenchmark -t 1
+jmh hybrid-mix-t1 HybridMixBenchmark -t 1
+jmh hybrid-mix-t2 HybridMixBenchmark -t 2
 java -cp "$jar" io.chatcache.bench.InvalidationLatency 2>&1 | tee "$out/invalidation.txt"
 { date -u; uptime; } >> "$out/machine.txt"
 java -cp "$jar" io.chatcache.bench.ResultsReport "$out" | tee "$out/tables.md"
