@@ -219,4 +219,44 @@ class ChatCacheServiceRedisTest {
             assertThat(cache.info().redisAvailable()).isFalse();
         }
     }
+
+    @Test
+    void theBuildersRedisSettingsAreTheReferencesInitRedisCache() {
+        RedisServer server = REDIS.single();
+        try (ChatCacheService cache = ChatCacheService.builder()
+                .backend(CacheBackend.REDIS)
+                .redis(server.host(), server.port(), server.password())
+                .build()) {
+            cache.set("builder:" + UUID.randomUUID(), "v");
+
+            assertThat(cache.info().redisAvailable()).isTrue();
+            assertThat(cache.getStats()).containsOnlyKeys("redis");
+        }
+    }
+
+    /** A service whose results come back through Redis as generic types. */
+    public interface Tokenizer {
+        /** Splits text into words. */
+        @Cached(ttlSeconds = 60, keyPrefix = "tokens")
+        List<String> tokens(String text);
+    }
+
+    @Test
+    void memoizedGenericResultsAreReadBackFromRedisByAnotherInstance() {
+        String namespace = freshNamespace();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Tokenizer slow = text -> {
+            calls.incrementAndGet();
+            return List.of(text.split(" "));
+        };
+        try (ChatCacheService first = ChatCacheService.fromEnvironment(environment("redis", namespace));
+             ChatCacheService second = ChatCacheService.fromEnvironment(environment("redis", namespace))) {
+            assertThat(Memoizer.using(first).proxy(Tokenizer.class, slow).tokens("a b")).containsExactly("a", "b");
+
+            List<String> again = Memoizer.using(second).proxy(Tokenizer.class, slow).tokens("a b");
+
+            assertThat(again).containsExactly("a", "b");
+            assertThat(calls).hasValue(1);
+        }
+    }
 }
