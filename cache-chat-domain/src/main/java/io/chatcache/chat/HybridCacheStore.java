@@ -54,10 +54,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A read that fetched a value from L2 does not copy it into L1 if the key was written or
  *       invalidated while the read was in flight (the fill race), so an invalidation that overtakes a
  *       read is never undone by it.</li>
- *   <li>L1 is dropped whole when the bus reports a reconnect, when a publisher's sequence numbers show a
- *       gap (a lost message), and when L2 comes back after an outage. While the bus is disconnected,
- *       invalidations cannot arrive, so reads ask L2 first and fall back to L1 only when L2 does not
- *       answer, and nothing is copied into L1.</li>
+ *   <li>L1 is dropped whole when the bus reports a reconnect (messages may have been lost while it was
+ *       disconnected), when a publisher's sequence numbers show a gap (a lost message), and when L2
+ *       comes back after an outage. A disconnect alone keeps L1: when Redis is down, L1 is all an
+ *       instance has.</li>
  * </ul>
  * {@link #getAll} and {@link #putAll} use L2's bulk calls (one round trip for Redis) with L1 in front;
  * {@code getAll} does not copy L2 hits into L1, because the bulk read does not tell their remaining
@@ -122,8 +122,6 @@ public final class HybridCacheStore implements CacheStore {
     private final Subscription l1Subscription;
 
     private volatile L2Link link;
-    /** False between a bus disconnect and its reconnect: L1 cannot learn of other instances' changes. */
-    private volatile boolean busConnected = true;
     /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
     private final AtomicLong recoveries = new AtomicLong();
     private final Map<String, Long> lastSequences = new ConcurrentHashMap<>();
@@ -173,21 +171,12 @@ public final class HybridCacheStore implements CacheStore {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        boolean l1First = busConnected;
-        if (l1First) {
-            Optional<T> local = l1.get(key, type);
-            if (local.isPresent()) {
-                hits.increment();
-                return local;
-            }
-        }
-        Optional<CacheEntry<T>> remote = readL2(key, type);
-        if (remote == null && !l1First) {
-            // The bus is down, so L1 may have missed changes; it still beats nothing while L2 is down.
-            Optional<T> local = l1.get(key, type);
-            (local.isPresent() ? hits : misses).increment();
+        Optional<T> local = l1.get(key, type);
+        if (local.isPresent()) {
+            hits.increment();
             return local;
         }
+        Optional<CacheEntry<T>> remote = readL2(key, type);
         if (remote == null || remote.isEmpty()) {
             misses.increment();
             return Optional.empty();
@@ -244,7 +233,7 @@ public final class HybridCacheStore implements CacheStore {
             hook.accept(key);
         }
         Duration ttl = l1Ttl(entry.remainingTtl(), startNanos);
-        if (ttl == null || !busConnected || !guard.unchangedSince(key, stamp)) {
+        if (ttl == null || !guard.unchangedSince(key, stamp)) {
             return;
         }
         l1.put(key, entry.value(), ttl);
@@ -265,8 +254,7 @@ public final class HybridCacheStore implements CacheStore {
         keys.forEach(CacheInputs::requireKey);
         CacheInputs.requireNonNull(type, "type");
         Set<String> distinct = new LinkedHashSet<>(keys);
-        boolean l1First = busConnected;
-        Map<String, T> local = l1First ? l1.getAll(distinct, type) : Map.of();
+        Map<String, T> local = l1.getAll(distinct, type);
         Set<String> missing = new LinkedHashSet<>();
         for (String key : distinct) {
             if (!local.containsKey(key)) {
@@ -281,7 +269,7 @@ public final class HybridCacheStore implements CacheStore {
             }
         }
         if (remote == null) {
-            remote = l1First || missing.isEmpty() ? Map.of() : l1.getAll(missing, type);
+            remote = Map.of();
         }
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : distinct) {
@@ -380,7 +368,7 @@ public final class HybridCacheStore implements CacheStore {
     private void putL1AfterL2(String key, Object value, Duration ttl, long stampBefore, long startNanos) {
         boolean sole = guard.bumpAndCheckSole(key, stampBefore);
         Duration l1Ttl = l1Ttl(ttl, startNanos);
-        if (sole && busConnected && l1Ttl != null) {
+        if (sole && l1Ttl != null) {
             l1.put(key, value, l1Ttl);
             if (!guard.unchangedSince(key, stampBefore + 1)) {
                 l1.delete(key);
@@ -751,16 +739,13 @@ public final class HybridCacheStore implements CacheStore {
             return;
         }
         switch (event) {
-            case DISCONNECTED -> {
-                // L1 is kept: if L2 is down too (the usual reason), it is all this instance has. Until the
-                // bus is back, reads ask L2 first and L1 serves only when L2 does not answer.
-                busConnected = false;
-                LOG.info("Invalidation bus disconnected; reading L2 before L1 until it reconnects");
-            }
+            case DISCONNECTED ->
+                // L1 is kept: if L2 is down too (the usual reason), it is all this instance has. What it
+                // misses meanwhile is dropped on the reconnect.
+                LOG.info("Invalidation bus disconnected; L1 will be dropped when it reconnects");
             case RECONNECTED -> {
                 dropL1();
                 lastSequences.clear();
-                busConnected = true;
                 LOG.info("Invalidation bus reconnected; dropped L1, which may have missed invalidations");
             }
         }
@@ -914,7 +899,6 @@ public final class HybridCacheStore implements CacheStore {
             throw e;
         }
         breaker.reset();
-        busConnected = true;
         L2Link installed = new L2Link(store, bus, owned, messages, removals);
         link = installed;
         return installed;

@@ -6,8 +6,6 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.memory.MemoryCacheStore;
-import io.chatcache.redis.RedisCacheStore;
-import io.chatcache.redis.RedisConfig;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
@@ -41,12 +39,10 @@ class HybridCacheStoreRedisTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private String namespace;
-    private RedisConfig config;
 
     @BeforeEach
     void namespace() {
         namespace = RedisL2.uniqueNamespace("hybrid-coherence");
-        config = RedisL2.config(redis.single(), Duration.ofSeconds(3)).build();
     }
 
     @AfterEach
@@ -63,11 +59,11 @@ class HybridCacheStoreRedisTest {
         final HybridCacheStore store;
 
         Instance(String id) {
-            this(id, config);
+            this(id, redis.single());
         }
 
-        Instance(String id, RedisConfig redisConfig) {
-            l2 = RedisL2.open(redisConfig, namespace, id);
+        Instance(String id, RedisServer server) {
+            l2 = RedisL2.ownClient(server, namespace, id);
             store = HybridCacheStore.builder().l1(l1).l2(l2.store()).bus(l2.bus()).l1TtlCeiling(CEILING).build();
             toClose.add(l2);
             toClose.add(store);
@@ -231,7 +227,7 @@ class HybridCacheStoreRedisTest {
     @Test
     void aBusReconnectDropsL1() {
         RedisServer server = redis.startSingle();
-        Instance b = new Instance("b", RedisL2.config(server, Duration.ofSeconds(3)).build());
+        Instance b = new Instance("b", server);
         List<InvalidationListener.BusEvent> events = new CopyOnWriteArrayList<>();
         toClose.add(b.l2.bus().subscribe(new InvalidationListener() {
             @Override
@@ -260,8 +256,8 @@ class HybridCacheStoreRedisTest {
         Instance a = new Instance("a");
         Instance observer = new Instance("observer");
         List<Invalidation> onTheBus = observer.watchBus();
-        try (RedisCacheStore otherClient = RedisCacheStore.builder().config(config).namespace(namespace).build()) {
-            otherClient.put("written-elsewhere", "v", TTL);
+        try (RedisL2 otherClient = RedisL2.ownClient(redis.single(), namespace, "other")) {
+            otherClient.store().put("written-elsewhere", "v", TTL);
         }
 
         assertThat(a.store.get("written-elsewhere", String.class)).contains("v");

@@ -22,10 +22,13 @@ final class RedisL2 implements ProvidedStore {
 
     private final RedisCacheStore store;
     private final RedisInvalidationBus bus;
+    /** A client this opened itself and shuts down on close; null otherwise. */
+    private final RedissonClient ownedClient;
 
-    private RedisL2(RedisCacheStore store, RedisInvalidationBus bus) {
+    private RedisL2(RedisCacheStore store, RedisInvalidationBus bus, RedissonClient ownedClient) {
         this.store = store;
         this.bus = bus;
+        this.ownedClient = ownedClient;
     }
 
     /**
@@ -54,7 +57,7 @@ final class RedisL2 implements ProvidedStore {
         RedisCacheStore store = RedisCacheStore.builder().config(config).namespace(namespace).build();
         try {
             return new RedisL2(store, RedisInvalidationBus.builder().config(config).namespace(namespace)
-                    .instanceId(instanceId).build());
+                    .instanceId(instanceId).build(), null);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -64,7 +67,25 @@ final class RedisL2 implements ProvidedStore {
     /** Shares {@code client}, which stays open when this closes. */
     static RedisL2 onClient(RedissonClient client, String namespace, String instanceId) {
         return new RedisL2(RedisCacheStore.builder().client(client).namespace(namespace).build(),
-                RedisInvalidationBus.builder().client(client).namespace(namespace).instanceId(instanceId).build());
+                RedisInvalidationBus.builder().client(client).namespace(namespace).instanceId(instanceId).build(),
+                null);
+    }
+
+    /**
+     * On a Redisson client of its own, shut down on close. The bus then hears of connection changes
+     * only through re-subscriptions, which makes its events exact: a test that looks into L1 is not
+     * disturbed by Redisson recycling an idle connection.
+     */
+    static RedisL2 ownClient(RedisServer server, String namespace, String instanceId) {
+        RedissonClient client = client(server);
+        try {
+            return new RedisL2(RedisCacheStore.builder().client(client).namespace(namespace).build(),
+                    RedisInvalidationBus.builder().client(client).namespace(namespace).instanceId(instanceId)
+                            .build(), client);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
     }
 
     /** A Redisson client for {@code server}, for tests that open many stores on one connection. */
@@ -98,7 +119,13 @@ final class RedisL2 implements ProvidedStore {
         try {
             bus.close();
         } finally {
-            store.close();
+            try {
+                store.close();
+            } finally {
+                if (ownedClient != null) {
+                    ownedClient.shutdown();
+                }
+            }
         }
     }
 }
