@@ -158,8 +158,8 @@ public final class ResultsReport {
         String[][] pairs = {{"get", "store_get", "bucket_get"}, {"put", "store_put", "bucket_put"},
             {"getAll (10 keys)", "store_getAll", "batch_getAll"}};
         for (String[] pair : pairs) {
-            Score ours = find(scores, pair[1]);
-            Score raw = find(scores, pair[2]);
+            Score ours = find(scores, pair[1] + "|");
+            Score raw = find(scores, pair[2] + "|");
             if (ours == null || raw == null) {
                 System.out.println("| " + pair[0] + " | – | – | – | – | – |");
                 continue;
@@ -169,8 +169,8 @@ public final class ResultsReport {
                     ours.score, ours.error, raw.score, raw.error, ratio, alloc(ours), alloc(raw));
             goal("RedisCacheStore " + pair[0] + " time / raw Redisson", "≤ 1.1", ratio, ratio <= 1.1);
         }
-        Score serialize = find(scores, "jackson_serialize");
-        Score deserialize = find(scores, "jackson_deserialize");
+        Score serialize = find(scores, "jackson_serialize|");
+        Score deserialize = find(scores, "jackson_deserialize|");
         if (serialize != null && deserialize != null) {
             System.out.printf(Locale.ROOT, "%nThe store's JSON alone: serialise %.2f µs, deserialise %.2f µs per ChatLine.%n",
                     serialize.score, deserialize.score);
