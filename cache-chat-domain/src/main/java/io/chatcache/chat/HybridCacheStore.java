@@ -69,9 +69,13 @@ import org.slf4j.LoggerFactory;
  * for {@linkplain Builder#openDuration a while}; then one call probes it. Until the probe succeeds,
  * callers see no exception: reads are served from L1 (a miss if L1 lacks the key), writes and deletes go
  * to L1 only, and nothing is published. The failures are counted in {@link #stats()} errors and logged
- * once per outage. Writes made while L2 is down are seen by this instance only; when L2 answers again,
- * L1 is dropped (it missed the other instances' invalidations), so those values leave the cache —
- * the cache only, never the caller's data. {@link #isL2Available()} tells whether L2 is in use.
+ * once per outage. Writes made while L2 is down are seen by this instance only. When L2 answers again,
+ * L1 is dropped (it missed the other instances' invalidations, and holds values L2 lacks), and the keys
+ * this instance wrote or deleted meanwhile are deleted from L2 and published, so that no instance
+ * serves the values those changes replaced (past 10,000 keys or patterns, L2
+ * is cleared instead). The values written during the outage thus leave the cache — the cache only,
+ * never the caller's data. A single failed call below the breaker's threshold is repaired the same way
+ * at the next L2 success. {@link #isL2Available()} tells whether L2 is in use.
  * Exceptions from L2 that are not about its availability ({@link io.chatcache.core.SerializationException},
  * {@link InvalidInputException}) reach the caller as the port says and do not count against L2.
  *
@@ -81,8 +85,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Staleness bounds</h2>
  * Between instances the store is eventually coherent, not linearizable: another instance may serve its
  * L1 copy of a key for as long as the invalidation takes to reach it (normally a pub/sub hop). If a
- * message is lost without the bus noticing, a copy lives at most the L1 TTL ceiling. A lost message that
- * the bus does notice (disconnect, reconnect, sequence gap) drops L1.
+ * message is lost without the bus noticing, a copy lives at most the L1 TTL ceiling. Messages lost while
+ * the bus was disconnected, or shown lost by a sequence gap, drop L1 when the bus reconnects or the gap
+ * shows: until then a copy may be stale for as long as the disconnection lasts (at most the ceiling).
+ * While L2 is down, instances do not see each other's changes at all; the recovery repairs that.
  *
  * <h2>Removal listeners</h2>
  * {@link #addRemovalListener} reports each key removed on behalf of a caller once: a {@link #delete} as
@@ -514,7 +520,8 @@ public final class HybridCacheStore implements CacheStore {
 
     /**
      * L2's own statistics, with the L2 failures this store saw added to its errors. While L2 is
-     * unavailable, the last figures L2 gave (zeros if it never answered); L2 is not called then.
+     * unavailable, the last figures L2 gave (zeros if it never answered); L2 is not called then. For
+     * Redis this scans the namespace: call it for monitoring, not per request.
      */
     public CacheStats l2Stats() {
         L2Link l2 = admitL2();
@@ -742,7 +749,7 @@ public final class HybridCacheStore implements CacheStore {
             case DISCONNECTED ->
                 // L1 is kept: if L2 is down too (the usual reason), it is all this instance has. What it
                 // misses meanwhile is dropped on the reconnect.
-                LOG.info("Invalidation bus disconnected; L1 will be dropped when it reconnects");
+                LOG.debug("Invalidation bus disconnected; L1 will be dropped when it reconnects");
             case RECONNECTED -> {
                 dropL1();
                 lastSequences.clear();
