@@ -46,21 +46,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * messages on the channel are logged and ignored.
  *
  * <h2>Connection events</h2>
- * Pub/sub is at most once: messages published while the subscription is down are lost. Listeners hear
- * {@link BusEvent#DISCONNECTED} when a connection to Redis is lost (for a client this bus or a
- * {@link RedisCacheStore} built from a {@link RedisConfig} created; for a client of yours, Redisson tells
- * nobody, and the event comes just before the reconnect event). They hear {@link BusEvent#RECONNECTED}
- * only once the subscription is back and proven: after Redisson re-subscribes, or when the bus receives a
- * probe it published to itself. A message published after {@code RECONNECTED} reaches the listener.
- * Probes are messages of kind {@code PROBE}; other buses ignore them, and they take no sequence number.
+ * Pub/sub is at most once: messages published while the subscription is down are lost. When Redisson
+ * reports a lost connection (for clients created from a {@link RedisConfig} by this adapter; Redisson
+ * tells nobody else), the bus probes its own subscription by publishing a message to itself; if none
+ * comes back within one second, listeners hear {@link BusEvent#DISCONNECTED}. They
+ * hear {@link BusEvent#RECONNECTED} only once the subscription is back and proven: when a probe comes
+ * back, or when Redisson re-subscribes (then, if no {@code DISCONNECTED} was told yet, both events come
+ * together, because messages may have been lost in between). A message published after
+ * {@code RECONNECTED} reaches the listener. A listener may hear more than one pair for one outage; each
+ * pair means "what you hold may be stale". Probes are messages of kind {@code PROBE}; other buses ignore
+ * them, and they take no sequence number.
  *
  * <p>Listeners run on the bus's own thread, one at a time, in the order messages and events arrived; an
  * exception from a listener is logged and delivery continues. Instances are thread-safe.
  */
 public final class RedisInvalidationBus implements InvalidationBus {
 
-    /** How often a disconnected bus probes its own subscription. */
+    /** How often a bus that doubts its subscription probes it. */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+    /** How long a lost connection may go unconfirmed by a probe before listeners hear DISCONNECTED. */
+    static final Duration DISCONNECT_GRACE = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
     private static final String PROBE = "PROBE";
     private static final int LOGGED_MALFORMED = 10;
@@ -84,11 +89,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final int messageListenerId;
     private final int statusListenerId;
 
-    // Touched only on the dispatcher thread.
+    /** Where the subscription stands; touched only on the dispatcher thread, like the fields below. */
+    private enum State { CONNECTED, VERIFYING, DISCONNECTED }
+
+    private State state = State.CONNECTED;
     private boolean subscribedOnce;
-    private boolean disconnected;
-    private String awaitedProbe;
+    private final String probeNonce = UUID.randomUUID().toString();
+    private long probeEpoch;
     private ScheduledFuture<?> probing;
+    private ScheduledFuture<?> graceEnd;
 
     private RedisInvalidationBus(Builder builder, RedissonClient client, boolean ownsClient, String where,
             String user) {
@@ -112,12 +121,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 .map(events -> events.addListener(new ConnectionEvents.Listener() {
                     @Override
                     public void onDisconnect(InetSocketAddress address) {
-                        dispatch(RedisInvalidationBus.this::connectionLost);
+                        LOG.debug("connection to {} lost (channel {})", address, channel);
+                        dispatch(RedisInvalidationBus.this::suspect);
                     }
 
                     @Override
                     public void onConnect(InetSocketAddress address) {
-                        dispatch(RedisInvalidationBus.this::startProbing);
+                        LOG.debug("connected to {} (channel {})", address, channel);
+                        dispatch(RedisInvalidationBus.this::connectionBack);
                     }
                 }))
                 .orElse(() -> { });
@@ -125,6 +136,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
             this.statusListenerId = topic.addListener(new StatusListener() {
                 @Override
                 public void onSubscribe(String subscribed) {
+                    LOG.debug("subscribed to {}", subscribed);
                     dispatch(RedisInvalidationBus.this::subscribed);
                 }
 
@@ -232,48 +244,73 @@ public final class RedisInvalidationBus implements InvalidationBus {
             subscribedOnce = true;
             return;
         }
-        // A second subscribe is Redisson re-subscribing after a lost connection.
-        connectionLost();
-        reconnected();
+        // A second subscribe is Redisson re-subscribing after the subscription was lost: whatever was
+        // published meanwhile is gone, so listeners hear of the gap even if no probe noticed it.
+        if (state != State.DISCONNECTED) {
+            tell(BusEvent.DISCONNECTED);
+        }
+        connected(true);
     }
 
-    private void connectionLost() {
-        if (!disconnected) {
-            disconnected = true;
+    /**
+     * A connection was lost. Redisson also closes connections it no longer needs, so this is only a
+     * suspicion: the bus probes its subscription, and reports {@link BusEvent#DISCONNECTED} only if no
+     * probe comes back within {@link #DISCONNECT_GRACE}.
+     */
+    private void suspect() {
+        if (state != State.CONNECTED || closed.get()) {
+            return;
+        }
+        state = State.VERIFYING;
+        probeEpoch++;
+        graceEnd = dispatcher.schedule(this::graceExpired, DISCONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        probing = dispatcher.scheduleWithFixedDelay(this::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void graceExpired() {
+        if (state == State.VERIFYING) {
+            state = State.DISCONNECTED;
             tell(BusEvent.DISCONNECTED);
         }
     }
 
-    private void reconnected() {
-        if (disconnected) {
-            disconnected = false;
-            awaitedProbe = null;
-            if (probing != null) {
-                probing.cancel(false);
-                probing = null;
-            }
+    /** A connection came back: probe at once instead of waiting for the next round. */
+    private void connectionBack() {
+        if (state != State.CONNECTED) {
+            probe();
+        }
+    }
+
+    /** The subscription delivers again (a probe came back, or Redisson re-subscribed). */
+    private void connected(boolean tellReconnected) {
+        boolean wasDisconnected = state == State.DISCONNECTED;
+        state = State.CONNECTED;
+        if (probing != null) {
+            probing.cancel(false);
+            probing = null;
+        }
+        if (graceEnd != null) {
+            graceEnd.cancel(false);
+            graceEnd = null;
+        }
+        if (tellReconnected || wasDisconnected) {
             tell(BusEvent.RECONNECTED);
         }
     }
 
-    /** Publishes probes until one comes back, which proves the subscription delivers again. */
-    private void startProbing() {
-        if (!disconnected || probing != null || closed.get()) {
-            return;
-        }
-        probing = dispatcher.scheduleWithFixedDelay(this::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     private void probe() {
-        if (!disconnected) {
+        if (state == State.CONNECTED) {
             return;
         }
-        awaitedProbe = UUID.randomUUID().toString();
         try {
-            topic.publishAsync(encode(instanceId, 0, PROBE, awaitedProbe));
+            topic.publishAsync(encode(instanceId, 0, PROBE, probeTarget()));
         } catch (RuntimeException e) {
             LOG.debug("probe on {} not sent: {}", channel, RedisErrors.describe(e));
         }
+    }
+
+    private String probeTarget() {
+        return probeNonce + ":" + probeEpoch;
     }
 
     private void received(String message) {
@@ -292,8 +329,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
         String origin = object.path("origin").asText(null);
         String target = object.path("target").asText(null);
         if (PROBE.equals(kind)) {
-            if (instanceId.equals(origin) && target != null && target.equals(awaitedProbe)) {
-                reconnected();
+            if (state != State.CONNECTED && instanceId.equals(origin) && probeTarget().equals(target)) {
+                connected(false);
             }
             return;
         }

@@ -18,8 +18,8 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Pattern deletion and namespace isolation across the masters of a Redis Cluster. */
-class RedisClusterCacheStoreTest {
+/** Pattern deletion, namespace isolation and the invalidation bus across the masters of a Redis Cluster. */
+class RedisClusterTest {
 
     @RegisterExtension
     static final RedisServers redis = RedisServers.create();
@@ -116,6 +116,26 @@ class RedisClusterCacheStoreTest {
 
             assertThat(store.getAll(List.copyOf(entries.keySet()), io.chatcache.core.ValueType.of(String.class)))
                     .isEqualTo(entries);
+        }
+    }
+
+    @Test
+    void busUsesShardedPubSubAndDeliversBetweenInstances() {
+        String namespace = RedisTestSupport.uniqueNamespace("bus");
+        try (RedisInvalidationBus a = RedisInvalidationBus.builder().client(client).namespace(namespace)
+                        .instanceId("a").build();
+                RedisInvalidationBus b = RedisInvalidationBus.builder()
+                        .config(RedisTestSupport.configFor(cluster).namespace(namespace).build())
+                        .instanceId("b").build()) {
+            List<io.chatcache.core.Invalidation> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            b.subscribe(heard::add);
+
+            io.chatcache.core.Invalidation sent = a.publish(io.chatcache.core.Invalidation.Kind.PATTERN, "room:*");
+
+            assertThat(a.sharded()).as("Redis 7 masters support sharded pub/sub").isTrue();
+            assertThat(b.sharded()).isTrue();
+            org.awaitility.Awaitility.await("b to hear a").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(heard).containsExactly(sent));
         }
     }
 }
