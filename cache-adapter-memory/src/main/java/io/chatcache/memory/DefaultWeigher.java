@@ -57,7 +57,15 @@ final class DefaultWeigher implements Weigher {
 
     @Override
     public long weigh(String key, Object value) {
-        return ENTRY_OVERHEAD + sizeOfString(key.length()) + new Walk().sizeOf(value, 0);
+        long fixed = ENTRY_OVERHEAD + sizeOfString(key.length());
+        // The common flat values without starting a walk: a put's weigh should cost next to nothing.
+        if (value instanceof String s) {
+            return fixed + sizeOfString(s.length());
+        }
+        if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            return fixed + BOXED;
+        }
+        return fixed + new Walk().sizeOf(value, 0);
     }
 
     static long sizeOfString(int length) {

@@ -86,7 +86,7 @@ public final class MemoryCacheStore implements CacheStore {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryCacheStore.class);
 
     /** TTLs from about 146 years up are treated as no expiry, which keeps tick arithmetic clear of overflow. */
-    private static final long LONGEST_TTL_NANOS = 1L << 62;
+    private static final Duration LONGEST_TTL = Duration.ofNanos(1L << 62);
 
     /*
      * Concurrency design.
@@ -121,16 +121,24 @@ public final class MemoryCacheStore implements CacheStore {
     private final Ticker ticker;
     private final Weigher weigher;
 
+    /** The id of the only thread that has read or written so far (0 before the first). */
+    private volatile long soleUserId;
+    /** Whether more than one thread has read or written. */
+    private volatile boolean sharedByThreads;
+    /** Whether the store holds at most half its bounds; written under the lock, read without. */
+    private volatile boolean belowHalf = true;
+
     /** Guarded by {@link #evictionLock}. */
     private long size;
     private long totalWeight;
     private long evictions;
-    private long expirations;
 
     // LongAdders, because reads on many threads update them and must not contend on one cache line.
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    /** Also counted by puts that replace an expired entry in place, outside the lock. */
+    private final LongAdder expirations = new LongAdder();
 
     private final CopyOnWriteArrayList<ListenerRegistration> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
@@ -143,7 +151,8 @@ public final class MemoryCacheStore implements CacheStore {
         this.defaultTtl = builder.defaultTtl == null ? DEFAULT_TTL : builder.defaultTtl;
         this.ticker = builder.ticker == null ? Ticker.system() : builder.ticker;
         this.weigher = builder.weigher == null ? Weigher.estimating() : builder.weigher;
-        this.map = new ConcurrentHashMap<>((int) Math.min(1 << 16, maximumSize * 4 / 3 + 1));
+        // Not presized from maximumSize: a large bound must not cost a large empty table.
+        this.map = new ConcurrentHashMap<>();
         Duration interval = builder.cleanupInterval == null ? DEFAULT_CLEANUP_INTERVAL : builder.cleanupInterval;
         this.cleanup = interval.isZero() ? null : CleanupScheduler.schedule(this, interval);
     }
@@ -172,14 +181,11 @@ public final class MemoryCacheStore implements CacheStore {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Node node = readNode(key, type);
-        if (node == null) {
-            return Optional.empty();
-        }
-        // Checked against the raw type in readNode; generic arguments cannot be checked at run time.
+        Object value = lookup(key, type, false);
+        // Checked against the raw type in lookup; generic arguments cannot be checked at run time.
         @SuppressWarnings("unchecked")
-        Optional<T> value = (Optional<T>) (Optional<?>) node.value;
-        return value;
+        T typed = (T) value;
+        return Optional.ofNullable(typed);
     }
 
     /**
@@ -190,52 +196,100 @@ public final class MemoryCacheStore implements CacheStore {
     public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Node node = readNode(key, type);
-        if (node == null) {
-            return Optional.empty();
-        }
-        Duration remaining;
-        if (node.expiresAt == Node.NEVER) {
-            remaining = NO_EXPIRY;
-        } else {
-            // At least a nanosecond: the entry was live when read, even if the clock has moved since.
-            remaining = Duration.ofNanos(Math.max(1, node.expiresAt - ticker.read()));
-        }
-        return Optional.of(new CacheEntry<>(type.cast(node.value.get()), remaining));
+        @SuppressWarnings("unchecked")
+        CacheEntry<T> entry = (CacheEntry<T>) lookup(key, type, true);
+        return Optional.ofNullable(entry);
     }
 
-    /** The hot path: one map lookup, an expiry check, a type check and a buffered access record. */
-    private Node readNode(String key, ValueType<?> type) {
+    /**
+     * The hot path: one map lookup, an expiry check, a type check and a buffered access record; no lock,
+     * no allocation. Returns the value (or, with {@code withTtl}, a {@link CacheEntry}), or null on a miss.
+     */
+    private Object lookup(String key, ValueType<?> type, boolean withTtl) {
         Node node = map.get(key);
         if (node == null) {
             misses.increment();
             return null;
         }
-        if (node.expiresAt != Node.NEVER && node.isExpiredAt(ticker.read())) {
-            removeExpired(node);
+        // The value before the deadline: a put writes them in the other order, so a new value is never
+        // judged by the deadline of the value it replaced.
+        Object value = node.value;
+        long expiresAt = node.expiresAt();
+        long now = 0;
+        if (expiresAt != Node.NEVER) {
+            now = ticker.read();
+            if (now - expiresAt >= 0) {
+                removeIfExpired(node);
+                misses.increment();
+                return null;
+            }
+        }
+        if (value == null) {
+            // Retired by a concurrent removal after the map lookup.
             misses.increment();
             return null;
         }
-        if (!type.isInstance(node.value.get())) {
+        if (!type.isInstance(value)) {
             errors.increment();
             misses.increment();
             return null;
         }
         recordRead(node);
         hits.increment();
-        return node;
+        if (!withTtl) {
+            return value;
+        }
+        // At least a nanosecond: the entry was live when read, even if the clock has moved since.
+        Duration remaining = expiresAt == Node.NEVER ? NO_EXPIRY : Duration.ofNanos(Math.max(1, expiresAt - now));
+        return new CacheEntry<>(value, remaining);
     }
 
     private void recordRead(Node node) {
-        if (readBuffer.offer(node) == ReadBuffer.FULL && evictionLock.tryLock()) {
-            // tryLock, never lock: a reader must not wait behind a writer just to reorder a list. Replaying
-            // the buffered reads first keeps this read after them, as it happened.
+        if (!tracksRecency()) {
+            return;
+        }
+        // isLocked first, so that a reader does not bounce the lock's cache line with a failing CAS while
+        // another thread drains; tryLock, never lock, so that it never waits behind a writer just to
+        // reorder a list. Replaying the buffered reads first keeps this read after them, as it happened.
+        if (readBuffer.offer(node) == ReadBuffer.FULL && !evictionLock.isLocked() && evictionLock.tryLock()) {
             try {
                 readBuffer.drainTo(replayer);
                 replayRead(node);
             } finally {
                 evictionLock.unlock();
             }
+        }
+    }
+
+    /**
+     * Whether accesses must be recorded now. Always while a single thread uses the store, which is what
+     * keeps its order exact. Once several threads have used it, order is approximate anyway, and then,
+     * like Caffeine, the store does not record accesses while it is less than half full: no eviction is
+     * near, and recording is the main cost of a read. Entries keep the order in which they were written
+     * meanwhile.
+     */
+    private boolean tracksRecency() {
+        if (!sharedByThreads) {
+            long me = Thread.currentThread().getId();
+            long sole = soleUserId;
+            if (sole == me) {
+                return true;
+            }
+            if (sole == 0) {
+                // Racy on purpose: two first users that both claim end up seeing each other next time.
+                soleUserId = me;
+                return true;
+            }
+            sharedByThreads = true;
+        }
+        return !belowHalf;
+    }
+
+    /** Keeps {@link #belowHalf} current; called under the lock after the size or the weight changed. */
+    private void sizeChanged() {
+        boolean below = size <= maximumSize / 2 && totalWeight <= maximumWeight / 2;
+        if (below != belowHalf) {
+            belowHalf = below;
         }
     }
 
@@ -247,13 +301,14 @@ public final class MemoryCacheStore implements CacheStore {
         }
     }
 
-    private void removeExpired(Node node) {
-        List<Removal> removals = null;
+    private void removeIfExpired(Node node) {
+        List<Removal> removals = newRemovals();
+        long now = ticker.read();
         evictionLock.lock();
         try {
-            // Only if a put or a delete has not beaten us to it.
-            if (map.remove(node.key, node)) {
-                removals = retire(node, RemovalCause.EXPIRED, true, removals);
+            // Only if no put or delete has beaten us to it.
+            if (map.get(node.key) == node) {
+                retire(node, RemovalCause.EXPIRED, now, true, removals);
             }
         } finally {
             evictionLock.unlock();
@@ -285,25 +340,82 @@ public final class MemoryCacheStore implements CacheStore {
         CacheInputs.requireTtl(ttl);
         long ttlNanos = ttlNanos(ttl);
         int weight = weigh(key, value);
+        // The clock is read only when a deadline needs it: System.nanoTime() is a good part of a put's cost.
+        long expiresAt = ttlNanos == Node.NEVER ? Node.NEVER : expiresAt(ticker.read(), ttlNanos);
+        Node existing = map.get(key);
+        if (existing != null && replaceInPlace(existing, value, expiresAt, weight)) {
+            return;
+        }
         long now = ticker.read();
-        Node node = new Node(key, value, expiresAt(now, ttlNanos), weight);
-        List<Removal> removals = null;
+        List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
             // Reads recorded so far happened before this put; replay them before choosing victims.
             readBuffer.drainTo(replayer);
-            Node old = map.put(key, node);
-            if (old != null) {
-                removals = retire(old, RemovalCause.REPLACED, old.isExpiredAt(now), removals);
+            Node current = map.get(key);
+            if (current != null && current.canExpireAt(expiresAt)) {
+                boolean expired;
+                synchronized (current) {
+                    expired = current.isExpiredAt(now);
+                    current.setExpiresAt(expiresAt);
+                    current.value = value;
+                    totalWeight += weight - current.weight;
+                    current.weight = weight;
+                }
+                sizeChanged();
+                if (expired) {
+                    expirations.increment();
+                }
+                noteRemoval(key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
+                moveToTail(current);
+            } else {
+                if (current != null) {
+                    // Needs a node of the other kind (with or without a deadline).
+                    retire(current, RemovalCause.REPLACED, now, false, removals);
+                }
+                Node node = Node.create(key, value, expiresAt, weight);
+                map.put(key, node);
+                linkLast(node);
+                size++;
+                totalWeight += weight;
+                sizeChanged();
             }
-            linkLast(node);
-            size++;
-            totalWeight += weight;
-            removals = evictIfNeeded(now, removals);
+            evictIfNeeded(now, removals);
         } finally {
             evictionLock.unlock();
         }
         notifyListeners(removals);
+    }
+
+    /**
+     * The fast path of a put over a live key: the node takes the new value where it is, holding only its
+     * own monitor, and the put is recorded as an access (which moves the entry to the most-recent end when
+     * replayed, as a put must). Only when the weight is unchanged, because totals change under the lock.
+     *
+     * @return false if the node was retired meanwhile or its weight or kind do not fit: take the slow path
+     */
+    private boolean replaceInPlace(Node node, Object value, long expiresAt, int weight) {
+        if (node.weight != weight || !node.canExpireAt(expiresAt)) {
+            return false;
+        }
+        boolean expired;
+        synchronized (node) {
+            if (node.value == null || node.weight != weight) {
+                return false;
+            }
+            expired = node.expiresAt() != Node.NEVER && node.isExpiredAt(ticker.read());
+            // The deadline first: a reader that sees the new value then sees its deadline too.
+            node.setExpiresAt(expiresAt);
+            node.value = value;
+        }
+        recordRead(node);
+        if (expired) {
+            expirations.increment();
+        }
+        List<Removal> removals = newRemovals();
+        noteRemoval(node.key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
+        notifyListeners(removals);
+        return true;
     }
 
     /**
@@ -321,14 +433,12 @@ public final class MemoryCacheStore implements CacheStore {
         }
         long now = ticker.read();
         boolean removedLive = false;
-        List<Removal> removals = null;
+        List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
-            Node node = map.remove(key);
+            Node node = map.get(key);
             if (node != null) {
-                boolean expired = node.isExpiredAt(now);
-                removedLive = !expired;
-                removals = retire(node, RemovalCause.EXPLICIT, expired, removals);
+                removedLive = !retire(node, RemovalCause.EXPLICIT, now, false, removals);
             }
         } finally {
             evictionLock.unlock();
@@ -358,16 +468,12 @@ public final class MemoryCacheStore implements CacheStore {
         }
         long now = ticker.read();
         long removedLive = 0;
-        List<Removal> removals = null;
+        List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
             for (Node node : matching) {
-                if (map.remove(node.key, node)) {
-                    boolean expired = node.isExpiredAt(now);
-                    if (!expired) {
-                        removedLive++;
-                    }
-                    removals = retire(node, RemovalCause.EXPLICIT, expired, removals);
+                if (map.get(node.key) == node && !retire(node, RemovalCause.EXPLICIT, now, false, removals)) {
+                    removedLive++;
                 }
             }
         } finally {
@@ -381,14 +487,13 @@ public final class MemoryCacheStore implements CacheStore {
     @Override
     public void clear() {
         long now = ticker.read();
-        List<Removal> removals = null;
+        List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
             // Replayed, not dropped, so that listeners hear of the entries eldest first, as LRU has them.
             readBuffer.drainTo(replayer);
             for (Node node = sentinel.next; node != sentinel; node = sentinel.next) {
-                map.remove(node.key, node);
-                removals = retire(node, RemovalCause.CLEARED, node.isExpiredAt(now), removals);
+                retire(node, RemovalCause.CLEARED, now, false, removals);
             }
         } finally {
             evictionLock.unlock();
@@ -417,13 +522,12 @@ public final class MemoryCacheStore implements CacheStore {
             return 0;
         }
         long removed = 0;
-        List<Removal> removals = null;
+        List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
             for (Node node : expired) {
-                if (map.remove(node.key, node)) {
+                if (map.get(node.key) == node && retire(node, RemovalCause.EXPIRED, now, true, removals)) {
                     removed++;
-                    removals = retire(node, RemovalCause.EXPIRED, true, removals);
                 }
             }
         } finally {
@@ -482,8 +586,9 @@ public final class MemoryCacheStore implements CacheStore {
         try {
             // A load that finished between our miss and our registration has stored its value: use it.
             Node node = map.get(key);
-            if (node != null && !node.isExpiredAt(ticker.read()) && type.isInstance(node.value.get())) {
-                T value = type.cast(node.value.get());
+            Object current = node == null ? null : node.value;
+            if (current != null && !node.isExpiredAt(ticker.read()) && type.isInstance(current)) {
+                T value = type.cast(current);
                 mine.result.complete(value);
                 return value;
             }
@@ -552,7 +657,7 @@ public final class MemoryCacheStore implements CacheStore {
             entries = size;
             bytes = totalWeight;
             evicted = evictions;
-            expired = expirations;
+            expired = expirations.sum();
         } finally {
             evictionLock.unlock();
         }
@@ -609,42 +714,62 @@ public final class MemoryCacheStore implements CacheStore {
         node.next = null;
     }
 
-    private List<Removal> evictIfNeeded(long now, List<Removal> removals) {
+    private void evictIfNeeded(long now, List<Removal> removals) {
         while (size > maximumSize || totalWeight > maximumWeight) {
             Node eldest = sentinel.next;
             if (eldest == sentinel) {
                 break;
             }
-            map.remove(eldest.key, eldest);
-            removals = retire(eldest, RemovalCause.EVICTED, eldest.isExpiredAt(now), removals);
+            retire(eldest, RemovalCause.EVICTED, now, false, removals);
         }
-        return removals;
     }
 
     /**
-     * Unlinks a node already removed from the map, updates the counters and, if anyone listens, notes the
-     * removal. An expired entry is reported (and counted) as expired, whatever removed it.
+     * Removes a node from the store: marks it retired (so no put revives it), takes it out of the map
+     * and the list, updates the counters, and notes the removal for the listeners. An expired entry is
+     * reported (and counted) as expired, whatever removed it. Caller holds the lock and has checked that
+     * the map holds this node.
+     *
+     * @param onlyIfExpired retire only if the entry is expired (a put may have renewed it meanwhile)
+     * @return whether the entry was expired (with {@code onlyIfExpired}: whether it was retired)
      */
-    private List<Removal> retire(Node node, RemovalCause cause, boolean expired, List<Removal> removals) {
+    private boolean retire(Node node, RemovalCause cause, long now, boolean onlyIfExpired, List<Removal> removals) {
+        boolean expired;
+        synchronized (node) {
+            expired = node.isExpiredAt(now);
+            if (onlyIfExpired && !expired) {
+                return false;
+            }
+            node.value = null;
+        }
+        map.remove(node.key, node);
         unlink(node);
         size--;
         totalWeight -= node.weight;
+        sizeChanged();
         RemovalCause reported = expired ? RemovalCause.EXPIRED : cause;
         if (reported == RemovalCause.EXPIRED) {
-            expirations++;
+            expirations.increment();
         } else if (reported == RemovalCause.EVICTED) {
             evictions++;
         }
-        if (listeners.isEmpty()) {
-            return removals;
+        noteRemoval(node.key, reported, removals);
+        return expired;
+    }
+
+    /** A list for the removals of one operation, or null when nobody listens (then nothing is noted). */
+    private List<Removal> newRemovals() {
+        return listeners.isEmpty() ? null : new ArrayList<>(2);
+    }
+
+    private void noteRemoval(String key, RemovalCause cause, List<Removal> removals) {
+        if (removals != null) {
+            removals.add(new Removal(key, cause));
         }
-        List<Removal> list = removals == null ? new ArrayList<>(4) : removals;
-        list.add(new Removal(node.key, reported));
-        return list;
     }
 
     private void notifyListeners(List<Removal> removals) {
-        if (removals == null) {
+        if (removals == null || removals.isEmpty()) {
             return;
         }
         for (Removal removal : removals) {
@@ -668,7 +793,7 @@ public final class MemoryCacheStore implements CacheStore {
     }
 
     private static long ttlNanos(Duration ttl) {
-        if (ttl.compareTo(Duration.ofNanos(LONGEST_TTL_NANOS)) >= 0) {
+        if (ttl == NO_EXPIRY || ttl.compareTo(LONGEST_TTL) >= 0) {
             return Node.NEVER;
         }
         return ttl.toNanos();
