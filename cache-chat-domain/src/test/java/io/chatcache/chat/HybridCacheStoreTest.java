@@ -419,6 +419,60 @@ class HybridCacheStoreTest {
     }
 
     @Nested
+    class Concurrency {
+
+        @Test
+        void afterConcurrentWritesReadsAndInvalidationsEveryInstanceReadsWhatL2Holds() throws Exception {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            List<HybridCacheStore> instances = List.of(a.store, b.store);
+            // Widens the window between the L2 read and the L1 fill, where the fill race lives.
+            instances.forEach(store -> store.setBeforeFillHook(key -> Thread.yield()));
+            int threads = 4;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    running.add(pool.submit(() -> {
+                        start.await();
+                        java.util.Random random = new java.util.Random(thread);
+                        for (int i = 0; i < 3_000; i++) {
+                            HybridCacheStore store = instances.get(random.nextInt(2));
+                            String key = "k" + random.nextInt(8);
+                            int op = random.nextInt(20);
+                            if (op < 8) {
+                                store.put(key, thread + ":" + i, TTL);
+                            } else if (op < 17) {
+                                store.get(key, String.class);
+                            } else if (op < 19) {
+                                store.delete(key);
+                            } else {
+                                store.deleteMatching(KeyPattern.glob("k[0-3]"));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (java.util.concurrent.Future<?> future : running) {
+                    future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            for (int k = 0; k < 8; k++) {
+                String key = "k" + k;
+                Optional<Object> inL2 = l2.peek(key);
+                assertThat(a.store.get(key, String.class)).as("A's read of %s", key).isEqualTo(inL2);
+                assertThat(b.store.get(key, String.class)).as("B's read of %s", key).isEqualTo(inL2);
+            }
+        }
+    }
+
+    @Nested
     class RemovalListeners {
 
         private final List<String> heard = new CopyOnWriteArrayList<>();
