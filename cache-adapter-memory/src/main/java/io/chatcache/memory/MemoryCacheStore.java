@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
  * was.
  *
  * <h2>Eviction order</h2>
- * Used from one thread, the store evicts exactly what an access-ordered {@link java.util.LinkedHashMap}
- * with the same capacity would: a hit or a put moves the key to the most-recent end, and a miss (absent,
- * expired or of the wrong type) moves nothing. Under concurrent reads the order is approximate: reads
- * are recorded in lossy buffers, and a read that loses a race may not refresh its entry.
+ * While one thread uses it (whichever thread that is), the store evicts exactly what an access-ordered
+ * {@link java.util.LinkedHashMap} with the same capacity would: a hit or a put moves the key to the
+ * most-recent end, and a miss (absent, expired or of the wrong type) moves nothing. Once several threads
+ * have used it, the order is approximate: reads are recorded in lossy buffers, a read that loses a race
+ * may not refresh its entry, and while the store is at most half full reads are not recorded at all (no
+ * eviction is near; entries then keep the order of their last write).
  *
  * <h2>Expiry</h2>
  * An entry expires when its TTL has elapsed on the store's {@link Ticker}: from then on it reads as a
@@ -72,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * removed for any reason, including a delete, a replacement or a clear), {@code EVICTED} and
  * {@code CLEARED}. They run after the change, on the thread that made it, outside any lock.
  *
- * <p>Thread-safe: reads do not lock; writes take one short lock.
+ * <p>Thread-safe: reads and puts over existing keys take no store-wide lock; adding and removing entries
+ * take one short lock.
  */
 public final class MemoryCacheStore implements CacheStore {
 
@@ -92,19 +95,30 @@ public final class MemoryCacheStore implements CacheStore {
      * Concurrency design.
      *
      * The map (a ConcurrentHashMap) answers lookups without a lock. The access order lives in an intrusive
-     * doubly linked list threaded through the nodes, and the list, the counters and every structural
-     * change of the map are guarded by one lock, so that map and list always hold the same nodes.
+     * doubly linked list threaded through the nodes. The list, the size and weight totals, and every
+     * structural change of the map (a node added or removed) are guarded by one lock, the eviction lock,
+     * so that map and list always hold the same nodes.
      *
-     * Reads never take that lock to reorder: they record the node in a striped lossy ReadBuffer (see
-     * there) and return. The recorded reads are replayed into the list, oldest first, whenever someone
-     * holds the lock: every write drains them before it links its node or picks victims, and a reader
-     * whose stripe is full drains them with tryLock (never waiting). Because one thread's reads sit in one
-     * stripe in order and are always replayed before the next eviction decision, a single thread gets
-     * exact LRU order. Under contention a read can be dropped (lost CAS, or full stripe while another
-     * thread holds the lock): that only makes recency approximate, it never breaks the map or the bounds.
+     * Reads never take that lock: they record the node in a striped lossy ReadBuffer (see there) and
+     * return. Recorded reads are replayed into the list, oldest first, whenever someone holds the lock:
+     * every locked write drains them before it links its node or picks victims, and a reader whose stripe
+     * is full drains them with tryLock (never waiting). One thread's reads sit in one stripe, in order, and
+     * are always replayed before the next eviction decision, so a single thread gets exact LRU order. Under
+     * contention a read can be dropped (lost CAS, or a full stripe while another thread holds the lock):
+     * that only makes recency approximate; it never breaks the map or the bounds.
      *
-     * Writes lock for a few pointer moves: a put builds its node, measures its weight and reads the ticker
-     * before taking the lock. Listener calls are collected under the lock and made after it is released.
+     * A put over a live key of the same weight does not take the lock either: it swaps the value (and
+     * deadline) into the node under the node's own monitor and records the put like a read, since both
+     * move the entry to the most-recent end. Retiring a node takes the same monitor and nulls its value, so
+     * a put can never revive a removed node; readers treat a null value as absent. Only puts of new keys,
+     * of a changed weight, removals and evictions take the lock, for a few pointer moves.
+     *
+     * Recording is the main cost of a read. While one thread uses the store it always records (exactness);
+     * once several threads have used it and it is at most half full, it records nothing, as Caffeine skips
+     * its read buffer until its sketch is needed: no eviction is near, and under concurrency order is a
+     * hint anyway.
+     *
+     * Listener calls are collected under the lock and made after it is released.
      */
 
     private final ConcurrentHashMap<String, Node> map;

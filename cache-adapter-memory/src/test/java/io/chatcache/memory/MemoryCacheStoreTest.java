@@ -116,6 +116,65 @@ class MemoryCacheStoreTest {
         }
 
         @Test
+        void orderIsExactForTheOneThreadThatUsesTheStoreEvenIfAnotherBuiltIt() throws Exception {
+            MemoryCacheStore store = store(4);
+            CompletableFuture.runAsync(() -> readOfAWhileHalfFullThenFill(store)).get(10, TimeUnit.SECONDS);
+
+            assertThat(removals).containsExactly("b:EVICTED");
+        }
+
+        @Test
+        void onceSeveralThreadsUseTheStoreReadsWhileAtMostHalfFullAreNotRecorded() throws Exception {
+            MemoryCacheStore store = store(4);
+            store.put("warm-up", 0);
+            store.get("warm-up", Integer.class);
+            store.delete("warm-up");
+            CompletableFuture.runAsync(() -> readOfAWhileHalfFullThenFill(store)).get(10, TimeUnit.SECONDS);
+
+            assertThat(removals).containsExactly("warm-up:EXPLICIT", "a:EVICTED");
+        }
+
+        private void readOfAWhileHalfFullThenFill(MemoryCacheStore store) {
+            store.put("a", 1);
+            store.put("b", 2);
+            store.get("a", Integer.class);
+            store.put("c", 3);
+            store.put("d", 4);
+            store.put("e", 5);
+        }
+
+        @Test
+        void aPutOverALiveKeyKeepsOneEntryAndItsWeight() {
+            MemoryCacheStore store = store(3);
+            store.put("a", "x");
+            long weight = store.stats().totalSizeBytes();
+
+            store.put("a", "y");
+            store.put("a", "zz");
+
+            assertThat(store.stats().entryCount()).isEqualTo(1);
+            assertThat(store.stats().totalSizeBytes()).isEqualTo(weight + 2);
+            assertThat(store.get("a", String.class)).contains("zz");
+            assertThat(removals).containsExactly("a:REPLACED", "a:REPLACED");
+        }
+
+        @Test
+        void aKeyMayMoveBetweenExpiringAndNeverExpiring() {
+            MemoryCacheStore store = store(3);
+            store.put("a", "1", CacheStore.NO_EXPIRY);
+            store.put("a", "2", Duration.ofSeconds(5));
+            ticker.advance(Duration.ofSeconds(4));
+            store.put("a", "3", CacheStore.NO_EXPIRY);
+            ticker.advance(Duration.ofDays(1));
+
+            assertThat(store.get("a", String.class)).contains("3");
+            store.put("a", "4", Duration.ofSeconds(1));
+            ticker.advance(Duration.ofSeconds(1));
+            assertThat(store.get("a", String.class)).isEmpty();
+            assertThat(removals).containsExactly("a:REPLACED", "a:REPLACED", "a:REPLACED", "a:EXPIRED");
+        }
+
+        @Test
         void byteBoundEvictsUntilTheTotalFits() {
             MemoryCacheStore store = MemoryCacheStore.builder()
                     .maximumWeightBytes(100)
