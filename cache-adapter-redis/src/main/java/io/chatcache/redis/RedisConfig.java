@@ -178,10 +178,12 @@ public record RedisConfig(
      *   <li>{@code REDIS_USERNAME}: the ACL user;</li>
      *   <li>{@code REDIS_URL}: {@code redis[s]://[user[:password]@]host[:port][/db]}, used instead of
      *       {@code REDIS_HOST} and {@code REDIS_PORT}; {@code REDIS_USERNAME}, {@code REDIS_PASSWORD} and
-     *       {@code REDIS_DB}, when set, win over the URL's parts;</li>
+     *       {@code REDIS_DB}, when set, win over the URL's parts; with {@code REDIS_CLUSTER_NODES} or the
+     *       sentinel variables only its user, password, database and scheme are used;</li>
      *   <li>{@code REDIS_SSL}: {@code true} or {@code false} (default false, or true for a
-     *       {@code rediss://} URL); {@code REDIS_SSL_TRUSTSTORE} and {@code REDIS_SSL_TRUSTSTORE_PASSWORD}
-     *       for a private certificate authority;</li>
+     *       {@code rediss://} URL or address, which {@code false} cannot turn off);
+     *       {@code REDIS_SSL_TRUSTSTORE} and {@code REDIS_SSL_TRUSTSTORE_PASSWORD} for a private
+     *       certificate authority (a JKS or PKCS#12 file);</li>
      *   <li>{@code REDIS_CLUSTER_NODES}: comma-separated {@code host:port} (or URIs) of cluster nodes,
      *       which selects cluster mode;</li>
      *   <li>{@code REDIS_SENTINEL_MASTER} with {@code REDIS_SENTINEL_NODES}: the master name and the

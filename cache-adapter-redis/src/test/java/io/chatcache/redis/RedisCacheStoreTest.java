@@ -228,6 +228,30 @@ class RedisCacheStoreTest {
     }
 
     @Test
+    void unreadableValueIsLoggedOncePerKeyWithoutItsContent() {
+        String namespace = RedisTestSupport.uniqueNamespace("log");
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream originalErr = System.err;
+        try (RedisCacheStore store = store(namespace)) {
+            server.cli("SET", namespace + ":first", "\"secret chat text\" trailing");
+            server.cli("SET", namespace + ":second", "{\"broken\":");
+            // slf4j-simple writes to whatever System.err is at the time of the call
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 3; i++) {
+                assertThat(store.get("first", String.class)).isEmpty();
+                assertThat(store.get("second", Profile.class)).isEmpty();
+            }
+        } finally {
+            System.setErr(originalErr);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(log.lines().filter(line -> line.contains("'" + namespace + ":first'"))).hasSize(1);
+        assertThat(log.lines().filter(line -> line.contains("'" + namespace + ":second'"))).hasSize(1);
+        assertThat(log).doesNotContain("secret chat text");
+    }
+
+    @Test
     void nonStringKeyInTheNamespaceIsAMissAndAnError() {
         String namespace = RedisTestSupport.uniqueNamespace("hash");
         try (RedisCacheStore store = store(namespace)) {
