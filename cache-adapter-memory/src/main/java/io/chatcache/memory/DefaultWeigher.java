@@ -23,10 +23,10 @@ final class DefaultWeigher implements Weigher {
     static final DefaultWeigher INSTANCE = new DefaultWeigher();
 
     /**
-     * The store's own cost per entry: its node (40 bytes), the cached {@code Optional} (16), the
-     * {@code ConcurrentHashMap} node (32) and the map's table slot with spare capacity (8).
+     * The store's own cost per entry: its node (32 bytes, 40 with a deadline), the
+     * {@code ConcurrentHashMap} node (32) and the map's table slots with their spare capacity (about 10).
      */
-    static final long ENTRY_OVERHEAD = 96;
+    static final long ENTRY_OVERHEAD = 80;
 
     private static final long STRING_HEADER = 40;
     private static final long ARRAY_HEADER = 16;

@@ -139,6 +139,8 @@ public final class MemoryCacheStore implements CacheStore {
     private volatile long soleUserId;
     /** Whether more than one thread has read or written. */
     private volatile boolean sharedByThreads;
+    /** Whether an entry with a deadline was ever stored; set under the lock, never cleared. */
+    private volatile boolean holdsDeadlines;
     /** Whether the store holds at most half its bounds; written under the lock, read without. */
     private volatile boolean belowHalf = true;
 
@@ -299,6 +301,15 @@ public final class MemoryCacheStore implements CacheStore {
         return !belowHalf;
     }
 
+    /**
+     * The time for expiry checks under the lock. A store that has never held a deadline does not read
+     * the clock at all: no entry can have expired, and a clock read is a good part of a put's cost. Read
+     * under the lock because {@link #holdsDeadlines} is set under it, before the first deadline is stored.
+     */
+    private long nowUnderLock() {
+        return holdsDeadlines ? ticker.read() : 0;
+    }
+
     /** Keeps {@link #belowHalf} current; called under the lock after the size or the weight changed. */
     private void sizeChanged() {
         boolean below = size <= maximumSize / 2 && totalWeight <= maximumWeight / 2;
@@ -360,10 +371,13 @@ public final class MemoryCacheStore implements CacheStore {
         if (existing != null && replaceInPlace(existing, value, expiresAt, weight)) {
             return;
         }
-        long now = ticker.read();
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
+            if (expiresAt != Node.NEVER) {
+                holdsDeadlines = true;
+            }
+            long now = nowUnderLock();
             // Reads recorded so far happened before this put; replay them before choosing victims.
             readBuffer.drainTo(replayer);
             Node current = map.get(key);
@@ -445,11 +459,11 @@ public final class MemoryCacheStore implements CacheStore {
         if (!map.containsKey(key)) {
             return false;
         }
-        long now = ticker.read();
         boolean removedLive = false;
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
+            long now = nowUnderLock();
             Node node = map.get(key);
             if (node != null) {
                 removedLive = !retire(node, RemovalCause.EXPLICIT, now, false, removals);
@@ -480,11 +494,11 @@ public final class MemoryCacheStore implements CacheStore {
         if (matching.isEmpty()) {
             return 0;
         }
-        long now = ticker.read();
         long removedLive = 0;
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
+            long now = nowUnderLock();
             for (Node node : matching) {
                 if (map.get(node.key) == node && !retire(node, RemovalCause.EXPLICIT, now, false, removals)) {
                     removedLive++;
@@ -500,10 +514,10 @@ public final class MemoryCacheStore implements CacheStore {
     /** Removes every entry; listeners hear {@code CLEARED} (or {@code EXPIRED}) for each. */
     @Override
     public void clear() {
-        long now = ticker.read();
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
+            long now = nowUnderLock();
             // Replayed, not dropped, so that listeners hear of the entries eldest first, as LRU has them.
             readBuffer.drainTo(replayer);
             for (Node node = sentinel.next; node != sentinel; node = sentinel.next) {
@@ -521,6 +535,9 @@ public final class MemoryCacheStore implements CacheStore {
      * @return how many entries were removed
      */
     public long cleanupExpired() {
+        if (!holdsDeadlines) {
+            return 0;
+        }
         long now = ticker.read();
         // Found without the lock, so a cleanup that finds nothing (the usual case) never delays anyone.
         List<Node> expired = null;

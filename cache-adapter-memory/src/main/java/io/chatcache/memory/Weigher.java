@@ -27,7 +27,7 @@ public interface Weigher {
      * The default estimate: a fixed per-entry overhead for the store's own bookkeeping, plus the key,
      * plus the value measured by walking it.
      * <ul>
-     *   <li>the key: 40 bytes plus 2 per character; the per-entry overhead: 96 bytes;</li>
+     *   <li>the key: 40 bytes plus 2 per character; the store's per-entry overhead: 80 bytes;</li>
      *   <li>strings: 40 bytes plus 2 per character; {@code byte[]} and other primitive arrays: 16 bytes
      *       plus their length times the element size; boxed primitives: 16 bytes;</li>
      *   <li>collections, maps and object arrays: a header plus a per-element cost plus each element,
