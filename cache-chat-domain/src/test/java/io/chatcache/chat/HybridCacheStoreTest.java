@@ -683,6 +683,24 @@ class HybridCacheStoreTest {
         }
 
         @Test
+        void moreChangesWhileDownThanTheJournalHoldsClearL2OnRecovery() {
+            Instance a = new Instance("a");
+            l2.put("untouched", "stale for all we know", TTL);
+            l2.setDown(true);
+            failUntilOpen(a.store);
+            for (int i = 0; i <= HybridCacheStore.MAX_JOURNALED_CHANGES; i++) {
+                a.store.put("k" + i, "v", TTL);
+            }
+            l2.setDown(false);
+            advance(OPEN);
+
+            a.store.get("probe", String.class);
+
+            assertThat(l2.peek("untouched")).isEmpty();
+            assertThat(network.published()).as("one CLEAR instead of 10,001 keys").isEqualTo(1);
+        }
+
+        @Test
         void clearWhileDownClearsL2OnRecovery() {
             Instance a = new Instance("a");
             a.store.put("k", "v", TTL);
