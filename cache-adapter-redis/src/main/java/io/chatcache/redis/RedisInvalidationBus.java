@@ -389,7 +389,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
     }
 
-    /** Sharded pub/sub needs a cluster whose masters all run Redis 7 or later. */
+    /**
+     * Sharded pub/sub needs a cluster whose masters all run Redis 7 or later. When INFO is refused, the
+     * bus assumes they do.
+     */
     private static boolean shardedPubSubAvailable(RedissonClient client) {
         if (!client.getConfig().isClusterConfig()) {
             return false;
@@ -404,9 +407,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
             }
             return true;
         } catch (RuntimeException e) {
-            LOG.info("cannot tell the cluster's Redis version ({}); using classic pub/sub",
-                    RedisErrors.describe(e));
-            return false;
+            // Every instance on a channel must choose alike; an instance whose user may not run INFO
+            // assumes what every supported Redis offers rather than silently diverging from its peers.
+            LOG.info("cannot tell the cluster's Redis version ({}); assuming Redis 7 or later and using sharded"
+                    + " pub/sub (set sharded(false) for an older cluster)", RedisErrors.describe(e));
+            return true;
         }
     }
 
@@ -463,8 +468,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
 
         /**
-         * Whether to use sharded pub/sub (default: yes in a cluster whose masters run Redis 7 or later,
-         * no otherwise). Every instance on a channel must make the same choice.
+         * Whether to use sharded pub/sub (default: yes in a cluster whose masters run Redis 7 or later, or
+         * whose version the user may not read with INFO; no otherwise). Every instance on a channel must
+         * make the same choice, or their messages do not meet.
          */
         public Builder sharded(boolean sharded) {
             this.sharded = sharded;

@@ -7,6 +7,8 @@ import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisWrongPasswordException;
@@ -53,7 +55,8 @@ public final class RedisErrors {
                     + " namespace", cause);
         }
         if (cause instanceof RedisTimeoutException || cause instanceof RedisConnectionException
-                || cause instanceof RedisRetryException || causedByNetwork(cause) || message.startsWith("LOADING")
+                || cause instanceof RedisRetryException || cause instanceof RedisReconnectedException
+                || cause instanceof RedisNodeNotFoundException || causedByNetwork(cause) || message.startsWith("LOADING")
                 || message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
                 || message.startsWith("TRYAGAIN")) {
             return new CacheUnavailableException(where + " is unavailable: " + operation + onKey
