@@ -37,6 +37,25 @@ class RedisSecurityTest {
     }
 
     @Test
+    void tlsIsConfiguredFromTheEnvironmentToo() {
+        RedisServer server = redis.startSingle(RedisServerOptions.builder().tls(true).password("tls-pw").build());
+        Map<String, String> environment = Map.of(
+                "REDIS_URL", server.address(),
+                "REDIS_PASSWORD", "tls-pw",
+                "REDIS_SSL_TRUSTSTORE", server.trustStore().toString(),
+                "REDIS_SSL_TRUSTSTORE_PASSWORD", server.trustStorePassword(),
+                "REDIS_NAMESPACE", "tls-env");
+        io.chatcache.core.CacheStoreProvider provider = new io.chatcache.redis.internal.RedisCacheStoreProvider();
+
+        try (io.chatcache.core.ProvidedStore provided = provider.open(io.chatcache.core.StoreSettings.defaults(environment))) {
+            provided.store().put("k", "v");
+
+            assertThat(provided.store().get("k", String.class)).contains("v");
+            assertThat(server.cli("GET", "tls-env:k")).isEqualTo("\"v\"");
+        }
+    }
+
+    @Test
     void tlsServerWithoutItsCertificateAuthorityFailsAtStartupNamingTls() {
         RedisServer server = redis.startSingle(RedisServerOptions.builder().tls(true).build());
         RedisConfig config = RedisConfig.builder().single(server.address())
