@@ -847,7 +847,8 @@ public final class HybridCacheStore implements CacheStore {
             LOG.debug("L2 cache still unreachable: {}", e.getMessage());
             return;
         } catch (RuntimeException e) {
-            if (connectorFailureLogged.compareAndSet(false, true)) {
+            // close() interrupts a connection attempt; that failure is nobody's concern.
+            if (!closed.get() && connectorFailureLogged.compareAndSet(false, true)) {
                 LOG.error("Connecting to the L2 cache failed; still serving from L1 only and retrying", e);
             }
             return;
