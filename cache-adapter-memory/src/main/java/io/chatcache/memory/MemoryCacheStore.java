@@ -102,10 +102,12 @@ public final class MemoryCacheStore implements CacheStore {
      * Reads never take that lock: they record the node in a striped lossy ReadBuffer (see there) and
      * return. Recorded reads are replayed into the list, oldest first, whenever someone holds the lock:
      * every locked write drains them before it links its node or picks victims, and a reader whose stripe
-     * is full drains them with tryLock (never waiting). One thread's reads sit in one stripe, in order, and
-     * are always replayed before the next eviction decision, so a single thread gets exact LRU order. Under
-     * contention a read can be dropped (lost CAS, or a full stripe while another thread holds the lock):
-     * that only makes recency approximate; it never breaks the map or the bounds.
+     * is full drains them itself. One thread's reads sit in one stripe, in order, and are always replayed
+     * before the next eviction decision, so a single thread gets exact LRU order (its reader waits for the
+     * lock when its stripe is full, which only the periodic cleanup can make it do). Once several threads
+     * use the store, a reader never waits: a read is dropped on a lost CAS, or on a full stripe while
+     * another thread holds the lock. That only makes recency approximate; it never breaks the map or the
+     * bounds.
      *
      * A put over a live key of the same weight does not take the lock either: it swaps the value (and
      * deadline) into the node under the node's own monitor and records the put like a read, since both
@@ -261,19 +263,27 @@ public final class MemoryCacheStore implements CacheStore {
     }
 
     private void recordRead(Node node) {
-        if (!tracksRecency()) {
+        if (!tracksRecency() || readBuffer.offer(node) != ReadBuffer.FULL) {
             return;
         }
-        // isLocked first, so that a reader does not bounce the lock's cache line with a failing CAS while
-        // another thread drains; tryLock, never lock, so that it never waits behind a writer just to
-        // reorder a list. Replaying the buffered reads first keeps this read after them, as it happened.
-        if (readBuffer.offer(node) == ReadBuffer.FULL && !evictionLock.isLocked() && evictionLock.tryLock()) {
-            try {
-                readBuffer.drainTo(replayer);
-                replayRead(node);
-            } finally {
-                evictionLock.unlock();
+        if (sharedByThreads) {
+            // isLocked first, so that a reader does not bounce the lock's cache line with a failing CAS
+            // while another thread drains; tryLock, never lock, so that a reader never waits behind a
+            // writer just to reorder a list. If the lock is busy, this read goes unrecorded.
+            if (evictionLock.isLocked() || !evictionLock.tryLock()) {
+                return;
             }
+        } else {
+            // The sole user waits: the only other holder can be the periodic cleanup, briefly, and
+            // dropping the read would break the exact order promised to a single thread.
+            evictionLock.lock();
+        }
+        try {
+            // The buffered reads first: this read happened after them.
+            readBuffer.drainTo(replayer);
+            replayRead(node);
+        } finally {
+            evictionLock.unlock();
         }
     }
 

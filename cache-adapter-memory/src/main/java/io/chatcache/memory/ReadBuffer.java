@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  *   <li>Offering allocates nothing: the rings are preallocated arrays of references.</li>
  * </ul>
  *
- * Single-threaded, no read is ever lost: one thread's CAS cannot fail, and a full ring is drained by
- * the reader itself (its {@code tryLock} succeeds) before the read is applied. The counters are padded
+ * Single-threaded, no read is ever lost: one thread's CAS cannot fail, and the store has a reader that
+ * finds its ring full drain it under the lock before applying the read. The counters are padded
  * to separate cache lines so that one stripe's producer does not slow down another's.
  */
 final class ReadBuffer {
