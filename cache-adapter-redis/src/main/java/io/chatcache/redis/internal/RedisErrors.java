@@ -106,11 +106,24 @@ public final class RedisErrors {
                 .replaceAll("'[^']*'", "'...'");
     }
 
-    /** Whether an I/O failure (refused, reset or closed connection) lies under {@code failure}. */
+    /**
+     * Whether an I/O failure (refused, reset or closed connection) lies under {@code failure}, as a cause
+     * or as a suppressed exception: when a server dies mid-command Redisson throws "Unexpected exception
+     * while processing command" with the {@code ConnectException} only among the suppressed ones.
+     */
     static boolean causedByNetwork(Throwable failure) {
-        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+        return causedByNetwork(failure, 0);
+    }
+
+    private static boolean causedByNetwork(Throwable failure, int depth) {
+        for (Throwable t = failure; t != null && depth < 8; t = t.getCause() == t ? null : t.getCause(), depth++) {
             if (t instanceof IOException) {
                 return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (causedByNetwork(suppressed, depth + 1)) {
+                    return true;
+                }
             }
         }
         return false;

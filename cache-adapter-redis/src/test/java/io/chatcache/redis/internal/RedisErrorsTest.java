@@ -25,6 +25,14 @@ class RedisErrorsTest {
     }
 
     @Test
+    void aConnectionFailureOnlyAmongTheSuppressedExceptionsIsUnavailability() {
+        RedisException unexpected = new RedisException("Unexpected exception while processing command");
+        unexpected.addSuppressed(new RedisException("connection closed", new ConnectException("Connection refused")));
+
+        assertThat(translate(unexpected)).isInstanceOf(CacheUnavailableException.class);
+    }
+
+    @Test
     void timeoutsAndLostConnectionsAreUnavailability() {
         assertThat(translate(new RedisResponseTimeoutException("Redis server response timeout (500 ms)")))
                 .isInstanceOf(CacheUnavailableException.class)
