@@ -5,6 +5,7 @@ import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
+import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.RemovalCause;
@@ -77,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: reads and puts over existing keys take no store-wide lock; adding and removing entries
  * take one short lock.
  */
-public final class MemoryCacheStore implements CacheStore {
+public final class MemoryCacheStore implements CacheStore, ExpiringStore {
 
     /** The default entry bound: the reference's {@code max_memory_size}. */
     public static final long DEFAULT_MAXIMUM_SIZE = 1000;
@@ -544,6 +545,7 @@ public final class MemoryCacheStore implements CacheStore {
      *
      * @return how many entries were removed
      */
+    @Override
     public long cleanupExpired() {
         if (!holdsDeadlines) {
             return 0;

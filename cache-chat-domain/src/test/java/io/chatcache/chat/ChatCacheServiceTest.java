@@ -6,7 +6,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheStats;
@@ -14,6 +13,8 @@ import io.chatcache.core.CacheStore;
 import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.ValueType;
+import io.chatcache.memory.MemoryCacheStore;
+import io.chatcache.testkit.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,12 +293,25 @@ class ChatCacheServiceTest {
     }
 
     @Test
-    void cleanupExpiredDelegatesToAMemoryStoreThatOffersIt() {
-        CacheStore store = mock(CacheStore.class, withSettings().extraInterfaces(ExpiringStore.class));
-        when(((ExpiringStore) store).cleanupExpired()).thenReturn(3L);
+    void cleanupExpiredRemovesTheExpiredEntriesOfTheMemoryStore() {
+        ManualTicker ticker = new ManualTicker();
+        try (MemoryCacheStore memory = MemoryCacheStore.builder().ticker(ticker).cleanupInterval(Duration.ZERO).build();
+                ChatCacheService service = ChatCacheService.builder().memoryStore(memory).build()) {
+            service.set("short:1", "a", Duration.ofSeconds(1));
+            service.set("short:2", "b", Duration.ofSeconds(1));
+            service.set("long", "c", Duration.ofMinutes(1));
+            ticker.advance(Duration.ofSeconds(2));
 
-        try (ChatCacheService service = ChatCacheService.builder().memoryStore(store).build()) {
-            assertThat(service.cleanupExpired()).isEqualTo(3);
+            assertThat(service.cleanupExpired()).isEqualTo(2);
+            assertThat(memory.stats().entryCount()).isEqualTo(1);
+            assertThat(service.get("long", String.class)).contains("c");
+        }
+    }
+
+    @Test
+    void theMemoryStoreOffersExpiredEntryCleanup() {
+        try (MemoryCacheStore memory = MemoryCacheStore.create()) {
+            assertThat(memory).isInstanceOf(ExpiringStore.class);
         }
     }
 
