@@ -18,9 +18,11 @@ fi
 mkdir -p "$out"
 { date -u; uptime; echo "cores: $(nproc)"; java -version 2>&1; } > "$out/machine.txt"
 
-jmh() { # file name, then JMH arguments
+failed=()
+jmh() { # file name, then JMH arguments; a failure is reported at the end, the other measurements still run
   local name=$1; shift
-  java -jar "$jar" "$@" "${quick[@]}" -foe true -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.txt"
+  java -jar "$jar" "$@" "${quick[@]}" -foe true -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.txt" \
+    || failed+=("$name")
 }
 
 jmh getput-t1 GetPutBenchmark -t 1 -prof gc
@@ -37,3 +39,7 @@ jmh hybrid-mix-t2 HybridMixBenchmark -t 2
 java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" 2>&1 | tee "$out/invalidation.txt"
 { date -u; uptime; } >> "$out/machine.txt"
 java -cp "$jar" io.chatcache.bench.ResultsReport "$out" | tee "$out/tables.md"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
