@@ -27,16 +27,18 @@ jmh() { # file name, then JMH arguments; a failure is reported at the end, the o
 
 jmh getput-t1 GetPutBenchmark -t 1 -prof gc
 jmh getput-t2 GetPutBenchmark -t 2 -prof gc
-java -cp "$jar" io.chatcache.bench.GetPutChart "$out/getput-t1.json" "$out/getput-t2.json" "$chart"
+java -cp "$jar" io.chatcache.bench.GetPutChart "$out/getput-t1.json" "$out/getput-t2.json" "$chart" || failed+=(chart)
 jmh eviction EvictionBenchmark -prof gc
 java --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djdk.attach.allowAttachSelf=true \
-  -cp "$jar" io.chatcache.bench.MemoryFootprint "${memory[@]}" --detail chatcache-lru 2>&1 | tee "$out/memory.txt"
-java -cp "$jar" io.chatcache.bench.HitRates 2>&1 | tee "$out/hitrates.txt"
+  -cp "$jar" io.chatcache.bench.MemoryFootprint "${memory[@]}" --detail chatcache-lru 2>&1 | tee "$out/memory.txt" \
+  || failed+=(memory)
+java -cp "$jar" io.chatcache.bench.HitRates 2>&1 | tee "$out/hitrates.txt" || failed+=(hitrates)
 jmh redis-store RedisStoreBenchmark -prof gc
 jmh hybrid-read HybridReadBenchmark -t 1 -prof gc
 jmh hybrid-mix-t1 HybridMixBenchmark -t 1
 jmh hybrid-mix-t2 HybridMixBenchmark -t 2
-java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" 2>&1 | tee "$out/invalidation.txt"
+java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" 2>&1 | tee "$out/invalidation.txt" \
+  || failed+=(invalidation)
 { date -u; uptime; } >> "$out/machine.txt"
 java -cp "$jar" io.chatcache.bench.ResultsReport "$out" | tee "$out/tables.md"
 if [ ${#failed[@]} -gt 0 ]; then
