@@ -49,7 +49,8 @@ class RedisCacheStoreProviderTest {
                 "REDIS_PASSWORD", "env-password",
                 "REDIS_NAMESPACE", namespace);
 
-        try (ProvidedStore provided = provider().open(new StoreSettings(10, Duration.ofSeconds(120), environment))) {
+        ProvidedStore provided = provider().open(new StoreSettings(10, Duration.ofSeconds(120), environment));
+        try {
             provided.store().put("k", "v");
             InvalidationBus bus = provided.invalidationBus().orElseThrow();
             List<Invalidation> heard = new CopyOnWriteArrayList<>();
@@ -63,10 +64,11 @@ class RedisCacheStoreProviderTest {
             Awaitility.await("the bus to deliver").atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(heard).containsExactly(sent));
 
+        } finally {
             provided.close();
-            provided.close();
-            assertThatThrownBy(() -> provided.store().get("k", String.class)).isInstanceOf(IllegalStateException.class);
         }
+        provided.close();
+        assertThatThrownBy(() -> provided.store().get("k", String.class)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
