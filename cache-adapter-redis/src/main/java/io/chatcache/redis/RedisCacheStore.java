@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>{@link #clear()} and {@link #deleteMatching} touch only this store's namespace: they SCAN (on
  *       every master of a cluster) for {@code <namespace>:<pattern>} and UNLINK what they find in
- *       batches of {@value #SCAN_BATCH}. They never use KEYS, FLUSHDB or FLUSHALL. They are not atomic:
- *       keys written while they run may survive.</li>
+ *       batches of {@value #SCAN_BATCH}. They never use the KEYS command or a database-wide flush.
+ *       They are not atomic: keys written while they run may survive.</li>
  *   <li>{@link #getAll} and {@link #putAll} send one pipelined batch; {@code putAll} is not atomic.</li>
  *   <li>{@link #getEntry} reads the value and its remaining TTL ({@code PTTL}) in one atomic round
  *       trip.</li>
