@@ -323,6 +323,8 @@ public final class ChatCacheService implements AutoCloseable {
      * the serializer cannot write), the value is still returned and the failure logged.
      *
      * @throws InvalidInputException if the key, type, loader or TTL is invalid
+     * @throws IllegalStateException if the loader itself calls {@code getOrLoad} for the same key on its
+     *     thread (it would wait for itself forever); nothing is stored then
      */
     public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
         CacheInputs.requireKey(key);

@@ -17,7 +17,11 @@ final class SingleFlight {
     private record Outcome(Object value) {
     }
 
-    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+    /** A running load and the thread running it. */
+    private record Flight(Thread owner, CompletableFuture<Outcome> future) {
+    }
+
+    private final ConcurrentHashMap<String, Flight> running = new ConcurrentHashMap<>();
     /** Loads finished, any key; tells an owner whether a load may have stored its key since it looked. */
     private final AtomicLong finished = new AtomicLong();
 
@@ -29,6 +33,8 @@ final class SingleFlight {
      *     since the first read, because that load may have stored this key (a second read counts a second
      *     miss, so it is skipped when it cannot find anything new)
      * @param load loads and stores; its exception reaches every waiting caller
+     * @throws IllegalStateException if {@code load} (on the thread running it) asks for the same key
+     *     again: waiting for itself would never end
      */
     <T> T run(String key, Supplier<Optional<T>> lookup, Supplier<T> load, Class<?> expected) {
         long finishedBefore = finished.get();
@@ -36,10 +42,14 @@ final class SingleFlight {
         if (cached.isPresent()) {
             return cached.get();
         }
-        CompletableFuture<Outcome> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome> theirs = running.putIfAbsent(key, mine);
+        Flight mine = new Flight(Thread.currentThread(), new CompletableFuture<>());
+        Flight theirs = running.putIfAbsent(key, mine);
         if (theirs != null) {
-            Object shared = await(theirs);
+            if (theirs.owner() == Thread.currentThread()) {
+                throw new IllegalStateException("the loader of key '" + key + "' asked for the same key again; "
+                        + "a load cannot wait for itself");
+            }
+            Object shared = await(theirs.future());
             if (shared == null || expected.isInstance(shared)) {
                 @SuppressWarnings("unchecked")
                 T value = (T) shared;
@@ -53,12 +63,12 @@ final class SingleFlight {
             T value = again.isPresent() ? again.get() : load.get();
             finished.incrementAndGet();
             running.remove(key, mine);
-            mine.complete(new Outcome(value));
+            mine.future().complete(new Outcome(value));
             return value;
         } catch (RuntimeException | Error e) {
             finished.incrementAndGet();
             running.remove(key, mine);
-            mine.completeExceptionally(e);
+            mine.future().completeExceptionally(e);
             throw e;
         }
     }

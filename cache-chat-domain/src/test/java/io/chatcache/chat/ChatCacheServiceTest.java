@@ -192,6 +192,32 @@ class ChatCacheServiceTest {
     }
 
     @Test
+    void getOrLoadFailsInsteadOfDeadlockingWhenTheLoaderAsksForTheSameKey() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            // On its own thread, so that a deadlock fails the test instead of hanging the build.
+            Future<Throwable> outcome = pool.submit(() -> {
+                try {
+                    cache.getOrLoad("k", String.class,
+                            () -> "outer+" + cache.getOrLoad("k", String.class, () -> "inner"));
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+
+            assertThat(outcome.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'k'");
+            assertThat(cache.inFlightLoads()).isZero();
+            assertThat(cache.get("k", String.class)).isEmpty();
+            assertThat(cache.getOrLoad("k", String.class, () -> "v")).isEqualTo("v");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void getOrLoadRunsOneLoadForEightConcurrentCallers() throws Exception {
         int callers = 8;
         AtomicInteger loads = new AtomicInteger();
