@@ -58,7 +58,10 @@ public final class RedisErrors {
                 || cause instanceof RedisRetryException || cause instanceof RedisReconnectedException
                 || cause instanceof RedisNodeNotFoundException || causedByNetwork(cause) || message.startsWith("LOADING")
                 || message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
-                || message.startsWith("TRYAGAIN")) {
+                || message.startsWith("TRYAGAIN") || message.startsWith("READONLY")
+                || message.startsWith("BUSY ")) {
+            // READONLY: a failover demoted the master this client still writes to; BUSY: a script holds
+            // the server. Both pass without anyone fixing anything, as the other states here do.
             return new CacheUnavailableException(where + " is unavailable: " + operation + onKey
                     + " failed (" + firstLine(rootOf(cause)) + ")", cause);
         }

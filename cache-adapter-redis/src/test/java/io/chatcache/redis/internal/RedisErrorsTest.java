@@ -5,10 +5,12 @@ import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.redisson.RedissonShutdownException;
+import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisLoadingException;
 import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisWrongPasswordException;
 
@@ -46,6 +48,19 @@ class RedisErrorsTest {
                 new ConnectException("Connection refused"))))
                 .isInstanceOf(CacheUnavailableException.class)
                 .hasMessageContaining("ConnectException: Connection refused");
+    }
+
+    @Test
+    void aReadOnlyReplicaOrABusyServerIsUnavailability() {
+        // READONLY: the client still talks to a master that a failover demoted; BUSY: a script blocks
+        // the server. Both pass, and the hybrid store must serve from L1 meanwhile, not fail the caller.
+        assertThat(translate(new RedisReadonlyException("READONLY You can't write against a read only replica.")))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new RedisException("READONLY You can't write against a read only replica.")))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new RedisBusyException("BUSY Redis is busy running a script. You can only call "
+                + "SCRIPT KILL or SHUTDOWN NOSCRIPT.")))
+                .isInstanceOf(CacheUnavailableException.class);
     }
 
     @Test
