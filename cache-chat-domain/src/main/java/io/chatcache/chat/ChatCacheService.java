@@ -359,7 +359,9 @@ public final class ChatCacheService implements AutoCloseable {
 
     /** The backend, whether Redis is available and the statistics: the reference's {@code get_cache_info()}. */
     public CacheInfo info() {
-        return new CacheInfo(backend, redisAvailable.getAsBoolean(), getStats());
+        // Statistics first: asking Redis for them is what may show it gone (or back).
+        Map<String, CacheStats> current = getStats();
+        return new CacheInfo(backend, redisAvailable.getAsBoolean(), current);
     }
 
     /**

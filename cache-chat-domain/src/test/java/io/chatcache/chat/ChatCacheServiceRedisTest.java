@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheUnavailableException;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
@@ -196,6 +197,24 @@ class ChatCacheServiceRedisTest {
                 return cache.get("k", String.class).isPresent();
             });
             assertThat(cache.info().redisAvailable()).isTrue();
+        }
+    }
+
+    @Test
+    void redisBackendInfoTakenFirstAfterRedisDiesSaysRedisIsUnavailable() {
+        RedisServer server = REDIS.startSingle();
+        Map<String, String> env = Map.of("CACHE_BACKEND", "redis", "REDIS_HOST", server.host(),
+                "REDIS_PORT", String.valueOf(server.port()));
+        try (ChatCacheService cache = ChatCacheService.fromEnvironment(env)) {
+            cache.set("k", "v");
+            Map<String, CacheStats> before = cache.getStats();
+            server.kill();
+
+            // The info's own statistics call is the first to meet the dead server.
+            CacheInfo info = cache.info();
+
+            assertThat(info.redisAvailable()).isFalse();
+            assertThat(info.stats()).isEqualTo(before);
         }
     }
 
