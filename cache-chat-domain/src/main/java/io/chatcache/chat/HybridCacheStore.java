@@ -606,11 +606,22 @@ public final class HybridCacheStore implements CacheStore {
             breaker.release();
             throw e;
         }
-        if (breaker.onSuccess()) {
-            LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
-            recovered(l2);
-        } else if (journal.hasPending()) {
-            replayJournal(l2);
+        boolean recovering = breaker.onSuccess();
+        if (recovering || journal.hasPending()) {
+            // The L1 drop and the replay are not the caller's removals: a pattern delete or clear that
+            // happens to be the call finding L2 back must not report what they remove as its own.
+            Set<String> outer = collectedRemovals.get();
+            collectedRemovals.remove();
+            try {
+                if (recovering) {
+                    LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
+                    recovered(l2);
+                } else {
+                    replayJournal(l2);
+                }
+            } finally {
+                restoreCollector(outer);
+            }
         }
         return result;
     }

@@ -523,6 +523,26 @@ class HybridCacheStoreTest {
         }
 
         @Test
+        void aPatternDeleteThatFindsL2BackReportsOnlyItsOwnKeysNotTheL1DropOfTheRecovery() {
+            Instance a = new Instance("a");
+            a.store.put("session:1", "s", TTL);
+            a.store.put("search:x", "r", TTL);
+            l2.setDown(true);
+            for (int i = 0; i < THRESHOLD; i++) {
+                a.store.get("probe" + i, String.class);
+            }
+            a.store.put("journaled", "j", TTL);
+            l2.setDown(false);
+            advance(OPEN);
+            listen(a.store);
+
+            // The probe: L2 answers, so the store drops L1 and replays its journal within this call.
+            a.store.deleteMatching(KeyPattern.glob("search:*"));
+
+            assertThat(heard).containsExactly("search:x=EXPLICIT");
+        }
+
+        @Test
         void fillsReplacementsExpiryOfCopiesAndDropsForLostMessagesAreNotReported() {
             Instance b = new Instance("b");
             l2.put("k", "v", Duration.ofSeconds(5));
