@@ -378,6 +378,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         int weight = weigh(key, value);
         // The clock is read only when a deadline needs it: System.nanoTime() is a good part of a put's cost.
         long expiresAt = ttlNanos == Node.NEVER ? Node.NEVER : expiresAt(ticker.read(), ttlNanos);
+        // Before the write, so that a load of this key either stores before it or not at all.
+        supersedeLoad(key);
         Node existing = map.get(key);
         if (existing != null && replaceInPlace(existing, value, expiresAt, weight)) {
             return;
@@ -385,45 +387,50 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
-            if (expiresAt != Node.NEVER) {
-                holdsDeadlines = true;
-            }
-            long now = nowUnderLock();
-            // Reads recorded so far happened before this put; replay them before choosing victims.
-            readBuffer.drainTo(replayer);
-            Node current = map.get(key);
-            if (current != null && current.canExpireAt(expiresAt)) {
-                boolean expired;
-                synchronized (current) {
-                    expired = current.isExpiredAt(now);
-                    current.setExpiresAt(expiresAt);
-                    current.value = value;
-                    totalWeight += weight - current.weight;
-                    current.weight = weight;
-                }
-                sizeChanged();
-                if (expired) {
-                    expirations.increment();
-                }
-                noteRemoval(key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
-                moveToTail(current);
-            } else {
-                if (current != null) {
-                    // Needs a node of the other kind (with or without a deadline).
-                    retire(current, RemovalCause.REPLACED, now, false, removals);
-                }
-                Node node = Node.create(key, value, expiresAt, weight);
-                map.put(key, node);
-                linkLast(node);
-                size++;
-                totalWeight += weight;
-                sizeChanged();
-            }
-            evictIfNeeded(now, removals);
+            putLocked(key, value, expiresAt, weight, removals);
         } finally {
             evictionLock.unlock();
         }
         notifyListeners(removals);
+    }
+
+    /** The structural part of a put: links a new node or changes the existing one. Caller holds the lock. */
+    private void putLocked(String key, Object value, long expiresAt, int weight, List<Removal> removals) {
+        if (expiresAt != Node.NEVER) {
+            holdsDeadlines = true;
+        }
+        long now = nowUnderLock();
+        // Reads recorded so far happened before this put; replay them before choosing victims.
+        readBuffer.drainTo(replayer);
+        Node current = map.get(key);
+        if (current != null && current.canExpireAt(expiresAt)) {
+            boolean expired;
+            synchronized (current) {
+                expired = current.isExpiredAt(now);
+                current.setExpiresAt(expiresAt);
+                current.value = value;
+                totalWeight += weight - current.weight;
+                current.weight = weight;
+            }
+            sizeChanged();
+            if (expired) {
+                expirations.increment();
+            }
+            noteRemoval(key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
+            moveToTail(current);
+        } else {
+            if (current != null) {
+                // Needs a node of the other kind (with or without a deadline).
+                retire(current, RemovalCause.REPLACED, now, false, removals);
+            }
+            Node node = Node.create(key, value, expiresAt, weight);
+            map.put(key, node);
+            linkLast(node);
+            size++;
+            totalWeight += weight;
+            sizeChanged();
+        }
+        evictIfNeeded(now, removals);
     }
 
     /**
@@ -467,6 +474,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     @Override
     public boolean delete(String key) {
         CacheInputs.requireKey(key);
+        // Even when there is nothing to remove: a load running now may have read what this delete invalidates.
+        supersedeLoad(key);
         if (!map.containsKey(key)) {
             return false;
         }
@@ -495,6 +504,13 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     @Override
     public long deleteMatching(KeyPattern pattern) {
         CacheInputs.requireNonNull(pattern, "pattern");
+        if (!loads.isEmpty()) {
+            loads.forEach((key, load) -> {
+                if (pattern.matches(key)) {
+                    load.superseded = true;
+                }
+            });
+        }
         // Matched outside the lock: a regex per key is the slow part, and writers need not wait for it.
         List<Node> matching = new ArrayList<>();
         for (Node node : map.values()) {
@@ -525,6 +541,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     /** Removes every entry; listeners hear {@code CLEARED} (or {@code EXPIRED}) for each. */
     @Override
     public void clear() {
+        loads.forEach((key, load) -> load.superseded = true);
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
@@ -586,6 +603,10 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      * result, or its exception (the same instance, unwrapped). A {@code null} from the loader is
      * returned to every waiting caller and nothing is stored; a loader that throws stores nothing.
      *
+     * <p>A write of the key while the loader runs wins over the load: after a {@code put}, {@code delete},
+     * {@code deleteMatching} or {@code clear} that reaches the key, the loaded value is still returned to
+     * the callers of this load but not stored, since it may have been read before that write.
+     *
      * <p>A loader must not call {@code getOrCompute} for the same key (that fails with
      * {@link IllegalStateException} rather than deadlock); loaders of different keys that wait for each
      * other on different threads deadlock, as they would with any lock.
@@ -637,16 +658,63 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             }
             T loaded = loader.get();
             if (loaded != null) {
-                put(key, loaded, ttl);
+                storeLoaded(key, loaded, ttl, mine, current == null ? null : node, current);
             }
             mine.result.complete(loaded);
             return loaded;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Throwable, not just unchecked ones: a loader written in another JVM language (or with a
+            // sneaky throw) can throw a checked exception, and the callers waiting for it must not hang.
             mine.result.completeExceptionally(e);
             throw e;
         } finally {
             // After the put, so that a caller arriving now finds the value instead of loading again.
             loads.remove(key, mine);
+        }
+    }
+
+    /**
+     * Stores a loaded value, unless the key was written while the loader ran: a put, delete,
+     * deleteMatching or clear since the load registered (which marks it superseded), or any change of the
+     * entry the load saw when it started. A value loaded before a write may predate it, so the write wins.
+     * The check and the store are one step under the lock and the monitor of the current node, which every
+     * writer of the key needs too.
+     */
+    private void storeLoaded(String key, Object value, Duration ttl, Load mine, Node seen, Object seenValue) {
+        CacheInputs.requireValue(value);
+        long ttlNanos = ttlNanos(ttl);
+        int weight = weigh(key, value);
+        long expiresAt = ttlNanos == Node.NEVER ? Node.NEVER : expiresAt(ticker.read(), ttlNanos);
+        List<Removal> removals = newRemovals();
+        evictionLock.lock();
+        try {
+            Node current = map.get(key);
+            if (mine.superseded || current != seen) {
+                return;
+            }
+            if (current == null) {
+                putLocked(key, value, expiresAt, weight, removals);
+            } else {
+                synchronized (current) {
+                    if (current.value != seenValue) {
+                        return;
+                    }
+                    putLocked(key, value, expiresAt, weight, removals);
+                }
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+        notifyListeners(removals);
+    }
+
+    /** Marks the load of {@code key} in progress, if any, as superseded by a write: it must not store. */
+    private void supersedeLoad(String key) {
+        if (!loads.isEmpty()) {
+            Load load = loads.get(key);
+            if (load != null) {
+                load.superseded = true;
+            }
         }
     }
 
@@ -860,6 +928,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     private static final class Load {
         final Thread owner;
         final CompletableFuture<Object> result = new CompletableFuture<>();
+        /** Set by a write of the key while the load runs: its value may be older than that write. */
+        volatile boolean superseded;
 
         Load(Thread owner) {
             this.owner = owner;
