@@ -327,7 +327,7 @@ public final class HybridCacheStore implements CacheStore {
             putL1AfterL2(key, value, ttl, stamp, startNanos);
             publish(l2, Invalidation.Kind.KEY, key);
         } else {
-            putL1Only(key, value, ttl, recovery);
+            putL1Only(key, value, ttl, recovery, stamp);
         }
     }
 
@@ -362,7 +362,7 @@ public final class HybridCacheStore implements CacheStore {
             copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key), startNanos));
             copy.keySet().forEach(key -> publish(l2, Invalidation.Kind.KEY, key));
         } else {
-            copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery));
+            copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery, stamps.get(key)));
         }
     }
 
@@ -384,15 +384,27 @@ public final class HybridCacheStore implements CacheStore {
         }
     }
 
-    private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore) {
-        if (journal != null) {
-            journal.key(key);
+    /**
+     * Puts a value that did not reach L2 into L1 and journals its key. If anything else changed the key
+     * since {@code stampBefore} (taken before the L2 attempt) — another instance's write heard over the
+     * bus, a journal replay run by another call — that change may be newer, so L1 drops the key instead;
+     * the check is repeated after the put, as for fills, so a change landing during the put is not undone.
+     */
+    private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore, long stampBefore) {
+        if (journal == null) {
+            // No L2 and no bus: nothing else changes keys, and this is the only copy of the value.
+            l1.put(key, value, capped(ttl));
+            return;
         }
-        guard.bump(key);
+        journal.key(key);
+        if (!guard.bumpAndCheckSole(key, stampBefore)) {
+            l1.delete(key);
+            return;
+        }
         l1.put(key, value, capped(ttl));
-        // L2 came back while we wrote: the L1 drop of the recovery may have run before our put, and
-        // this value is not in L2.
-        if (recoveries.get() != recoveryBefore) {
+        // L2 came back while we wrote (the L1 drop of the recovery may have run before our put, and this
+        // value is not in L2), or the key changed meanwhile.
+        if (recoveries.get() != recoveryBefore || !guard.unchangedSince(key, stampBefore + 1)) {
             l1.delete(key);
         }
     }

@@ -40,6 +40,8 @@ final class FakeStore implements CacheStore {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextPut =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     FakeStore(AtomicLong clock) {
         this.clock = clock;
@@ -48,6 +50,11 @@ final class FakeStore implements CacheStore {
     /** Makes every later call throw {@link CacheUnavailableException}, or stops doing so. */
     void setDown(boolean down) {
         this.down.set(down);
+    }
+
+    /** Runs {@code hook} once, inside the next put, before the value is stored. */
+    void beforeNextPut(Runnable hook) {
+        beforeNextPut.set(hook);
     }
 
     /** How many calls reached this store (refused ones included). */
@@ -128,6 +135,10 @@ final class FakeStore implements CacheStore {
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
         enter();
+        Runnable hook = beforeNextPut.getAndSet(null);
+        if (hook != null) {
+            hook.run();
+        }
         long deadline = ttl.equals(NO_EXPIRY) || ttl.toSeconds() > 1_000_000_000L
                 ? Long.MAX_VALUE : clock.get() + ttl.toNanos();
         Entry old = entries.put(key, new Entry(value, deadline));

@@ -407,6 +407,26 @@ class HybridCacheStoreTest {
         }
 
         @Test
+        void aChangeThatOvertakesAnL1OnlyWriteIsNotUndoneByIt() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            l2.setDown(true);
+            a.l1.beforeNextPut(() -> {
+                // While a's failed write is on its way into L1: L2 answers again, another call of a
+                // replays the journal (deleting k everywhere), and b writes a newer value a hears of.
+                l2.setDown(false);
+                a.store.get("other", String.class);
+                b.store.put("k", "v2", TTL);
+            });
+
+            // One failure, below the threshold: the value goes to L1 only and k is journaled.
+            a.store.put("k", "v1", TTL);
+
+            assertThat(l2.peek("k")).contains("v2");
+            assertThat(a.store.get("k", String.class)).contains("v2");
+        }
+
+        @Test
         void reconnectDropsWhatL1Held() {
             Instance b = new Instance("b");
             l2.put("k", "v", TTL);
