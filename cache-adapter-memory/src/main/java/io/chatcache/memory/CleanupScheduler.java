@@ -17,6 +17,9 @@ final class CleanupScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CleanupScheduler.class);
 
+    /** About 146 years; longer intervals are cut to it. */
+    private static final Duration LONGEST_INTERVAL = Duration.ofNanos(1L << 62);
+
     private static volatile ScheduledThreadPoolExecutor executor;
 
     private CleanupScheduler() {
@@ -28,7 +31,8 @@ final class CleanupScheduler {
      * still be collected, and its task then cancels itself.
      */
     static ScheduledFuture<?> schedule(MemoryCacheStore store, Duration interval) {
-        long nanos = interval.toNanos();
+        // Saturated: an interval of centuries is "practically never", not an ArithmeticException.
+        long nanos = interval.compareTo(LONGEST_INTERVAL) >= 0 ? LONGEST_INTERVAL.toNanos() : interval.toNanos();
         Task task = new Task(store);
         ScheduledFuture<?> future = executor().scheduleWithFixedDelay(task, nanos, nanos, TimeUnit.NANOSECONDS);
         task.future = future;
@@ -75,8 +79,9 @@ final class CleanupScheduler {
             }
             try {
                 target.cleanupExpired();
-            } catch (RuntimeException e) {
-                // Swallowed, because an exception would end the periodic task for good.
+            } catch (Throwable e) {
+                // Swallowed, Errors too (a removal listener's AssertionError, say), because anything thrown
+                // would end this store's periodic task for good, silently.
                 LOG.warn("The periodic expiry cleanup of a memory cache store failed; it runs again next time", e);
             }
         }

@@ -65,7 +65,18 @@ final class DefaultWeigher implements Weigher {
         if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             return fixed + BOXED;
         }
-        return fixed + new Walk().sizeOf(value, 0);
+        return add(fixed, new Walk().sizeOf(value, 0));
+    }
+
+    // Saturating, because extrapolated sizes of nested huge containers multiply past the range of a
+    // long, and a wrapped estimate would make a bigger value weigh less (or negative).
+    private static long add(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long multiply(long a, long b) {
+        return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
     }
 
     static long sizeOfString(int length) {
@@ -110,13 +121,13 @@ final class DefaultWeigher implements Weigher {
                 return OBJECT_HEADER;
             }
             if (value instanceof Collection<?> collection) {
-                return CONTAINER_HEADER + sampled(collection.iterator(), collection.size(), depth, false);
+                return add(CONTAINER_HEADER, sampled(collection.iterator(), collection.size(), depth, false));
             }
             if (value instanceof Map<?, ?> map) {
-                return CONTAINER_HEADER + sampled(map.entrySet().iterator(), map.size(), depth, true);
+                return add(CONTAINER_HEADER, sampled(map.entrySet().iterator(), map.size(), depth, true));
             }
             if (value instanceof Optional<?> optional) {
-                return OBJECT_HEADER + sizeOf(optional.orElse(null), depth + 1);
+                return add(OBJECT_HEADER, sizeOf(optional.orElse(null), depth + 1));
             }
             if (isJdkType(type)) {
                 // java.time values, UUIDs and the like: small, and their fields cannot be read anyway.
@@ -135,7 +146,7 @@ final class DefaultWeigher implements Weigher {
             if (depth >= MAX_DEPTH) {
                 return size;
             }
-            return size + sampled(Arrays.asList(elements).iterator(), length, depth, false);
+            return add(size, sampled(Arrays.asList(elements).iterator(), length, depth, false));
         }
 
         /**
@@ -149,16 +160,16 @@ final class DefaultWeigher implements Weigher {
                 Object element = elements.next();
                 if (mapEntries) {
                     Map.Entry<?, ?> entry = (Map.Entry<?, ?>) element;
-                    measured += perElement + sizeOf(entry.getKey(), depth + 1) + sizeOf(entry.getValue(), depth + 1);
+                    measured = add(measured, add(perElement, add(sizeOf(entry.getKey(), depth + 1), sizeOf(entry.getValue(), depth + 1))));
                 } else {
-                    measured += perElement + sizeOf(element, depth + 1);
+                    measured = add(measured, add(perElement, sizeOf(element, depth + 1)));
                 }
                 count++;
             }
             if (count == 0) {
                 return 0;
             }
-            return size > count ? measured / count * size : measured;
+            return size > count ? multiply(measured / count, size) : measured;
         }
 
         private long sizeOfFields(Object value, Class<?> type, int depth) {
@@ -172,7 +183,7 @@ final class DefaultWeigher implements Weigher {
                     continue;
                 }
                 try {
-                    size += sizeOf(field.get(value), depth + 1);
+                    size = add(size, sizeOf(field.get(value), depth + 1));
                 } catch (IllegalAccessException | RuntimeException e) {
                     size += OBJECT_HEADER;
                 }

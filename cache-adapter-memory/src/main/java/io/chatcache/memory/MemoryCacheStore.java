@@ -948,7 +948,9 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         void notify(String key, RemovalCause cause) {
             try {
                 listener.onRemoval(key, cause);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Exception, not only RuntimeException: a listener in another JVM language can throw a
+                // checked one, and it must not stop the other listeners or the operation either.
                 if (!failedBefore) {
                     failedBefore = true;
                     LOG.warn("A removal listener failed on key {} ({}); it stays registered", key, cause, e);

@@ -98,4 +98,15 @@ class DefaultWeigherTest {
         assertThat(valueCost(Optional.of("x".repeat(1_000)))).isGreaterThanOrEqualTo(2_000);
         assertThat(valueCost(Thread.State.NEW)).isLessThanOrEqualTo(0);
     }
+
+    @Test
+    void aValueHoldingAnotherNeverWeighsLessThanItEvenWhenEstimatesAreHuge() {
+        // nCopies is cheap to build and reports a huge size at every level, so the extrapolated
+        // estimates multiply level by level past the range of a long.
+        List<?> inner = java.util.Collections.nCopies(Integer.MAX_VALUE,
+                java.util.Collections.nCopies(Integer.MAX_VALUE, java.util.Collections.nCopies(Integer.MAX_VALUE, "x")));
+        List<?> outer = java.util.Collections.nCopies(Integer.MAX_VALUE, inner);
+
+        assertThat(weigher.weigh("k", outer)).isGreaterThanOrEqualTo(weigher.weigh("k", inner));
+    }
 }
