@@ -2,6 +2,7 @@ package io.chatcache.chat;
 
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheEntry;
+import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
@@ -14,6 +15,7 @@ import io.chatcache.core.KeyPattern;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
+import io.chatcache.core.SerializationException;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.Ticker;
 import io.chatcache.core.ValueType;
@@ -76,8 +78,12 @@ import org.slf4j.LoggerFactory;
  * is cleared instead). The values written during the outage thus leave the cache — the cache only,
  * never the caller's data. A single failed call below the breaker's threshold is repaired the same way
  * at the next L2 success. {@link #isL2Available()} tells whether L2 is in use.
- * Exceptions from L2 that are not about its availability ({@link io.chatcache.core.SerializationException},
- * {@link InvalidInputException}) reach the caller as the port says and do not count against L2.
+ * Exceptions from L2 that retrying cannot fix ({@link io.chatcache.core.SerializationException},
+ * {@link InvalidInputException}, {@link CacheConfigurationException}) reach the caller as the port says
+ * and do not count against L2. Any other {@link io.chatcache.core.CacheException} (L2 answered but
+ * refused the command, as Redis does when out of memory) does not reach the caller either: the call is
+ * served as if L2 were down for it (and journaled), counted in errors and logged once, but the breaker is
+ * not told, since L2 answered.
  *
  * <p>Built with {@link Builder#l2Connector}, the store starts even when L2 is unreachable (L1 only) and
  * connects in the background; a wrong password or a malformed address fails {@link Builder#build()}.
@@ -142,6 +148,7 @@ public final class HybridCacheStore implements CacheStore {
     private final LongAdder publishFailures = new LongAdder();
     private final AtomicBoolean publishFailureLogged = new AtomicBoolean();
     private final AtomicBoolean connectorFailureLogged = new AtomicBoolean();
+    private final AtomicBoolean rejectionLogged = new AtomicBoolean();
     private volatile CacheStats lastL2Stats = CacheStats.EMPTY;
     /** Test hook: runs after an L2 read and before its value is copied into L1. */
     private volatile Consumer<String> beforeFillHook;
@@ -612,6 +619,22 @@ public final class HybridCacheStore implements CacheStore {
             l2Failures.increment();
             if (breaker.onFailure()) {
                 LOG.warn("L2 cache unavailable ({}); serving from L1 only until it answers again", e.getMessage());
+            }
+            return null;
+        } catch (SerializationException | CacheConfigurationException e) {
+            breaker.release();
+            throw e;
+        } catch (CacheException e) {
+            // L2 answered but refused the command (out of memory, a server error): retrying cannot help
+            // this call, yet it is no fault of the caller's, and L1 can still serve it. Redis is up, so
+            // the breaker is not told; the refused change is journaled like any other L1-only change.
+            l2Failures.increment();
+            breaker.release();
+            if (rejectionLogged.compareAndSet(false, true)) {
+                LOG.warn("L2 cache refused a command ({}); such calls use L1 only (logged once, counted in "
+                        + "stats errors)", e.getMessage());
+            } else {
+                LOG.debug("L2 cache refused a command: {}", e.getMessage());
             }
             return null;
         } catch (RuntimeException | Error e) {

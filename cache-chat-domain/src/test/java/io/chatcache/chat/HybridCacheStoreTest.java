@@ -9,6 +9,7 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.spy;
 
 import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheUnavailableException;
 import io.chatcache.core.InvalidInputException;
@@ -238,6 +239,30 @@ class HybridCacheStoreTest {
 
             assertThat(a.store.stats().errors()).isEqualTo(2);
             assertThat(l2.peek("k")).isEmpty();
+        }
+
+        @Test
+        void aCommandL2RefusesReachesNoCallerAndItsKeyLeavesL2AtTheNextSuccess() {
+            FakeStore realL2 = new FakeStore(clock);
+            CacheStore refusing = spy(realL2);
+            doThrow(new CacheException("Redis rejected SET: OOM command not allowed when used memory > 'maxmemory'"))
+                    .when(refusing).put(anyString(), any(), any());
+            Instance a = new Instance("a", refusing);
+            Instance b = new Instance("b", realL2);
+            realL2.put("k", "old", TTL);
+            b.store.get("k", String.class);
+
+            for (int i = 0; i < THRESHOLD + 1; i++) {
+                assertThatCode(() -> a.store.put("k", "new", TTL)).doesNotThrowAnyException();
+            }
+            assertThat(a.store.get("k", String.class)).contains("new");
+            assertThat(a.store.isL2Available()).as("L2 answered; it is not down").isTrue();
+            assertThat(a.store.stats().errors()).isEqualTo(THRESHOLD + 1);
+
+            a.store.get("other", String.class);
+
+            assertThat(realL2.peek("k")).as("the value the refused write replaced").isEmpty();
+            assertThat(b.store.get("k", String.class)).isEmpty();
         }
 
         @Test
