@@ -1,6 +1,7 @@
 package io.chatcache.core;
 
-import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A key pattern with Redis glob semantics, so that one pattern selects the same keys in memory and in
@@ -21,18 +22,21 @@ import java.util.regex.Pattern;
  * <p>Build patterns around user text with {@link #escape(String)}: <pre>{@code
  * KeyPattern.glob("session:" + KeyPattern.escape(sessionId) + ":*")
  * }</pre>
- * Instances are immutable and thread-safe; two are equal when their pattern text is.
+ * Matching takes time proportional to the pattern's length times the key's at worst, whatever the
+ * pattern (no backtracking blow-up on many stars). Instances are immutable and thread-safe; two are
+ * equal when their pattern text is.
  */
 public final class KeyPattern {
 
     private static final String SPECIAL = "*?[]\\^-";
 
     private final String pattern;
-    private final Pattern regex;
+    /** The parsed pattern: one token per star, or per element that matches exactly one character. */
+    private final Token[] tokens;
 
-    private KeyPattern(String pattern, Pattern regex) {
+    private KeyPattern(String pattern, Token[] tokens) {
         this.pattern = pattern;
-        this.regex = regex;
+        this.tokens = tokens;
     }
 
     /**
@@ -46,7 +50,7 @@ public final class KeyPattern {
         if (pattern.isEmpty()) {
             throw new InvalidInputException("pattern", "must not be empty");
         }
-        return new KeyPattern(pattern, Pattern.compile(toRegex(pattern), Pattern.DOTALL));
+        return new KeyPattern(pattern, parse(pattern));
     }
 
     /** A pattern matching exactly {@code text}, whatever characters it holds. */
@@ -83,7 +87,43 @@ public final class KeyPattern {
 
     /** Whether {@code key} matches the whole pattern. */
     public boolean matches(String key) {
-        return key != null && regex.matcher(key).matches();
+        return key != null && matches(tokens, key);
+    }
+
+    /**
+     * Glob matching by code points, without backtracking beyond the last star: every other token takes
+     * exactly one character, so when a later token fails, letting the last star take one more character
+     * covers every earlier choice (an earlier star that took more could only be matched by the last star
+     * taking less, which was already tried). Hence at worst tokens times key length steps.
+     */
+    private static boolean matches(Token[] tokens, String key) {
+        int t = 0;
+        int k = 0;
+        int starToken = -1;
+        int starKey = 0;
+        int length = key.length();
+        while (k < length) {
+            if (t < tokens.length && tokens[t].kind == Token.STAR) {
+                starToken = t++;
+                starKey = k;
+                continue;
+            }
+            int codePoint = key.codePointAt(k);
+            if (t < tokens.length && tokens[t].matches(codePoint)) {
+                t++;
+                k += Character.charCount(codePoint);
+            } else if (starToken >= 0) {
+                t = starToken + 1;
+                starKey += Character.charCount(key.codePointAt(starKey));
+                k = starKey;
+            } else {
+                return false;
+            }
+        }
+        while (t < tokens.length && tokens[t].kind == Token.STAR) {
+            t++;
+        }
+        return t == tokens.length;
     }
 
     @Override
@@ -101,41 +141,53 @@ public final class KeyPattern {
         return "KeyPattern[" + pattern + "]";
     }
 
-    private static String toRegex(String glob) {
-        StringBuilder regex = new StringBuilder(glob.length() * 2);
+    private static Token[] parse(String glob) {
+        List<Token> tokens = new ArrayList<>();
         int i = 0;
         while (i < glob.length()) {
             char c = glob.charAt(i);
             switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
+                case '*' -> {
+                    // A run of stars is one star.
+                    if (tokens.isEmpty() || tokens.get(tokens.size() - 1).kind != Token.STAR) {
+                        tokens.add(Token.STAR_TOKEN);
+                    }
+                }
+                case '?' -> tokens.add(Token.ANY_TOKEN);
                 case '\\' -> {
                     if (i + 1 >= glob.length()) {
                         throw new InvalidInputException("pattern", "must not end with an unescaped '\\': " + glob);
                     }
-                    i = appendCodePoint(regex, glob, i + 1);
+                    int codePoint = glob.codePointAt(i + 1);
+                    tokens.add(Token.literal(codePoint));
+                    i += Character.charCount(codePoint);
                 }
-                case '[' -> i = appendClass(regex, glob, i);
-                default -> i = appendCodePoint(regex, glob, i);
+                case '[' -> i = parseClass(tokens, glob, i);
+                default -> {
+                    int codePoint = glob.codePointAt(i);
+                    tokens.add(Token.literal(codePoint));
+                    i += Character.charCount(codePoint) - 1;
+                }
             }
             i++;
         }
-        return regex.toString();
+        return tokens.toArray(new Token[0]);
     }
 
     /**
-     * Translates the class starting at {@code open}; returns the index of its closing bracket. Follows
+     * Parses the class starting at {@code open}; returns the index of its closing bracket. Follows
      * Redis's {@code stringmatchlen}: inside a class {@code \x} is the character x; otherwise a character
      * followed by {@code -} and any further character is a range, even when that character is {@code ]}
      * or {@code \} (so {@code [a-]} does not close the class, and {@code [a-\]} ends with the range).
      */
-    private static int appendClass(StringBuilder regex, String glob, int open) {
+    private static int parseClass(List<Token> tokens, String glob, int open) {
         int i = open + 1;
         boolean negated = i < glob.length() && glob.charAt(i) == '^';
         if (negated) {
             i++;
         }
-        StringBuilder members = new StringBuilder();
+        // Pairs of inclusive bounds; a single member is a range of one.
+        List<Integer> bounds = new ArrayList<>();
         boolean rangeEndedWithBracket = false;
         while (true) {
             if (i >= glob.length()) {
@@ -153,40 +205,82 @@ public final class KeyPattern {
                 if (i + 1 >= glob.length()) {
                     throw new InvalidInputException("pattern", "must not end with an unescaped '\\': " + glob);
                 }
-                i = appendCodePoint(members, glob, i + 1);
+                int codePoint = glob.codePointAt(i + 1);
+                bounds.add(codePoint);
+                bounds.add(codePoint);
+                i += Character.charCount(codePoint);
             } else {
                 int start = glob.codePointAt(i);
                 int dash = i + Character.charCount(start);
                 if (dash + 1 < glob.length() && glob.charAt(dash) == '-') {
                     int end = glob.codePointAt(dash + 1);
                     rangeEndedWithBracket |= end == ']';
-                    appendLiteral(members, Math.min(start, end));
-                    members.append('-');
-                    appendLiteral(members, Math.max(start, end));
+                    bounds.add(Math.min(start, end));
+                    bounds.add(Math.max(start, end));
                     i = dash + Character.charCount(end);
                 } else {
-                    i = appendCodePoint(members, glob, i);
+                    bounds.add(start);
+                    bounds.add(start);
+                    i += Character.charCount(start) - 1;
                 }
             }
             i++;
         }
-        if (members.length() == 0) {
-            // Redis: "[]" matches no character and "[^]" matches any one character.
-            regex.append(negated ? "." : "(?!)");
+        if (bounds.isEmpty() && negated) {
+            // Redis: "[^]" matches any one character (and "[]", an empty class, none).
+            tokens.add(Token.ANY_TOKEN);
         } else {
-            regex.append(negated ? "[^" : "[").append(members).append(']');
+            int[] ranges = new int[bounds.size()];
+            for (int b = 0; b < ranges.length; b++) {
+                ranges[b] = bounds.get(b);
+            }
+            tokens.add(new Token(Token.CLASS, 0, ranges, negated));
         }
         return i;
     }
 
-    /** Appends the code point at {@code index} as a literal; returns the index of its last char. */
-    private static int appendCodePoint(StringBuilder regex, String glob, int index) {
-        int codePoint = glob.codePointAt(index);
-        appendLiteral(regex, codePoint);
-        return index + Character.charCount(codePoint) - 1;
-    }
+    /** One element of a parsed pattern. */
+    private static final class Token {
+        static final int STAR = 0;
+        static final int ANY = 1;
+        static final int LITERAL = 2;
+        static final int CLASS = 3;
 
-    private static void appendLiteral(StringBuilder regex, int codePoint) {
-        regex.append("\\x{").append(Integer.toHexString(codePoint)).append('}');
+        static final Token STAR_TOKEN = new Token(STAR, 0, null, false);
+        static final Token ANY_TOKEN = new Token(ANY, 0, null, false);
+
+        final int kind;
+        final int codePoint;
+        /** For a class: pairs of inclusive bounds. */
+        final int[] ranges;
+        final boolean negated;
+
+        Token(int kind, int codePoint, int[] ranges, boolean negated) {
+            this.kind = kind;
+            this.codePoint = codePoint;
+            this.ranges = ranges;
+            this.negated = negated;
+        }
+
+        static Token literal(int codePoint) {
+            return new Token(LITERAL, codePoint, null, false);
+        }
+
+        /** Whether this one-character token takes {@code c}; never called on a star. */
+        boolean matches(int c) {
+            switch (kind) {
+                case ANY:
+                    return true;
+                case LITERAL:
+                    return c == codePoint;
+                default:
+                    for (int r = 0; r < ranges.length; r += 2) {
+                        if (c >= ranges[r] && c <= ranges[r + 1]) {
+                            return !negated;
+                        }
+                    }
+                    return negated;
+            }
+        }
     }
 }

@@ -215,6 +215,49 @@ class KeyPatternTest {
     }
 
     @Test
+    void manyStarsAgainstALongKeyMatchInLinearTimeRatherThanBacktracking() {
+        // A regex engine backtracks through every way to split the key between the stars: for this
+        // pattern and a key of the longest length, minutes to hours (the kind of pattern Redis 7.0.9
+        // had to defuse). Patterns arrive from other instances over the invalidation bus.
+        String key = "a".repeat(CacheInputs.MAX_KEY_LENGTH);
+        KeyPattern many = KeyPattern.glob("*a*a*a*a*a*a*a*a*b");
+        KeyPattern manyMatching = KeyPattern.glob("*a*a*a*a*a*a*a*a*a");
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+            assertThat(many.matches(key)).isFalse();
+            assertThat(manyMatching.matches(key)).isTrue();
+            assertThat(KeyPattern.glob("*?*?*?*?*?*?*?*[b]").matches(key)).isFalse();
+        });
+    }
+
+    @Test
+    void matchesLikeRedisOnRandomLongerPatternsWithSupplementaryCharacters() {
+        Random random = new Random(7L);
+        String alphabet = "ab*?[]^-\\\uD83D\uDE00";
+        int compared = 0;
+        List<String> differences = new ArrayList<>();
+        while (compared < 50_000) {
+            String glob = randomText(random, alphabet, 1 + random.nextInt(14));
+            KeyPattern pattern;
+            try {
+                pattern = KeyPattern.glob(glob);
+            } catch (InvalidInputException refused) {
+                continue;
+            }
+            String regex = GlobRegexReference.toRegex(glob);
+            java.util.regex.Pattern reference = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL);
+            for (int k = 0; k < 5; k++) {
+                String key = randomText(random, alphabet, random.nextInt(12));
+                compared++;
+                if (pattern.matches(key) != reference.matcher(key).matches()) {
+                    differences.add("pattern " + glob + " key " + key);
+                }
+            }
+        }
+        assertThat(differences).as("patterns matching differently from the regex translation").isEmpty();
+    }
+
+    @Test
     void matchesLikeRedisOnRandomPatternsOverItsSpecialCharacters() {
         Random random = new Random(20_261_126L);
         String alphabet = "ab*?[]^-\\";
