@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,34 @@ class ChatCacheServiceRedisTest {
             assertThat(info.redisAvailable()).isFalse();
             assertThat(info.stats()).isEqualTo(before);
         }
+    }
+
+    @Test
+    void closeLeavesNoNonDaemonThreadBehindSoThatAMainMethodCanExit() {
+        RedisServer down = REDIS.startSingle();
+        down.kill();
+        Set<Thread> before = liveNonDaemonThreads();
+        String namespace = freshNamespace();
+        try (ChatCacheService redis = ChatCacheService.fromEnvironment(environment("redis", namespace));
+             ChatCacheService hybrid = ChatCacheService.fromEnvironment(environment("hybrid", namespace));
+             ChatCacheService hybridWithoutRedis = ChatCacheService.fromEnvironment(Map.of("CACHE_BACKEND",
+                     "hybrid", "REDIS_HOST", down.host(), "REDIS_PORT", String.valueOf(down.port())))) {
+            redis.set("k", "v");
+            hybrid.set("k2", "v");
+            hybrid.get("k", String.class);
+            hybridWithoutRedis.set("k", "v");
+            assertThat(hybrid.info().redisAvailable()).isTrue();
+        }
+
+        await("threads of the closed services to end").pollInSameThread().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(liveNonDaemonThreads()).map(Thread::getName)
+                        .containsExactlyInAnyOrderElementsOf(before.stream().map(Thread::getName).toList()));
+    }
+
+    private static Set<Thread> liveNonDaemonThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && !thread.isDaemon())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Test
