@@ -8,6 +8,7 @@ import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.InvalidationListener.BusEvent;
 import io.chatcache.core.Subscription;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * (the publisher's own listeners included) on the publishing thread before it returns. Publishing and
  * delivery hold one network-wide lock, so all listeners see all messages in the same order, and each
  * publisher's messages in sequence order; a listener may publish again from its callback (the lock is
- * reentrant) but must not wait for another thread that publishes. A listener that throws is logged and
+ * reentrant; that message is delivered once the one in progress has reached every member, so the
+ * nested {@code publish} returns before it is delivered) but must not wait for another thread that
+ * publishes. A listener that throws is logged and
  * delivery goes on to the next listener.
  *
  * <h2>Faults, for tests</h2>
@@ -74,7 +77,8 @@ public final class InProcessInvalidationBus implements InvalidationBus {
     /**
      * Stamps the message with this instance's id and next sequence number (1 for the first) and delivers
      * it to every listener of the network before returning, unless the network is disconnected or told to
-     * drop it, in which case it is lost (and its sequence number still used).
+     * drop it, in which case it is lost (and its sequence number still used). Called from a listener's
+     * callback, it returns at once and the message is delivered after the one being delivered.
      *
      * @throws InvalidInputException if {@code kind} is null or the target does not fit the kind
      * @throws CacheUnavailableException if this bus has been closed
@@ -99,9 +103,24 @@ public final class InProcessInvalidationBus implements InvalidationBus {
                 network.toDrop--;
                 return message;
             }
-            // A copy, because a listener may close a member (or join one) while we deliver.
-            for (InProcessInvalidationBus member : new ArrayList<>(network.members.values())) {
-                member.deliver(message);
+            if (network.delivering) {
+                // Published from a listener's callback: delivering it now would hand it to the members
+                // still waiting for the message being delivered before that one, out of order.
+                network.pending.add(message);
+                return message;
+            }
+            network.delivering = true;
+            try {
+                for (Invalidation next = message; next != null; next = network.pending.poll()) {
+                    // A copy, because a listener may close a member (or join one) while we deliver.
+                    for (InProcessInvalidationBus member : new ArrayList<>(network.members.values())) {
+                        member.deliver(next);
+                    }
+                }
+            } finally {
+                network.delivering = false;
+                // Only non-empty if a listener threw an Error: those messages are lost, as on a transport.
+                network.pending.clear();
             }
             return message;
         } finally {
@@ -211,6 +230,10 @@ public final class InProcessInvalidationBus implements InvalidationBus {
         private boolean connected = true;
         private int toDrop;
         private long published;
+        /** Whether a publish is delivering (then on this thread, which holds the lock). */
+        private boolean delivering;
+        /** Messages published from listeners' callbacks, delivered after the current one, in order. */
+        private final ArrayDeque<Invalidation> pending = new ArrayDeque<>();
 
         private Network() {
         }

@@ -213,4 +213,25 @@ class InProcessInvalidationBusTest {
 
         assertThat(atA.messages).extracting(Invalidation::target).containsExactlyInAnyOrder("k1", "echo-k1");
     }
+
+    @Test
+    void aMessagePublishedFromACallbackReachesEveryMemberAfterTheMessageBeingDelivered() {
+        InProcessInvalidationBus c = network.join("instance-c");
+        Recorder atA = new Recorder();
+        Recorder atC = new Recorder();
+        a.subscribe(atA);
+        b.subscribe(message -> {
+            if (message.target().equals("k1")) {
+                // The same publisher again: a member delivered to after b must not see sequence 2 before 1.
+                a.publish(Kind.KEY, "k2");
+            }
+        });
+        c.subscribe(atC);
+
+        a.publish(Kind.KEY, "k1");
+
+        assertThat(atA.messages).extracting(Invalidation::sequence).containsExactly(1L, 2L);
+        assertThat(atC.messages).extracting(Invalidation::sequence).containsExactly(1L, 2L);
+        c.close();
+    }
 }
