@@ -102,7 +102,8 @@ import org.slf4j.LoggerFactory;
  * keys L2 reports removing, and those L1 held); each key removed by {@link #clear()} as
  * {@link RemovalCause#CLEARED}; each L1 entry dropped for another instance's change as {@code EXPLICIT}
  * (as {@code CLEARED} for its clear). Evictions and expirations of L1 copies, and L1 drops for lost
- * messages or L2 recovery, are not reported: the key still lives in L2. Replacements are not reported.
+ * messages, L2 recovery or a pattern with {@code ?} or {@code [} (which Redis matches byte by byte, so
+ * L1 is dropped whole after one), are not reported: the key still lives in L2. Replacements are not reported.
  *
  * <h2>Ownership</h2>
  * Closing the hybrid store closes L1 and the {@link ProvidedStore} it opened through the connector. An
@@ -464,6 +465,9 @@ public final class HybridCacheStore implements CacheStore {
             inL2 = l2 == null ? null : callL2(l2, store -> store.deleteMatching(pattern));
             guard.bumpAll();
             inL1 = l1.deleteMatching(pattern);
+            if (inL2 != null && matchesBytewiseInL2(pattern.pattern())) {
+                dropL1();
+            }
         } finally {
             restoreCollector(outer);
         }
@@ -760,6 +764,9 @@ public final class HybridCacheStore implements CacheStore {
                 case PATTERN -> {
                     guard.bumpAll();
                     l1.deleteMatching(KeyPattern.glob(invalidation.target()));
+                    if (matchesBytewiseInL2(invalidation.target())) {
+                        dropL1();
+                    }
                 }
                 case CLEAR -> {
                     guard.bumpAll();
@@ -806,8 +813,33 @@ public final class HybridCacheStore implements CacheStore {
 
     /** Drops every L1 copy without reporting it: the keys still live in L2. */
     private void dropL1() {
-        guard.bumpAll();
-        l1.clear();
+        Set<String> outer = collectedRemovals.get();
+        collectedRemovals.remove();
+        try {
+            guard.bumpAll();
+            l1.clear();
+        } finally {
+            restoreCollector(outer);
+        }
+    }
+
+    /**
+     * Whether Redis may match {@code glob} against other keys than L1 does: Redis matches {@code ?} and
+     * {@code [...]} against single bytes of the UTF-8 key, L1 against characters, so for a key with a
+     * non-ASCII character ("user:\u00e9" and "user:??") the two disagree. L1 cannot list its keys to
+     * apply Redis's rule, so after such a pattern it is dropped whole. A {@code *} or a literal matches
+     * alike either way.
+     */
+    static boolean matchesBytewiseInL2(String glob) {
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '?' || c == '[') {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- removal reporting

@@ -156,6 +156,25 @@ class HybridCacheStoreRedisTest {
         assertThat(b.store.get("session:1", String.class)).isEmpty();
     }
 
+    @Test
+    void aPatternThatRedisMatchesByteWiseLeavesNoL1CopyOfWhatRedisDeleted() {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        List<Invalidation> reachedB = b.watchBus();
+        // "\u00e9" is two bytes in UTF-8: Redis's "?" matches one byte, so "user:??" matches "user:\u00e9".
+        a.store.put("user:\u00e9", "v", TTL);
+        awaitMessages(reachedB, 1);
+        b.store.get("user:\u00e9", String.class);
+        assertThat(a.holdsInL1("user:\u00e9")).isTrue();
+        assertThat(b.holdsInL1("user:\u00e9")).isTrue();
+
+        assertThat(a.store.deleteMatching(KeyPattern.glob("user:??"))).as("Redis deleted it").isEqualTo(1);
+
+        assertThat(a.store.get("user:\u00e9", String.class)).isEmpty();
+        awaitMessages(reachedB, 2);
+        assertThat(b.store.get("user:\u00e9", String.class)).isEmpty();
+    }
+
     /**
      * B reads v1 from Redis and is held before it fills L1; meanwhile A writes v2 and B handles A's
      * invalidation (for a key B's L1 does not hold yet). Then B fills.

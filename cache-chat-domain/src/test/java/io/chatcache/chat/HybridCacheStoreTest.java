@@ -432,6 +432,15 @@ class HybridCacheStoreTest {
         }
 
         @Test
+        void onlyPatternsWithAnUnescapedQuestionMarkOrClassMayMatchDifferentlyInRedis() {
+            assertThat(HybridCacheStore.matchesBytewiseInL2("user:??")).isTrue();
+            assertThat(HybridCacheStore.matchesBytewiseInL2("user:[ab]*")).isTrue();
+            assertThat(HybridCacheStore.matchesBytewiseInL2("user:\\?*")).isFalse();
+            assertThat(HybridCacheStore.matchesBytewiseInL2("user:\\[x\\]")).isFalse();
+            assertThat(HybridCacheStore.matchesBytewiseInL2("session:{42}:messages:*")).isFalse();
+        }
+
+        @Test
         void aChangeThatOvertakesAnL1OnlyWriteIsNotUndoneByIt() {
             Instance a = new Instance("a");
             Instance b = new Instance("b");
