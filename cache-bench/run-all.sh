@@ -39,6 +39,8 @@ jmh hybrid-mix-t1 HybridMixBenchmark -t 1
 jmh hybrid-mix-t2 HybridMixBenchmark -t 2
 java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" 2>&1 | tee "$out/invalidation.txt" \
   || failed+=(invalidation)
+java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" --poll true 2>&1 \
+  | tee "$out/invalidation-poll.txt" || failed+=(invalidation-poll)
 { date -u; uptime; } >> "$out/machine.txt"
 java -cp "$jar" io.chatcache.bench.ResultsReport "$out" | tee "$out/tables.md"
 if [ ${#failed[@]} -gt 0 ]; then
