@@ -320,7 +320,8 @@ public final class ChatCacheService implements AutoCloseable {
      * If the loader throws, every waiting caller receives that exception and nothing is stored; the next
      * call loads again. A {@code null} from the loader is returned to every waiting caller and nothing is
      * stored, so the next call loads again. If storing the loaded value fails (Redis unreachable, a value
-     * the serializer cannot write), the value is still returned and the failure logged.
+     * the serializer cannot write or larger than the store accepts), the value is still returned and the
+     * failure logged.
      *
      * @throws InvalidInputException if the key, type, loader or TTL is invalid
      * @throws IllegalStateException if the loader itself calls {@code getOrLoad} for the same key on its
@@ -414,7 +415,9 @@ public final class ChatCacheService implements AutoCloseable {
     private void storeLoaded(String key, Object value, Duration ttl) {
         try {
             set(key, value, ttl);
-        } catch (SerializationException e) {
+        } catch (SerializationException | InvalidInputException e) {
+            // The key and TTL were checked before loading, so only the value can be refused (too large
+            // for the store): the caller still gets what it loaded.
             LOG.warn("Loaded value for key {} could not be cached; returning it uncached: {}", key, e.getMessage());
         }
     }

@@ -248,6 +248,17 @@ class ChatCacheServiceRedisTest {
     }
 
     @Test
+    void getOrLoadReturnsALoadedValueTooLargeForRedisInsteadOfFailing() {
+        String large = "x".repeat(600 * 1024);
+        for (String backend : List.of("redis", "hybrid")) {
+            try (ChatCacheService cache = ChatCacheService.fromEnvironment(environment(backend, freshNamespace()))) {
+                assertThat(cache.getOrLoad("big", String.class, () -> large)).as(backend).isEqualTo(large);
+                assertThat(cache.get("big", String.class)).as(backend).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void hybridCallersSeeNoExceptionWhenRedisDiesMidRun() {
         RedisServer server = REDIS.startSingle();
         Map<String, String> env = Map.of("CACHE_BACKEND", "hybrid", "REDIS_HOST", server.host(),
