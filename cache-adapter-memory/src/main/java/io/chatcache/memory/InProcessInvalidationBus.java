@@ -179,7 +179,8 @@ public final class InProcessInvalidationBus implements InvalidationBus {
         for (InvalidationListener listener : listeners) {
             try {
                 listener.onInvalidation(message);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Checked ones too: a listener in another JVM language can throw them undeclared.
                 LOG.warn("An invalidation listener of {} failed on {}; delivery goes on", instanceId, message, e);
             }
         }
@@ -189,7 +190,7 @@ public final class InProcessInvalidationBus implements InvalidationBus {
         for (InvalidationListener listener : listeners) {
             try {
                 listener.onBusEvent(event);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 LOG.warn("An invalidation listener of {} failed on {}; delivery goes on", instanceId, event, e);
             }
         }

@@ -234,4 +234,20 @@ class InProcessInvalidationBusTest {
         assertThat(atC.messages).extracting(Invalidation::sequence).containsExactly(1L, 2L);
         c.close();
     }
+
+    @Test
+    void aListenerThrowingACheckedExceptionDoesNotStopDeliveryToTheOthers() {
+        Recorder atB = new Recorder();
+        a.subscribe(message -> sneakyThrow(new java.io.IOException("listener backend down")));
+        b.subscribe(atB);
+
+        a.publish(Kind.KEY, "k1");
+
+        assertThat(atB.messages).extracting(Invalidation::target).containsExactly("k1");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable e) throws T {
+        throw (T) e;
+    }
 }
