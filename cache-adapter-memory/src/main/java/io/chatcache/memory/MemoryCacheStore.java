@@ -230,10 +230,19 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             misses.increment();
             return null;
         }
-        // The value before the deadline: a put writes them in the other order, so a new value is never
-        // judged by the deadline of the value it replaced.
-        Object value = node.value;
-        long expiresAt = node.expiresAt();
+        // A put over the key writes the value, then its deadline. Reading the deadline on both sides of
+        // the value pairs them safely: an old value is never judged by the deadline of the value that
+        // replaces it (which would serve an expired value as a hit). Equal readings mean the value is
+        // the deadline's own, or the next one whose put is still in progress (then judged by the
+        // deadline it replaces, as if read just before that put). Unequal ones mean a put in between.
+        Object value;
+        long expiresAt;
+        long before;
+        do {
+            before = node.expiresAt();
+            value = node.value;
+            expiresAt = node.expiresAt();
+        } while (before != expiresAt);
         long now = 0;
         if (expiresAt != Node.NEVER) {
             now = ticker.read();
@@ -407,8 +416,9 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             boolean expired;
             synchronized (current) {
                 expired = current.isExpiredAt(now);
-                current.setExpiresAt(expiresAt);
+                // The value first, then its deadline: see lookup.
                 current.value = value;
+                current.setExpiresAt(expiresAt);
                 totalWeight += weight - current.weight;
                 current.weight = weight;
             }
@@ -450,9 +460,9 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 return false;
             }
             expired = node.expiresAt() != Node.NEVER && node.isExpiredAt(ticker.read());
-            // The deadline first: a reader that sees the new value then sees its deadline too.
-            node.setExpiresAt(expiresAt);
+            // The value first, then its deadline: see lookup.
             node.value = value;
+            node.setExpiresAt(expiresAt);
         }
         recordRead(node);
         if (expired) {
