@@ -128,6 +128,12 @@ public final class HybridCacheStore implements CacheStore {
     private final Duration reconnectInterval;
     private final CircuitBreaker breaker;
     private final FillGuard guard = new FillGuard();
+    /**
+     * Changes made outside this instance's own L1 writes: other instances' invalidations, L1 drops for
+     * lost messages or recovery, journal replays. An L1-only write that sees one undoes itself, because
+     * the change may be newer than its value; its own concurrent local writes and deletes do not count.
+     */
+    private final FillGuard outsideChanges = new FillGuard();
     /** Null when the store has no L2 at all (L1 only): then there is nothing to replay. */
     private final OutageJournal journal;
     private final Object linkLock = new Object();
@@ -326,6 +332,7 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireTtl(ttl);
         long recovery = recoveries.get();
         long stamp = guard.stamp(key);
+        long outsideStamp = outsideChanges.stamp(key);
         long startNanos = System.nanoTime();
         L2Link l2 = admitL2();
         if (l2 != null && callL2(l2, store -> {
@@ -335,7 +342,7 @@ public final class HybridCacheStore implements CacheStore {
             putL1AfterL2(key, value, ttl, stamp, startNanos);
             publish(l2, Invalidation.Kind.KEY, key);
         } else {
-            putL1Only(key, value, ttl, recovery, stamp);
+            putL1Only(key, value, ttl, recovery, outsideStamp);
         }
     }
 
@@ -361,6 +368,8 @@ public final class HybridCacheStore implements CacheStore {
         long recovery = recoveries.get();
         Map<String, Long> stamps = new HashMap<>();
         copy.keySet().forEach(key -> stamps.put(key, guard.stamp(key)));
+        Map<String, Long> outsideStamps = new HashMap<>();
+        copy.keySet().forEach(key -> outsideStamps.put(key, outsideChanges.stamp(key)));
         long startNanos = System.nanoTime();
         L2Link l2 = admitL2();
         if (l2 != null && callL2(l2, store -> {
@@ -370,7 +379,7 @@ public final class HybridCacheStore implements CacheStore {
             copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key), startNanos));
             copy.keySet().forEach(key -> publish(l2, Invalidation.Kind.KEY, key));
         } else {
-            copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery, stamps.get(key)));
+            copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery, outsideStamps.get(key)));
         }
     }
 
@@ -393,26 +402,25 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Puts a value that did not reach L2 into L1 and journals its key. If anything else changed the key
-     * since {@code stampBefore} (taken before the L2 attempt) — another instance's write heard over the
-     * bus, a journal replay run by another call — that change may be newer, so L1 drops the key instead;
-     * the check is repeated after the put, as for fills, so a change landing during the put is not undone.
+     * Puts a value that did not reach L2 into L1 and journals its key. If a change from outside this
+     * instance's own writes covered the key since {@code outsideStampBefore} (taken before the L2
+     * attempt) — another instance's write heard over the bus, a journal replay run by another call —
+     * that change may be newer, so L1 drops the key instead. The check is repeated after the put, as for
+     * fills, so such a change landing during the put is not undone by it.
      */
-    private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore, long stampBefore) {
-        if (journal == null) {
-            // No L2 and no bus: nothing else changes keys, and this is the only copy of the value.
-            l1.put(key, value, capped(ttl));
-            return;
+    private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore, long outsideStampBefore) {
+        if (journal != null) {
+            journal.key(key);
         }
-        journal.key(key);
-        if (!guard.bumpAndCheckSole(key, stampBefore)) {
+        guard.bump(key);
+        if (!outsideChanges.unchangedSince(key, outsideStampBefore)) {
             l1.delete(key);
             return;
         }
         l1.put(key, value, capped(ttl));
         // L2 came back while we wrote (the L1 drop of the recovery may have run before our put, and this
-        // value is not in L2), or the key changed meanwhile.
-        if (recoveries.get() != recoveryBefore || !guard.unchangedSince(key, stampBefore + 1)) {
+        // value is not in L2), or the key changed from outside meanwhile.
+        if (recoveries.get() != recoveryBefore || !outsideChanges.unchangedSince(key, outsideStampBefore)) {
             l1.delete(key);
         }
     }
@@ -699,6 +707,7 @@ public final class HybridCacheStore implements CacheStore {
                 for (String key : replay.keys()) {
                     l2.store().delete(key);
                     guard.bump(key);
+                    outsideChanges.bump(key);
                     l1.delete(key);
                     publish(l2, Invalidation.Kind.KEY, key);
                 }
@@ -757,12 +766,14 @@ public final class HybridCacheStore implements CacheStore {
             switch (invalidation.kind()) {
                 case KEY -> {
                     guard.bump(invalidation.target());
+                    outsideChanges.bump(invalidation.target());
                     if (l1.delete(invalidation.target())) {
                         removed.add(invalidation.target());
                     }
                 }
                 case PATTERN -> {
                     guard.bumpAll();
+                    outsideChanges.bumpAll();
                     l1.deleteMatching(KeyPattern.glob(invalidation.target()));
                     if (matchesBytewiseInL2(invalidation.target())) {
                         dropL1();
@@ -770,6 +781,7 @@ public final class HybridCacheStore implements CacheStore {
                 }
                 case CLEAR -> {
                     guard.bumpAll();
+                    outsideChanges.bumpAll();
                     l1.clear();
                 }
             }
@@ -817,6 +829,7 @@ public final class HybridCacheStore implements CacheStore {
         collectedRemovals.remove();
         try {
             guard.bumpAll();
+            outsideChanges.bumpAll();
             l1.clear();
         } finally {
             restoreCollector(outer);
