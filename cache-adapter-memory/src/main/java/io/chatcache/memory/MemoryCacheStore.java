@@ -660,8 +660,17 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         try {
             // A load that finished between our miss and our registration has stored its value: use it.
             Node node = map.get(key);
-            Object current = node == null ? null : node.value;
-            if (current != null && !node.isExpiredAt(ticker.read()) && type.isInstance(current)) {
+            Object current = null;
+            boolean live = false;
+            if (node != null) {
+                // The deadline on both sides of the value, as in lookup.
+                long before = node.expiresAt();
+                current = node.value;
+                long expiresAt = node.expiresAt();
+                live = current != null && before == expiresAt
+                        && (expiresAt == Node.NEVER || ticker.read() - expiresAt < 0);
+            }
+            if (live && type.isInstance(current)) {
                 T value = type.cast(current);
                 mine.result.complete(value);
                 return value;
