@@ -88,6 +88,16 @@ final class DefaultWeigher implements Weigher {
         private int remaining = MAX_OBJECTS;
 
         long sizeOf(Object value, int depth) {
+            try {
+                return measure(value, depth);
+            } catch (RuntimeException e) {
+                // A value's own code can throw when read (a lazily loaded collection whose session has
+                // closed, a concurrently modified list): an estimate must not fail the put.
+                return OPAQUE_OBJECT;
+            }
+        }
+
+        private long measure(Object value, int depth) {
             if (value == null) {
                 return 0;
             }

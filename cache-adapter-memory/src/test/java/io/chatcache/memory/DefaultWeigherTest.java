@@ -109,4 +109,28 @@ class DefaultWeigherTest {
 
         assertThat(weigher.weigh("k", outer)).isGreaterThanOrEqualTo(weigher.weigh("k", inner));
     }
+
+    /** Like a lazily loaded collection (an ORM's, say) whose session has closed: every read of it throws. */
+    static final class Unreadable extends java.util.AbstractList<String> {
+        @Override
+        public String get(int index) {
+            throw new IllegalStateException("could not initialize the collection: no session");
+        }
+
+        @Override
+        public int size() {
+            throw new IllegalStateException("could not initialize the collection: no session");
+        }
+    }
+
+    @Test
+    void aValueThatThrowsWhenReadIsEstimatedInsteadOfFailingThePut() {
+        assertThat(weigher.weigh("k", new Unreadable())).isGreaterThan(DefaultWeigher.ENTRY_OVERHEAD);
+        assertThat(weigher.weigh("k", List.of(new Unreadable()))).isGreaterThan(DefaultWeigher.ENTRY_OVERHEAD);
+        try (MemoryCacheStore store = MemoryCacheStore.builder().cleanupInterval(java.time.Duration.ZERO).build()) {
+            Unreadable value = new Unreadable();
+            store.put("k", value);
+            assertThat(store.get("k", Unreadable.class)).containsSame(value);
+        }
+    }
 }
