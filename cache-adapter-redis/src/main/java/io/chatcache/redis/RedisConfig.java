@@ -188,7 +188,7 @@ public record RedisConfig(
      *       which selects cluster mode;</li>
      *   <li>{@code REDIS_SENTINEL_MASTER} with {@code REDIS_SENTINEL_NODES}: the master name and the
      *       comma-separated sentinels, which select sentinel mode;</li>
-     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}).</li>
+     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}), without {@code ':'}.</li>
      * </ul>
      *
      * @throws CacheConfigurationException if a variable holds an invalid value, naming the variable and
@@ -272,6 +272,11 @@ public record RedisConfig(
                 "must be at most " + MAX_NAMESPACE_LENGTH + " characters long, was " + namespace.length());
         require(namespace.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)),
                 option, "must not hold whitespace or control characters, was '" + namespace + "'");
+        // Keys are <namespace>:<key>; were "app" and "app:staging" both allowed, clear() of "app" would
+        // also delete every key of "app:staging".
+        require(namespace.indexOf(':') < 0, option, "must not hold ':' (it separates the namespace from the "
+                + "key, and a namespace must not be a prefix of another's keys); use '-' or '.', was '"
+                + namespace + "'");
     }
 
     /**
@@ -468,7 +473,10 @@ public record RedisConfig(
             return this;
         }
 
-        /** The key prefix: the store keeps {@code key} as {@code <namespace>:key} (default {@code chatcache}). */
+        /**
+         * The key prefix: the store keeps {@code key} as {@code <namespace>:key} (default {@code chatcache}).
+         * It must not hold {@code ':'}, whitespace or control characters.
+         */
         public Builder namespace(String namespace) {
             requireNamespace(namespace, "namespace");
             this.namespace = namespace;

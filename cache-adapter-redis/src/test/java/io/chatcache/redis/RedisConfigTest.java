@@ -189,6 +189,19 @@ class RedisConfigTest {
     }
 
     @Test
+    void namespaceHoldingTheKeySeparatorIsRefusedSoThatNoNamespaceClearsAnother() {
+        // Keys are "<namespace>:<key>": with "app" and "app:staging" both allowed, clear() of "app"
+        // (SCAN MATCH app:*) would delete every key of "app:staging" too.
+        assertThatThrownBy(() -> RedisConfig.builder().namespace("app:staging"))
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("namespace")
+                .hasMessageContaining("':'");
+        assertThatThrownBy(() -> RedisCacheStore.builder().namespace("app:staging"))
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("namespace");
+        assertThatThrownBy(() -> RedisConfig.fromEnvironment(Map.of("REDIS_NAMESPACE", "app:staging")))
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("REDIS_NAMESPACE");
+    }
+
+    @Test
     void conflictingOptionsAreRefusedAtBuild() {
         assertThatThrownBy(() -> RedisConfig.builder().connectionPoolSize(2).connectionMinimumIdleSize(5).build())
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("connectionMinimumIdleSize");
