@@ -695,7 +695,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     /**
      * Stores a loaded value, unless the key was written while the loader ran: a put, delete,
      * deleteMatching or clear since the load registered (which marks it superseded), or any change of the
-     * entry the load saw when it started. A value loaded before a write may predate it, so the write wins.
+     * entry the load saw when it started (other than its removal by eviction or expiry). A value loaded
+     * before a write may predate it, so the write wins.
      * The check and the store are one step under the lock and the monitor of the current node, which every
      * writer of the key needs too.
      */
@@ -708,7 +709,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         evictionLock.lock();
         try {
             Node current = map.get(key);
-            if (mine.superseded || current != seen) {
+            // Absent now although seen: evicted or expired meanwhile (a delete would have superseded us).
+            if (mine.superseded || (current != null && current != seen)) {
                 return;
             }
             if (current == null) {

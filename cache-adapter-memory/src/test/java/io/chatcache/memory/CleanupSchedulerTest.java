@@ -48,4 +48,30 @@ class CleanupSchedulerTest {
             assertThat(store.isCleanupScheduled()).isTrue();
         }
     }
+
+    @Test
+    void theTaskOfAStoreThatWasNeverClosedButIsGoneCancelsItself() {
+        java.util.concurrent.ScheduledFuture<?> task = scheduleForAStoreNobodyKeeps();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            System.gc();
+            return task.isCancelled();
+        });
+    }
+
+    @Test
+    void closingAStoreCancelsItsTask() {
+        MemoryCacheStore store = MemoryCacheStore.builder().cleanupInterval(Duration.ofMillis(1)).build();
+        assertThat(store.isCleanupScheduled()).isTrue();
+
+        store.close();
+
+        assertThat(store.isCleanupScheduled()).isFalse();
+    }
+
+    private static java.util.concurrent.ScheduledFuture<?> scheduleForAStoreNobodyKeeps() {
+        MemoryCacheStore store = MemoryCacheStore.builder().cleanupInterval(Duration.ZERO).build();
+        store.put("k", "v", Duration.ofMinutes(1));
+        return CleanupScheduler.schedule(store, Duration.ofMillis(1));
+    }
 }

@@ -114,6 +114,19 @@ class GetOrComputeRaceTest {
     }
 
     @Test
+    void anEntryThatExpiresAndIsCleanedUpDuringALoadIsReplacedByTheLoadedValue() throws InterruptedException {
+        // Of another type, so the load starts while the entry is still held, and sees it.
+        store.put("k", 42, Duration.ofSeconds(1));
+
+        writeDuringLoad(s -> {
+            ticker.advance(Duration.ofSeconds(2));
+            assertThat(s.cleanupExpired()).isEqualTo(1);
+        });
+
+        assertThat(store.get("k", STRING)).contains("loaded-before-the-write");
+    }
+
+    @Test
     void aLoaderThatThrowsACheckedExceptionReleasesTheCallersWaitingForIt() throws InterruptedException {
         CountDownLatch loading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
