@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.spy;
 
@@ -24,7 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -485,7 +490,7 @@ class HybridCacheStoreTest {
             int threads = 4;
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
             try {
-                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch start = new CountDownLatch(1);
                 List<java.util.concurrent.Future<?>> running = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     int thread = t;
@@ -511,7 +516,7 @@ class HybridCacheStoreTest {
                 }
                 start.countDown();
                 for (java.util.concurrent.Future<?> future : running) {
-                    future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    future.get(60, TimeUnit.SECONDS);
                 }
             } finally {
                 pool.shutdownNow();
@@ -674,6 +679,40 @@ class HybridCacheStoreTest {
             a.store.get("x", String.class);
 
             assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        }
+
+        @Test
+        void whileTheProbeIsInFlightEveryOtherCallStaysOffL2() throws Exception {
+            FakeStore realL2 = new FakeStore(clock);
+            CacheStore blocking = spy(realL2);
+            CountDownLatch probing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            doAnswer(invocation -> {
+                probing.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return invocation.callRealMethod();
+            }).when(blocking).getEntry(eq("the-probe"), any());
+            Instance a = new Instance("a", blocking);
+            realL2.setDown(true);
+            failUntilOpen(a.store);
+            realL2.setDown(false);
+            advance(OPEN);
+
+            CompletableFuture<Optional<String>> probe =
+                    CompletableFuture.supplyAsync(() -> a.store.get("the-probe", String.class));
+            assertThat(probing.await(10, TimeUnit.SECONDS)).as("the probe reached L2").isTrue();
+            long before = realL2.calls();
+            for (int i = 0; i < 10; i++) {
+                a.store.get("other" + i, String.class);
+                a.store.put("w" + i, "v", TTL);
+                a.store.delete("d" + i);
+            }
+
+            assertThat(realL2.calls()).as("L2 calls besides the probe").isEqualTo(before);
+            assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+            release.countDown();
+            probe.get(10, TimeUnit.SECONDS);
+            assertThat(a.store.isL2Available()).isTrue();
         }
 
         @Test
