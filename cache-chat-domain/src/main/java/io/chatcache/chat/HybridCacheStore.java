@@ -320,7 +320,9 @@ public final class HybridCacheStore implements CacheStore {
     /**
      * Stores the value in L2, then in L1 (for at most the L1 TTL ceiling), then tells the other
      * instances. While L2 is unavailable the value goes to L1 only, without an exception: this instance
-     * sees it, the others do not, and it leaves L1 when L2 comes back.
+     * sees it, the others do not, and it leaves L1 when L2 comes back. If another instance's change to
+     * the key (or an L1 drop) arrives while this write is under way, it may be the newer one, so the key
+     * is dropped from L1 instead.
      *
      * @throws InvalidInputException if the key, value or TTL breaks the input rules
      * @throws io.chatcache.core.SerializationException if L2 cannot write the value; nothing changes
