@@ -107,6 +107,10 @@ public interface CacheStore extends AutoCloseable {
      * returns it. A {@code null} from the loader is returned and nothing is stored. An exception from the
      * loader reaches the caller and nothing is stored.
      *
+     * <p>A store may return a loaded value without storing it when the key is written (put, deleted,
+     * cleared) while the loader runs, so that a value read before an invalidation does not outlive it;
+     * the memory store does.
+     *
      * <p>The default implementation does not coordinate concurrent callers: two threads that miss at the
      * same time both load. Stores that can do better (the memory store loads at most once per key at a
      * time) override it.
