@@ -46,6 +46,25 @@ class RedisFaultTest {
     }
 
     @Test
+    void writesToAServerThatBecameAReplicaAreUnavailabilityAndReadsStillWork() {
+        RedisServer master = redis.startSingle();
+        RedisServer demoted = redis.startSingle();
+        try (RedisCacheStore store = storeOn(demoted)) {
+            store.put("k", "v", Duration.ofMinutes(5));
+            // As after a failover that demoted the server this client still talks to.
+            demoted.cli("CONFIG", "SET", "masterauth", master.password() == null ? "" : master.password());
+            demoted.cli("REPLICAOF", master.host(), String.valueOf(master.port()));
+
+            assertThatThrownBy(() -> store.put("k", "w", Duration.ofMinutes(5)))
+                    .isInstanceOf(CacheUnavailableException.class)
+                    .hasMessageContaining("READONLY");
+            assertThatThrownBy(() -> store.delete("k")).isInstanceOf(CacheUnavailableException.class);
+        } finally {
+            demoted.cli("REPLICAOF", "NO", "ONE");
+        }
+    }
+
+    @Test
     void killedServerFailsOperationsWithinTheTimeoutAndTheSameStoreWorksAfterRestart() {
         RedisServer server = redis.startSingle();
         try (RedisCacheStore store = storeOn(server)) {
