@@ -564,7 +564,8 @@ public final class ChatCacheService implements AutoCloseable {
         /**
          * The bus that keeps the L1 stores of HYBRID instances coherent, with {@link #l2Store}. Without it,
          * a handed-in L2 runs without a bus (right for a single instance only). The service does not
-         * close it.
+         * close it. Give each service a bus of its own: messages carrying the bus's instance id are taken
+         * as the service's own and ignored, so two services on one bus would miss each other's changes.
          */
         public Builder invalidationBus(InvalidationBus bus) {
             CacheInputs.requireNonNull(bus, "invalidationBus");

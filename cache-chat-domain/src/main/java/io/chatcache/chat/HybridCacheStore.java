@@ -1099,7 +1099,9 @@ public final class HybridCacheStore implements CacheStore {
 
         /**
          * The bus that the instances sharing {@link #l2} use. Optional: without one, the store assumes it
-         * is the only instance. It stays the caller's.
+         * is the only instance. It stays the caller's. Give each hybrid store a bus of its own: the store
+         * ignores every message carrying the bus's {@linkplain InvalidationBus#instanceId() instance id}
+         * as its own, so two stores on one bus would never hear of each other's changes.
          */
         public Builder bus(InvalidationBus bus) {
             requireUnset("bus", this.bus);
