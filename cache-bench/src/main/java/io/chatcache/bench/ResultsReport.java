@@ -76,7 +76,7 @@ public final class ResultsReport {
             String benchmark = result.path("benchmark").asText();
             String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             StringBuilder params = new StringBuilder();
-            result.path("params").fields().forEachRemaining(e ->
+            result.path("params").properties().forEach(e ->
                     params.append(params.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asText()));
             JsonNode metric = result.path("primaryMetric");
             JsonNode alloc = result.path("secondaryMetrics").path("gc.alloc.rate.norm");

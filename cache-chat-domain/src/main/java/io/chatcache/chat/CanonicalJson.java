@@ -1,6 +1,5 @@
 package io.chatcache.chat;
 
-import com.google.common.hash.Hashing;
 import io.chatcache.core.InvalidInputException;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
@@ -8,9 +7,12 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +54,11 @@ final class CanonicalJson {
 
     /** The lower-case hex SHA-256 of the UTF-8 bytes of {@code text}. */
     static String sha256(String text) {
-        return Hashing.sha256().hashString(text, StandardCharsets.UTF_8).toString();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must support SHA-256", e);
+        }
     }
 
     private static void write(StringBuilder out, Object value, String path) {

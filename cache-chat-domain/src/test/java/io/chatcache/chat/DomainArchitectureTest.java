@@ -1,5 +1,6 @@
 package io.chatcache.chat;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -29,6 +30,14 @@ class DomainArchitectureTest {
                     .should().dependOnClassesThat().resideInAnyPackage("org.redisson..", "com.fasterxml.jackson..",
                             "io.netty..")
                     .because("Redisson and Jackson belong to cache-adapter-redis only");
+
+    @ArchTest
+    static final ArchRule domain_needs_only_the_jdk_core_and_slf4j =
+            classes().that().resideInAPackage("io.chatcache.chat..")
+                    .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.chatcache.core..",
+                            "io.chatcache.chat..", "org.slf4j..")
+                    .because("the module's only compile dependencies are cache-core and SLF4J: an application "
+                            + "that uses the service pulls in nothing else (no Guava, no Jackson)");
 
     @ArchTest
     static final ArchRule adapters_know_nothing_of_the_domain =
