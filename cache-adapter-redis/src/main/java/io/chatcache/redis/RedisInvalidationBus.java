@@ -14,7 +14,10 @@ import io.chatcache.core.Subscription;
 import io.chatcache.redis.internal.ConnectionEvents;
 import io.chatcache.redis.internal.RedisErrors;
 import io.chatcache.redis.internal.RedissonClients;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RTopic;
+import org.redisson.api.RTopicAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.StatusListener;
 import org.redisson.api.redisnode.RedisClusterMaster;
@@ -26,14 +29,20 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -66,6 +75,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
     /** How long a lost connection may go unconfirmed by a probe before listeners hear DISCONNECTED. */
     static final Duration DISCONNECT_GRACE = Duration.ofSeconds(1);
+    /** How long {@link #close()} waits for messages already published to go out. */
+    static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
     private static final String PROBE = "PROBE";
     private static final int LOGGED_MALFORMED = 10;
@@ -79,7 +90,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final String user;
     private final RTopic topic;
     private final ObjectMapper mapper = JacksonSerializer.defaultObjectMapper();
+    /** Guards the sequence, {@link #queued}, {@link #sending} and {@link #lastQueued}. */
     private final Object publishLock = new Object();
+    private final List<Outgoing> queued = new ArrayList<>();
+    private boolean sending;
+    private CompletableFuture<Invalidation> lastQueued = CompletableFuture.completedFuture(null);
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
@@ -174,9 +189,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
 
     /**
-     * Publishes a message stamped with this instance's id and its next sequence number. A publish that
-     * fails still uses up its sequence number, so receivers see a gap and know they may have missed
-     * something.
+     * Publishes a message stamped with this instance's id and its next sequence number, and waits until
+     * Redis has taken it. A publish that fails still uses up its sequence number, so receivers see a gap
+     * and know they may have missed something.
      *
      * @throws io.chatcache.core.InvalidInputException if the target does not fit the kind
      * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached
@@ -184,18 +199,93 @@ public final class RedisInvalidationBus implements InvalidationBus {
      */
     @Override
     public Invalidation publish(Invalidation.Kind kind, String target) {
+        CompletableFuture<Invalidation> sent = publishAsync(kind, target);
+        try {
+            return sent.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    /**
+     * Publishes a message without waiting for Redis. Messages go out in the order of the calls (of this
+     * method and {@link #publish} together), so receivers see sequence numbers in order: at most one
+     * pipelined batch is on its way at a time, and the messages queued meanwhile follow in the next
+     * batch, on one connection. A caller thus never waits for another caller's round trip.
+     *
+     * @return a future that completes with the message once Redis has taken it, or exceptionally with
+     *     {@link io.chatcache.core.CacheUnavailableException} (or another translated failure) if it could
+     *     not be sent; the sequence number is used up either way. It completes on a Redisson thread:
+     *     keep what depends on it short
+     * @throws io.chatcache.core.InvalidInputException if the target does not fit the kind
+     * @throws IllegalStateException if the bus is closed
+     */
+    @Override
+    public CompletableFuture<Invalidation> publishAsync(Invalidation.Kind kind, String target) {
         new Invalidation(instanceId, 1, kind, target);
         ensureOpen();
-        // Sequence numbers must go out in order, so taking one and sending it happen under one lock.
+        Outgoing outgoing;
         synchronized (publishLock) {
             Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target);
-            try {
-                topic.publish(encode(message.origin(), message.sequence(), kind.name(), target));
-            } catch (RuntimeException e) {
-                throw RedisErrors.translate(e, (sharded ? "SPUBLISH " : "PUBLISH ") + channel, null, where, user);
+            outgoing = new Outgoing(message, encode(message.origin(), message.sequence(), kind.name(), target));
+            queued.add(outgoing);
+            lastQueued = outgoing.sent;
+            if (sending) {
+                return outgoing.sent;
             }
-            return message;
+            sending = true;
         }
+        sendQueued();
+        return outgoing.sent;
+    }
+
+    /** A message waiting to be sent, and who waits for it. */
+    private record Outgoing(Invalidation message, String payload, CompletableFuture<Invalidation> sent) {
+        Outgoing(Invalidation message, String payload) {
+            this(message, payload, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * Sends everything queued as one batch; when Redis has answered, sends what was queued meanwhile.
+     * Runs on the thread that found nothing on its way, then on Redisson's I/O threads.
+     */
+    private void sendQueued() {
+        List<Outgoing> batch;
+        synchronized (publishLock) {
+            if (queued.isEmpty()) {
+                sending = false;
+                return;
+            }
+            batch = new ArrayList<>(queued);
+            queued.clear();
+        }
+        CompletionStage<?> reply;
+        try {
+            if (batch.size() == 1) {
+                reply = topic.publishAsync(batch.get(0).payload());
+            } else {
+                RBatch pipeline = client.createBatch(BatchOptions.defaults());
+                RTopicAsync batchTopic = sharded ? pipeline.getShardedTopic(channel, StringCodec.INSTANCE)
+                        : pipeline.getTopic(channel, StringCodec.INSTANCE);
+                batch.forEach(outgoing -> batchTopic.publishAsync(outgoing.payload()));
+                reply = pipeline.executeAsync();
+            }
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((ignored, failure) -> {
+            RuntimeException translated = failure == null ? null : RedisErrors.translate(failure,
+                    (sharded ? "SPUBLISH " : "PUBLISH ") + channel, null, where, user);
+            for (Outgoing outgoing : batch) {
+                if (translated == null) {
+                    outgoing.sent().complete(outgoing.message());
+                } else {
+                    outgoing.sent().completeExceptionally(translated);
+                }
+            }
+            sendQueued();
+        });
     }
 
     @Override
@@ -206,11 +296,27 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return () -> listeners.remove(listener);
     }
 
-    /** Unsubscribes, stops the bus's thread and, if the bus created its client, shuts it down. Idempotent. */
+    /**
+     * Waits up to {@link #CLOSE_DRAIN} for messages already published to go out, then unsubscribes,
+     * stops the bus's thread and, if the bus created its client, shuts it down. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        CompletableFuture<Invalidation> last;
+        synchronized (publishLock) {
+            last = lastQueued;
+        }
+        try {
+            last.get(CLOSE_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // Its caller heard of it.
+        } catch (TimeoutException e) {
+            LOG.warn("closing the bus on {} before its last invalidations went out (waited {})", channel, CLOSE_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         removeConnectionListener.run();
         try {

@@ -138,4 +138,27 @@ class RedisClusterTest {
                     .untilAsserted(() -> assertThat(heard).containsExactly(sent));
         }
     }
+
+    @Test
+    void asyncPublishesGoOutInOrderInPipelinedShardedBatches() {
+        String namespace = RedisTestSupport.uniqueNamespace("bus-async");
+        try (RedisInvalidationBus a = RedisInvalidationBus.builder().client(client).namespace(namespace)
+                        .instanceId("a").build();
+                RedisInvalidationBus b = RedisInvalidationBus.builder()
+                        .config(RedisTestSupport.configFor(cluster).namespace(namespace).build())
+                        .instanceId("b").build()) {
+            List<io.chatcache.core.Invalidation> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            b.subscribe(heard::add);
+
+            List<java.util.concurrent.CompletableFuture<io.chatcache.core.Invalidation>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                sent.add(a.publishAsync(io.chatcache.core.Invalidation.Kind.KEY, "room:" + i));
+            }
+
+            assertThat(a.sharded()).isTrue();
+            org.awaitility.Awaitility.await("b to hear all 300").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(heard).hasSize(300));
+            assertThat(heard).containsExactlyElementsOf(sent.stream().map(java.util.concurrent.CompletableFuture::join).toList());
+        }
+    }
 }

@@ -17,8 +17,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -285,6 +293,109 @@ class RedisInvalidationBusTest {
     }
 
     @Test
+    void asyncPublishesFromManyThreadsArriveInSequenceOrderWithoutAGap() throws Exception {
+        RedisServer server = redis.single();
+        String namespace = RedisTestSupport.uniqueNamespace("async-order");
+        int threads = 4;
+        int perThread = 500;
+        try (RedisInvalidationBus a = bus(server, namespace, "a"); RedisInvalidationBus b = bus(server, namespace, "b")) {
+            Recorder atB = new Recorder();
+            b.subscribe(atB);
+            List<CompletableFuture<Invalidation>> sent = new CopyOnWriteArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            sent.add(a.publishAsync(Kind.KEY, "t" + thread + ":" + i));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : done) {
+                    future.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            await("every message at b").untilAsserted(() -> assertThat(atB.messages).hasSize(threads * perThread));
+            assertThat(atB.messages).extracting(Invalidation::sequence)
+                    .as("one publisher's messages arrive in sequence order, none missing")
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
+            assertThat(sent).extracting(CompletableFuture::join).containsExactlyInAnyOrderElementsOf(atB.messages);
+        }
+    }
+
+    @Test
+    void syncAndAsyncPublishesShareOneSequence() {
+        RedisServer server = redis.single();
+        String namespace = RedisTestSupport.uniqueNamespace("mixed");
+        try (RedisInvalidationBus a = bus(server, namespace, "a"); RedisInvalidationBus b = bus(server, namespace, "b")) {
+            Recorder atB = new Recorder();
+            b.subscribe(atB);
+
+            CompletableFuture<Invalidation> first = a.publishAsync(Kind.KEY, "k1");
+            Invalidation second = a.publish(Kind.KEY, "k2");
+            CompletableFuture<Invalidation> third = a.publishAsync(Kind.CLEAR, "");
+
+            assertThat(first.join()).isEqualTo(new Invalidation("a", 1, Kind.KEY, "k1"));
+            assertThat(second).isEqualTo(new Invalidation("a", 2, Kind.KEY, "k2"));
+            assertThat(third.join()).isEqualTo(new Invalidation("a", 3, Kind.CLEAR, ""));
+            await("three messages").untilAsserted(() ->
+                    assertThat(atB.messages).containsExactly(first.join(), second, third.join()));
+        }
+    }
+
+    @Test
+    void closeSendsWhatWasPublishedAsynchronouslyBeforeIt() {
+        RedisServer server = redis.single();
+        String namespace = RedisTestSupport.uniqueNamespace("drain");
+        try (RedisInvalidationBus b = bus(server, namespace, "b")) {
+            Recorder atB = new Recorder();
+            b.subscribe(atB);
+            RedisInvalidationBus a = bus(server, namespace, "a");
+            List<CompletableFuture<Invalidation>> sent = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                sent.add(a.publishAsync(Kind.KEY, "k" + i));
+            }
+
+            a.close();
+
+            assertThat(sent).allSatisfy(future -> assertThat(future).isCompleted().isNotCompletedExceptionally());
+            await("all 300 at b").untilAsserted(() -> assertThat(atB.messages).hasSize(300));
+        }
+    }
+
+    @Test
+    void asyncPublishToADeadServerFailsTheFutureAsUnavailableAndUsesUpTheSequenceNumber() {
+        RedisServer server = redis.startSingle();
+        try (RedisInvalidationBus bus = RedisInvalidationBus.builder()
+                .config(RedisTestSupport.configFor(server).commandTimeout(Duration.ofMillis(500)).retryAttempts(0).build())
+                .instanceId("lonely")
+                .build()) {
+            server.kill();
+
+            CompletableFuture<Invalidation> first = bus.publishAsync(Kind.KEY, "k1");
+            CompletableFuture<Invalidation> second = bus.publishAsync(Kind.KEY, "k2");
+
+            assertThat(first).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                    .havingCause().isInstanceOf(CacheUnavailableException.class);
+            assertThat(second).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                    .havingCause().isInstanceOf(CacheUnavailableException.class);
+            server.restart();
+            await("a publish after the restart").untilAsserted(() ->
+                    assertThat(bus.publish(Kind.KEY, "k3").sequence()).isGreaterThanOrEqualTo(3));
+        }
+    }
+
+    @Test
     void closedBusRefusesToPublishAndCloseIsIdempotent() {
         RedisInvalidationBus bus = bus(redis.single(), RedisTestSupport.uniqueNamespace("close"), "me");
 
@@ -292,5 +403,6 @@ class RedisInvalidationBusTest {
         bus.close();
 
         assertThatThrownBy(() -> bus.publish(Kind.KEY, "k")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> bus.publishAsync(Kind.KEY, "k")).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *       L1 for no longer than the L2 entry still lives and no longer than the {@linkplain
  *       Builder#l1TtlCeiling L1 TTL ceiling}.</li>
  *   <li>A write, delete, pattern delete or clear goes to L2 first, then to L1, then is published on the
- *       bus. Only such changes publish; copying an L2 hit into L1 publishes nothing.</li>
+ *       bus with {@link InvalidationBus#publishAsync}: the call returns once L2 has the change (one round
+ *       trip), and the message follows, in order with this instance's other messages. Only such changes
+ *       publish; copying an L2 hit into L1 publishes nothing.</li>
  *   <li>Messages from other instances drop the matching L1 entries; an instance ignores its own.</li>
  *   <li>A read that fetched a value from L2 does not copy it into L1 if the key was written or
  *       invalidated while the read was in flight (the fill race), so an invalidation that overtakes a
@@ -733,24 +736,42 @@ public final class HybridCacheStore implements CacheStore {
         }
     }
 
+    /**
+     * Tells the other instances, without waiting for the bus: the change is already in L2, and the bus
+     * keeps its messages in order. A failure is counted and logged once, never the caller's problem:
+     * peers' L1 copies age out by the ceiling, and the sequence gap makes them drop L1 at the next message.
+     */
     private void publish(L2Link l2, Invalidation.Kind kind, String target) {
         InvalidationBus bus = l2.bus();
         if (bus == null) {
             return;
         }
         try {
-            bus.publish(kind, target);
-            if (publishFailureLogged.get()) {
-                publishFailureLogged.set(false);
-                LOG.info("Invalidation bus publishes again");
-            }
+            bus.publishAsync(kind, target).whenComplete((sent, failure) -> {
+                if (failure == null) {
+                    published();
+                } else {
+                    publishFailed(failure);
+                }
+            });
         } catch (RuntimeException e) {
-            // Never the caller's problem: the change is in L2; peers' L1 copies age out by the ceiling.
-            publishFailures.increment();
-            if (publishFailureLogged.compareAndSet(false, true)) {
-                LOG.warn("Invalidation bus cannot publish ({}); other instances may serve their L1 copies "
-                        + "for up to {}", e.getMessage(), l1TtlCeiling);
-            }
+            publishFailed(e);
+        }
+    }
+
+    private void published() {
+        if (publishFailureLogged.get() && publishFailureLogged.compareAndSet(true, false)) {
+            LOG.info("Invalidation bus publishes again");
+        }
+    }
+
+    private void publishFailed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        publishFailures.increment();
+        if (publishFailureLogged.compareAndSet(false, true)) {
+            LOG.warn("Invalidation bus cannot publish ({}); other instances may serve their L1 copies "
+                    + "for up to {}", cause.getMessage(), l1TtlCeiling);
         }
     }
 

@@ -15,11 +15,14 @@ import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheUnavailableException;
 import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
+import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.SerializationException;
+import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -244,6 +248,53 @@ class HybridCacheStoreTest {
 
             assertThat(a.store.stats().errors()).isEqualTo(2);
             assertThat(l2.peek("k")).isEmpty();
+        }
+
+        @Test
+        void writesDoNotWaitForTheBusAndASendThatFailsLaterIsCounted() {
+            List<CompletableFuture<Invalidation>> pending = new CopyOnWriteArrayList<>();
+            InvalidationBus slowBus = new InvalidationBus() {
+                @Override
+                public String instanceId() {
+                    return "slow";
+                }
+
+                @Override
+                public Invalidation publish(Invalidation.Kind kind, String target) {
+                    throw new AssertionError("the hybrid must publish without waiting");
+                }
+
+                @Override
+                public CompletionStage<Invalidation> publishAsync(Invalidation.Kind kind, String target) {
+                    CompletableFuture<Invalidation> sent = new CompletableFuture<>();
+                    pending.add(sent);
+                    return sent;
+                }
+
+                @Override
+                public Subscription subscribe(InvalidationListener listener) {
+                    return () -> { };
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            FakeStore l1 = new FakeStore(clock);
+            HybridCacheStore store = track(base(l1).l2(l2).bus(slowBus).build());
+
+            store.put("k", "v", TTL);
+            store.delete("gone");
+
+            assertThat(l2.peek("k")).contains("v");
+            assertThat(l1.peek("k")).contains("v");
+            assertThat(pending).hasSize(2).noneMatch(CompletableFuture::isDone);
+            assertThat(store.stats().errors()).isZero();
+
+            pending.get(0).complete(new Invalidation("slow", 1, Invalidation.Kind.KEY, "k"));
+            pending.get(1).completeExceptionally(new CacheUnavailableException("the bus lost its connection"));
+
+            assertThat(store.stats().errors()).as("the failed send, counted when it failed").isEqualTo(1);
         }
 
         @Test

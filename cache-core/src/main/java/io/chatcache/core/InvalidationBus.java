@@ -1,5 +1,8 @@
 package io.chatcache.core;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Carries invalidations between the application instances that share a cache, so that each can drop
  * the entries it holds in memory. Delivery is at most once: messages can be lost while a connection is
@@ -24,6 +27,31 @@ public interface InvalidationBus extends AutoCloseable {
      * @throws CacheUnavailableException if the transport cannot be reached
      */
     Invalidation publish(Invalidation.Kind kind, String target);
+
+    /**
+     * Publishes a message without waiting for the transport to take it. Messages of one bus go out in
+     * the order of the calls, of this method and {@link #publish} together, and are stamped as by
+     * {@link #publish}. A caller that must not wait for a network round trip (a cache write that has
+     * already reached the shared store) uses this; a failure to send reaches it through the stage.
+     *
+     * <p>The default publishes synchronously with {@link #publish} and returns a completed stage; a bus
+     * with a network transport overrides it.
+     *
+     * @param kind what to drop
+     * @param target as for {@link #publish}
+     * @return a stage that completes with the message as published, or exceptionally with a
+     *     {@link CacheException} (such as {@link CacheUnavailableException}) if it could not be sent
+     * @throws InvalidInputException if the target does not fit the kind; nothing is published
+     * @throws RuntimeException as {@link #publish} does when the bus is closed (a bus may instead fail
+     *     the stage)
+     */
+    default CompletionStage<Invalidation> publishAsync(Invalidation.Kind kind, String target) {
+        try {
+            return CompletableFuture.completedFuture(publish(kind, target));
+        } catch (CacheException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Registers a listener for every message published from now on, by any instance (this one
