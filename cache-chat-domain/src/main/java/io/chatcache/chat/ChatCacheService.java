@@ -135,6 +135,8 @@ public final class ChatCacheService implements AutoCloseable {
      *   <li>{@code CACHE_BACKEND}: {@code memory} (the default), {@code redis} or {@code hybrid}, any case;</li>
      *   <li>{@code CACHE_DEFAULT_TTL}: the default TTL in whole seconds, positive (default 3600);</li>
      *   <li>{@code CACHE_MAX_MEMORY_SIZE}: the in-memory entry bound, positive (default 1000);</li>
+     *   <li>{@code CACHE_CLEANUP_INTERVAL}: how often the memory store sweeps expired entries, in whole
+     *       seconds, {@code 0} for never (default 300); ignored by the redis backend;</li>
      *   <li>{@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_DB} and the other
      *       {@code REDIS_*} variables of the Redis adapter, for the redis and hybrid backends.</li>
      * </ul>
@@ -152,13 +154,16 @@ public final class ChatCacheService implements AutoCloseable {
                                             Function<String, Optional<CacheStoreProvider>> adapters) {
         CacheInputs.requireNonNull(environment, "environment");
         EnvironmentSettings settings = EnvironmentSettings.parse(environment);
-        return builder()
+        Builder builder = builder()
                 .backend(settings.backend())
                 .defaultTtl(settings.defaultTtl())
                 .maxMemorySize(settings.maxMemorySize())
                 .redisEnvironment(environment)
-                .adapters(adapters)
-                .build();
+                .adapters(adapters);
+        if (settings.cleanupInterval() != null && settings.backend() != CacheBackend.REDIS) {
+            builder.cleanupInterval(settings.cleanupInterval());
+        }
+        return builder.build();
     }
 
     /** The configured backend. */
@@ -471,6 +476,7 @@ public final class ChatCacheService implements AutoCloseable {
         private CacheStore l2Store;
         private InvalidationBus invalidationBus;
         private Duration l1TtlCeiling;
+        private Duration cleanupInterval;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -586,6 +592,24 @@ public final class ChatCacheService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * MEMORY and HYBRID: how often the memory store the service builds sweeps its expired entries
+         * (expired entries are never served either way; the sweep frees their memory). Default five
+         * minutes, as the reference; {@link Duration#ZERO} for never. Whole seconds.
+         *
+         * @throws InvalidInputException if null, negative or not a whole number of seconds
+         */
+        public Builder cleanupInterval(Duration interval) {
+            CacheInputs.requireNonNull(interval, "cleanupInterval");
+            if (interval.isNegative() || interval.getNano() != 0) {
+                throw new InvalidInputException("cleanupInterval", "must be a whole number of seconds, 0 or more "
+                        + "(Duration.ZERO disables the cleanup), was " + interval);
+            }
+            requireUnset("cleanupInterval", this.cleanupInterval);
+            this.cleanupInterval = interval;
+            return this;
+        }
+
         /** How adapters are found by name; a seam for tests. */
         Builder adapters(Function<String, Optional<CacheStoreProvider>> adapters) {
             this.adapters = CacheInputs.requireNonNull(adapters, "adapters");
@@ -623,7 +647,13 @@ public final class ChatCacheService implements AutoCloseable {
                 throw new CacheConfigurationException("invalidationBus needs l2Store: a bus is handed in with "
                         + "the L2 store it belongs to");
             }
-            StoreSettings memorySettings = new StoreSettings(size, ttl, Map.of());
+            if (cleanupInterval != null && (chosen == CacheBackend.REDIS || memoryStore != null)) {
+                throw new CacheConfigurationException("cleanupInterval is for the memory store the service builds "
+                        + "(MEMORY, or L1 of HYBRID); " + (memoryStore != null
+                        ? "a handed-in memoryStore has its own" : "the backend is REDIS"));
+            }
+            StoreSettings memorySettings = new StoreSettings(size, ttl, cleanupInterval == null ? Map.of()
+                    : Map.of(EnvironmentSettings.CACHE_CLEANUP_INTERVAL, Long.toString(cleanupInterval.getSeconds())));
             StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment);
             Wiring wiring = switch (chosen) {
                 case MEMORY -> memory(memorySettings);

@@ -11,12 +11,15 @@ import java.util.Map;
  * @param backend {@code CACHE_BACKEND}: memory (default), redis or hybrid, any case
  * @param defaultTtl {@code CACHE_DEFAULT_TTL}: whole seconds, positive; default 3600
  * @param maxMemorySize {@code CACHE_MAX_MEMORY_SIZE}: entries, positive; default 1000
+ * @param cleanupInterval {@code CACHE_CLEANUP_INTERVAL}: whole seconds, 0 for no periodic cleanup; null
+ *     when not set (the memory store's default, five minutes)
  */
-record EnvironmentSettings(CacheBackend backend, Duration defaultTtl, long maxMemorySize) {
+record EnvironmentSettings(CacheBackend backend, Duration defaultTtl, long maxMemorySize, Duration cleanupInterval) {
 
     static final String CACHE_BACKEND = "CACHE_BACKEND";
     static final String CACHE_DEFAULT_TTL = "CACHE_DEFAULT_TTL";
     static final String CACHE_MAX_MEMORY_SIZE = "CACHE_MAX_MEMORY_SIZE";
+    static final String CACHE_CLEANUP_INTERVAL = "CACHE_CLEANUP_INTERVAL";
 
     /**
      * Reads the variables; an absent or blank variable takes its default.
@@ -27,12 +30,21 @@ record EnvironmentSettings(CacheBackend backend, Duration defaultTtl, long maxMe
         String backend = blankToNull(environment.get(CACHE_BACKEND));
         String ttl = blankToNull(environment.get(CACHE_DEFAULT_TTL));
         String size = blankToNull(environment.get(CACHE_MAX_MEMORY_SIZE));
+        String cleanup = blankToNull(environment.get(CACHE_CLEANUP_INTERVAL));
         return new EnvironmentSettings(
                 backend == null ? CacheBackend.MEMORY : CacheBackend.parse(CACHE_BACKEND, backend),
                 ttl == null ? ChatCacheService.DEFAULT_TTL
                         : Duration.ofSeconds(positiveLong(CACHE_DEFAULT_TTL, ttl, "a whole number of seconds")),
                 size == null ? ChatCacheService.DEFAULT_MAX_MEMORY_SIZE
-                        : positiveLong(CACHE_MAX_MEMORY_SIZE, size, "a whole number of entries"));
+                        : positiveLong(CACHE_MAX_MEMORY_SIZE, size, "a whole number of entries"),
+                cleanup == null ? null : Duration.ofSeconds(seconds(CACHE_CLEANUP_INTERVAL, cleanup)));
+    }
+
+    private static long seconds(String variable, String value) {
+        if ("0".equals(value.strip())) {
+            return 0;
+        }
+        return positiveLong(variable, value, "a whole number of seconds; 0 disables the periodic cleanup");
     }
 
     private static long positiveLong(String variable, String value, String unit) {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheStoreProvider;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.memory.MemoryCacheStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,15 +36,15 @@ class EnvironmentConfigurationTest {
         EnvironmentSettings settings = EnvironmentSettings.parse(Map.of(
                 "CACHE_BACKEND", "HyBrId", "CACHE_DEFAULT_TTL", "1800", "CACHE_MAX_MEMORY_SIZE", " 5000 "));
 
-        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.HYBRID, Duration.ofSeconds(1800), 5000));
+        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.HYBRID, Duration.ofSeconds(1800), 5000, null));
     }
 
     @Test
     void blankVariablesTakeTheirDefaults() {
         EnvironmentSettings settings = EnvironmentSettings.parse(Map.of(
-                "CACHE_BACKEND", " ", "CACHE_DEFAULT_TTL", "", "CACHE_MAX_MEMORY_SIZE", ""));
+                "CACHE_BACKEND", " ", "CACHE_DEFAULT_TTL", "", "CACHE_MAX_MEMORY_SIZE", "", "CACHE_CLEANUP_INTERVAL", " "));
 
-        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.MEMORY, Duration.ofHours(1), 1000));
+        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.MEMORY, Duration.ofHours(1), 1000, null));
     }
 
     @Test
@@ -67,6 +70,45 @@ class EnvironmentConfigurationTest {
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageStartingWith("CACHE_MAX_MEMORY_SIZE must be a positive integer (a whole number of entries")
                 .hasMessageEndingWith("was '" + value + "'");
+    }
+
+    @Test
+    void cleanupIntervalReachesTheMemoryStoreWhichSweepsExpiredEntriesNobodyReads() {
+        assertThat(EnvironmentSettings.parse(Map.of("CACHE_CLEANUP_INTERVAL", "0")).cleanupInterval()).isZero();
+        try (ChatCacheService cache = ChatCacheService.fromEnvironment(Map.of("CACHE_CLEANUP_INTERVAL", "1"))) {
+            cache.set("short-lived", "v", Duration.ofMillis(200));
+
+            // With the default interval (five minutes) nothing would sweep it within the wait.
+            Awaitility.await("the cleanup to expire the entry").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(cache.getStats().get("memory").expirations()).isEqualTo(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "soon", "1.5", "99999999999"})
+    void aBadCleanupIntervalFailsNamingTheVariableAndTheValue(String value) {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of("CACHE_CLEANUP_INTERVAL", value)))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageStartingWith("CACHE_CLEANUP_INTERVAL must be a positive integer (a whole number of seconds; "
+                        + "0 disables the periodic cleanup")
+                .hasMessageEndingWith("was '" + value + "'");
+    }
+
+    @Test
+    void cleanupIntervalIsRefusedWhereTheServiceBuildsNoMemoryStoreAndWhenNotWholeSeconds() {
+        assertThatThrownBy(() -> ChatCacheService.builder().backend(CacheBackend.REDIS)
+                .cleanupInterval(Duration.ofSeconds(60)).build())
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("cleanupInterval").hasMessageContaining("the backend is REDIS");
+        try (MemoryCacheStore own = MemoryCacheStore.create()) {
+            assertThatThrownBy(() -> ChatCacheService.builder().memoryStore(own)
+                    .cleanupInterval(Duration.ofSeconds(60)).build())
+                    .isInstanceOf(CacheConfigurationException.class)
+                    .hasMessageContaining("a handed-in memoryStore has its own");
+        }
+        assertThatThrownBy(() -> ChatCacheService.builder().cleanupInterval(Duration.ofMillis(500)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cleanupInterval").hasMessageContaining("PT0.5S");
     }
 
     @ParameterizedTest
