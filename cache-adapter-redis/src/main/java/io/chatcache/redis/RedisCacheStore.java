@@ -6,7 +6,10 @@ import io.chatcache.core.CacheInputs;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.Invalidation;
+import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.SerializationException;
@@ -37,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,7 +83,7 @@ import java.util.concurrent.atomic.LongAdder;
  * and shuts it down on {@link #close()}) or from a {@link RedissonClient} of yours (never closed by the
  * store). Instances are thread-safe.
  */
-public final class RedisCacheStore implements CacheStore {
+public final class RedisCacheStore implements CacheStore, PublishingStore {
 
     /** The default TTL of {@link #put(String, Object)}: one hour, as in the reference. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -222,6 +227,54 @@ public final class RedisCacheStore implements CacheStore {
             }
         } catch (RuntimeException e) {
             throw failure(e, "SET", key);
+        }
+    }
+
+    /**
+     * True for a {@link RedisInvalidationBus} on this store's own client, when that client talks to one
+     * server (single or Sentinel): then the write and the message go out in one pipelined batch. In a
+     * cluster the two would go to different masters at once, so the store writes first and the caller
+     * publishes after.
+     */
+    @Override
+    public boolean publishesOn(InvalidationBus bus) {
+        return bus instanceof RedisInvalidationBus redisBus && redisBus.carriesWritesOf(client);
+    }
+
+    /**
+     * Writes the value ({@code SET ... PX}) and publishes the key's invalidation on {@code bus} in one
+     * pipelined batch, one round trip: Redis runs the write, then the {@code PUBLISH}. The batch is the
+     * bus's, so the message keeps its place in the bus's order; writes from several threads share
+     * batches.
+     *
+     * @throws IllegalArgumentException if {@link #publishesOn} is false for {@code bus}
+     * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached; the write and the
+     *     message may or may not have happened
+     */
+    @Override
+    public Invalidation putAndPublish(String key, Object value, Duration ttl, InvalidationBus bus) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireValue(value);
+        CacheInputs.requireTtl(ttl);
+        CacheInputs.requireNonNull(bus, "bus");
+        if (!publishesOn(bus)) {
+            throw new IllegalArgumentException("this RedisCacheStore cannot publish on " + bus
+                    + "; check publishesOn(bus) first");
+        }
+        ensureOpen();
+        byte[] bytes = encode(key, value);
+        String redisKey = redisKey(key);
+        boolean forever = neverExpires(ttl);
+        Duration px = forever ? null : pxTtl(ttl);
+        CompletableFuture<Invalidation> sent = ((RedisInvalidationBus) bus).publishAfter(pipeline -> {
+            RBucketAsync<byte[]> bucket = pipeline.getBucket(redisKey, ByteArrayCodec.INSTANCE);
+            return forever ? bucket.setAsync(bytes) : bucket.setAsync(bytes, px);
+        }, redisKey, Invalidation.Kind.KEY, key);
+        try {
+            return sent.join();
+        } catch (CompletionException e) {
+            errors.increment();
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
     }
 

@@ -16,6 +16,7 @@ import io.chatcache.redis.internal.RedisErrors;
 import io.chatcache.redis.internal.RedissonClients;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RTopic;
 import org.redisson.api.RTopicAsync;
 import org.redisson.api.RedissonClient;
@@ -45,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * An {@link InvalidationBus} over Redis pub/sub (a Redisson {@code RTopic}; in a cluster whose masters
@@ -222,12 +224,43 @@ public final class RedisInvalidationBus implements InvalidationBus {
      */
     @Override
     public CompletableFuture<Invalidation> publishAsync(Invalidation.Kind kind, String target) {
+        return enqueue(kind, target, null, null);
+    }
+
+    /**
+     * Whether a write to Redis through {@code redisson} can go out in this bus's pipelined batches, ahead of
+     * its message: the same client, on one server (single or Sentinel). In a cluster a batch's commands
+     * go to several masters at once, so a message could reach other instances before its write.
+     */
+    boolean carriesWritesOf(RedissonClient redisson) {
+        return redisson == client && (client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig());
+    }
+
+    /**
+     * Queues {@code write}'s commands and then a message, to go out together in the next pipelined batch
+     * (one round trip), in order with the bus's other messages. Only for a client that
+     * {@link #carriesWritesOf} accepts.
+     *
+     * @param write adds the write's commands to the batch and returns the reply that tells whether it
+     *     succeeded
+     * @param redisKey the key written, for error messages
+     * @return completes with the message once both went out; exceptionally (translated as the bus's
+     *     other failures) if either failed
+     */
+    CompletableFuture<Invalidation> publishAfter(Function<RBatch, RFuture<?>> write, String redisKey,
+            Invalidation.Kind kind, String target) {
+        return enqueue(kind, target, CacheInputs.requireNonNull(write, "write"), redisKey);
+    }
+
+    private CompletableFuture<Invalidation> enqueue(Invalidation.Kind kind, String target,
+            Function<RBatch, RFuture<?>> write, String redisKey) {
         new Invalidation(instanceId, 1, kind, target);
         ensureOpen();
         Outgoing outgoing;
         synchronized (publishLock) {
             Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target);
-            outgoing = new Outgoing(message, encode(message.origin(), message.sequence(), kind.name(), target));
+            outgoing = new Outgoing(message, encode(message.origin(), message.sequence(), kind.name(), target),
+                    write, redisKey);
             queued.add(outgoing);
             lastQueued = outgoing.sent;
             if (sending) {
@@ -239,16 +272,18 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return outgoing.sent;
     }
 
-    /** A message waiting to be sent, and who waits for it. */
-    private record Outgoing(Invalidation message, String payload, CompletableFuture<Invalidation> sent) {
-        Outgoing(Invalidation message, String payload) {
-            this(message, payload, new CompletableFuture<>());
+    /** A message waiting to be sent, the write to send before it (or null), and who waits for them. */
+    private record Outgoing(Invalidation message, String payload, Function<RBatch, RFuture<?>> write,
+            String redisKey, CompletableFuture<Invalidation> sent) {
+        Outgoing(Invalidation message, String payload, Function<RBatch, RFuture<?>> write, String redisKey) {
+            this(message, payload, write, redisKey, new CompletableFuture<>());
         }
     }
 
     /**
-     * Sends everything queued as one batch; when Redis has answered, sends what was queued meanwhile.
-     * Runs on the thread that found nothing on its way, then on Redisson's I/O threads.
+     * Sends everything queued as one pipelined batch (writes before their messages); when Redis has
+     * answered, sends what was queued meanwhile. Runs on the thread that found nothing on its way, then
+     * on Redisson's I/O threads.
      */
     private void sendQueued() {
         List<Outgoing> batch;
@@ -260,32 +295,65 @@ public final class RedisInvalidationBus implements InvalidationBus {
             batch = new ArrayList<>(queued);
             queued.clear();
         }
+        List<RFuture<?>> writes = new ArrayList<>(batch.size());
+        List<RFuture<?>> publishes = new ArrayList<>(batch.size());
         CompletionStage<?> reply;
         try {
-            if (batch.size() == 1) {
-                reply = topic.publishAsync(batch.get(0).payload());
+            if (batch.size() == 1 && batch.get(0).write() == null) {
+                RFuture<?> published = topic.publishAsync(batch.get(0).payload());
+                writes.add(null);
+                publishes.add(published);
+                reply = published;
             } else {
                 RBatch pipeline = client.createBatch(BatchOptions.defaults());
                 RTopicAsync batchTopic = sharded ? pipeline.getShardedTopic(channel, StringCodec.INSTANCE)
                         : pipeline.getTopic(channel, StringCodec.INSTANCE);
-                batch.forEach(outgoing -> batchTopic.publishAsync(outgoing.payload()));
+                for (Outgoing outgoing : batch) {
+                    writes.add(outgoing.write() == null ? null : outgoing.write().apply(pipeline));
+                    publishes.add(batchTopic.publishAsync(outgoing.payload()));
+                }
                 reply = pipeline.executeAsync();
             }
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((ignored, failure) -> {
-            RuntimeException translated = failure == null ? null : RedisErrors.translate(failure,
-                    (sharded ? "SPUBLISH " : "PUBLISH ") + channel, null, where, user);
-            for (Outgoing outgoing : batch) {
-                if (translated == null) {
+        reply.whenComplete((ignored, batchFailure) -> {
+            for (int i = 0; i < batch.size(); i++) {
+                Outgoing outgoing = batch.get(i);
+                Throwable failure = firstFailure(writes.size() > i ? writes.get(i) : null,
+                        publishes.size() > i ? publishes.get(i) : null, batchFailure);
+                if (failure == null) {
                     outgoing.sent().complete(outgoing.message());
                 } else {
-                    outgoing.sent().completeExceptionally(translated);
+                    String operation = (outgoing.write() == null ? "" : "SET+") + (sharded ? "SPUBLISH " : "PUBLISH ")
+                            + channel;
+                    outgoing.sent().completeExceptionally(
+                            RedisErrors.translate(failure, operation, outgoing.redisKey(), where, user));
                 }
             }
             sendQueued();
         });
+    }
+
+    /**
+     * Why one message (and its write) failed: its own commands' errors first; the batch's error if one
+     * of them has no answer (the batch failed before they were sent); null if both succeeded.
+     */
+    private static Throwable firstFailure(RFuture<?> write, RFuture<?> publish, Throwable batchFailure) {
+        for (RFuture<?> reply : new RFuture<?>[] {write, publish}) {
+            if (reply == null) {
+                continue;
+            }
+            CompletableFuture<?> future = reply.toCompletableFuture();
+            if (!future.isDone()) {
+                return batchFailure != null ? batchFailure
+                        : new IllegalStateException("Redis answered the batch but not this command");
+            }
+            if (future.isCompletedExceptionally()) {
+                return future.handle((value, error) -> error).join();
+            }
+        }
+        return write == null && publish == null ? batchFailure : null;
     }
 
     @Override

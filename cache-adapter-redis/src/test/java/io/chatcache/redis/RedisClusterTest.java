@@ -156,6 +156,9 @@ class RedisClusterTest {
             }
 
             assertThat(a.sharded()).isTrue();
+            try (RedisCacheStore store = store(namespace)) {
+                assertThat(store.publishesOn(a)).as("a batch's write and message would go to different masters").isFalse();
+            }
             org.awaitility.Awaitility.await("b to hear all 300").atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(heard).hasSize(300));
             assertThat(heard).containsExactlyElementsOf(sent.stream().map(java.util.concurrent.CompletableFuture::join).toList());

@@ -13,6 +13,7 @@ import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.SerializationException;
@@ -53,8 +54,10 @@ import org.slf4j.LoggerFactory;
  *       Builder#l1TtlCeiling L1 TTL ceiling}.</li>
  *   <li>A write, delete, pattern delete or clear goes to L2 first, then to L1, then is published on the
  *       bus with {@link InvalidationBus#publishAsync}: the call returns once L2 has the change (one round
- *       trip), and the message follows, in order with this instance's other messages. Only such changes
- *       publish; copying an L2 hit into L1 publishes nothing.</li>
+ *       trip), and the message follows, in order with this instance's other messages. Where the L2 store
+ *       can carry the bus's messages ({@link PublishingStore}: Redis on one server), a {@code put} sends
+ *       the write and its message together, in one round trip. Only such changes publish; copying an L2
+ *       hit into L1 publishes nothing.</li>
  *   <li>Messages from other instances drop the matching L1 entries; an instance ignores its own.</li>
  *   <li>A read that fetched a value from L2 does not copy it into L1 if the key was written or
  *       invalidated while the read was in flight (the fill race), so an invalidation that overtakes a
@@ -340,12 +343,12 @@ public final class HybridCacheStore implements CacheStore {
         long outsideStamp = outsideChanges.stamp(key);
         long startNanos = System.nanoTime();
         L2Link l2 = admitL2();
-        if (l2 != null && callL2(l2, store -> {
-            store.put(key, value, ttl);
-            return Boolean.TRUE;
-        }) != null) {
+        Boolean published = l2 == null ? null : callL2(l2, store -> putInL2(store, l2.bus(), key, value, ttl));
+        if (published != null) {
             putL1AfterL2(key, value, ttl, stamp, startNanos);
-            publish(l2, Invalidation.Kind.KEY, key);
+            if (!published) {
+                publish(l2, Invalidation.Kind.KEY, key);
+            }
         } else {
             putL1Only(key, value, ttl, recovery, outsideStamp);
         }
@@ -734,6 +737,21 @@ public final class HybridCacheStore implements CacheStore {
                 dropL1();
             }
         }
+    }
+
+    /**
+     * Writes to L2 and, where the L2 store can carry the bus's messages ({@link PublishingStore}), publishes
+     * in the same round trip.
+     *
+     * @return whether the invalidation was published with the write
+     */
+    private static Boolean putInL2(CacheStore store, InvalidationBus bus, String key, Object value, Duration ttl) {
+        if (bus != null && store instanceof PublishingStore publishing && publishing.publishesOn(bus)) {
+            publishing.putAndPublish(key, value, ttl, bus);
+            return Boolean.TRUE;
+        }
+        store.put(key, value, ttl);
+        return Boolean.FALSE;
     }
 
     /**
