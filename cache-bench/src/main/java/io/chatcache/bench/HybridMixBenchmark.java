@@ -25,7 +25,8 @@ import org.redisson.codec.TypedJsonJacksonCodec;
  * A near cache under a read-mostly load: the hybrid store against Redisson's {@code RLocalCachedMap}, each with a
  * local cache large enough for every key, on a scrambled-Zipfian key sequence where one operation in ten is a
  * write (90% reads, 10% writes). A write goes to Redis and tells other instances to drop the key: the hybrid with
- * SET then a pub/sub message, the map with its own invalidation message. Both write the same JSON (the store's
+ * SET and a pub/sub message in one pipelined batch (its L2 store and bus share one client), the map with a script
+ * that writes and publishes its invalidation message. Both write the same JSON (the store's
  * Jackson mapper); both answer reads of cached keys from local memory without decoding. The hybrid writes with
  * its default TTL (one hour, {@code SET ... PX}); the map's entries have none ({@code HSET}).
  *

@@ -162,7 +162,7 @@ public final class InvalidationLatency {
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
         row("write on A until B stops serving the old value", total);
         row("from A's put returning until then", afterWrite);
-        row("A's put alone (SET; the PUBLISH follows without A waiting)", write);
+        row("A's put alone (SET and PUBLISH in one pipelined batch)", write);
     }
 
     private static void row(String label, long[] nanos) {
