@@ -1,6 +1,7 @@
 package io.chatcache.redis;
 
 import io.chatcache.testkit.redis.RedisCluster;
+import io.chatcache.testkit.redis.RedisSentinel;
 import io.chatcache.testkit.redis.RedisServer;
 
 import java.time.Duration;
@@ -32,6 +33,17 @@ final class RedisTestSupport {
     static RedisConfig.Builder configFor(RedisCluster cluster) {
         return RedisConfig.builder()
                 .cluster(cluster.addresses())
+                .connectTimeout(Duration.ofSeconds(2))
+                .commandTimeout(Duration.ofSeconds(2))
+                .retryAttempts(1)
+                .retryDelay(Duration.ofMillis(100))
+                .connectionMinimumIdleSize(1);
+    }
+
+    /** A configuration for the master of {@code sentinel}, found through its three sentinels. */
+    static RedisConfig.Builder configFor(RedisSentinel sentinel) {
+        return RedisConfig.builder()
+                .sentinel(sentinel.masterName(), sentinel.sentinelAddresses())
                 .connectTimeout(Duration.ofSeconds(2))
                 .commandTimeout(Duration.ofSeconds(2))
                 .retryAttempts(1)

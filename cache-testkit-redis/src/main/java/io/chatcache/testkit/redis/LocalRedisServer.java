@@ -16,7 +16,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A {@code redis-server} child process on 127.0.0.1, with its own temp dir (log, certificates, cluster
- * state) and persistence off.
+ * state) and persistence off; or, started with {@link #startSentinel(List)}, a Redis Sentinel
+ * ({@code redis-server sentinel.conf --sentinel}) whose writable config file lives in that dir.
  */
 final class LocalRedisServer extends AbstractRedisServer {
     static final String HOST = "127.0.0.1";
@@ -25,6 +26,8 @@ final class LocalRedisServer extends AbstractRedisServer {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int START_ATTEMPTS = 5;
+    /** The config file of a sentinel, in its dir; Sentinel rewrites it as it learns the topology. */
+    static final String SENTINEL_CONFIG = "sentinel.conf";
 
     /** Every server with a process or a dir to clean, for the JVM shutdown hook. */
     private static final Set<LocalRedisServer> LIVE = ConcurrentHashMap.newKeySet();
@@ -36,6 +39,7 @@ final class LocalRedisServer extends AbstractRedisServer {
 
     private final RedisServerOptions options;
     private final List<String> internalArgs;
+    private final List<String> sentinelConfig;
     private final Path binary;
     private final Path dir;
     private final Path log;
@@ -47,10 +51,11 @@ final class LocalRedisServer extends AbstractRedisServer {
     private boolean paused;
     private boolean stopped;
 
-    private LocalRedisServer(RedisServerOptions options, List<String> internalArgs, Path binary, Path dir,
-            TlsMaterial tlsMaterial, int port) {
+    private LocalRedisServer(RedisServerOptions options, List<String> internalArgs, List<String> sentinelConfig,
+            Path binary, Path dir, TlsMaterial tlsMaterial, int port) {
         this.options = options;
         this.internalArgs = List.copyOf(internalArgs);
+        this.sentinelConfig = sentinelConfig == null ? null : List.copyOf(sentinelConfig);
         this.binary = binary;
         this.dir = dir;
         this.log = dir.resolve("redis.log");
@@ -68,6 +73,23 @@ final class LocalRedisServer extends AbstractRedisServer {
      *     start
      */
     static LocalRedisServer start(RedisServerOptions options, List<String> internalArgs, boolean withBusPort) {
+        return start(options, internalArgs, withBusPort, null);
+    }
+
+    /**
+     * Starts a Redis Sentinel on a free port, {@code redis-server <dir>/sentinel.conf --sentinel}, and
+     * returns once it answers. The config file holds {@code port}, {@code bind 127.0.0.1} and {@code dir}
+     * followed by {@code sentinelLines} (such as {@code sentinel monitor ...}); Sentinel rewrites it, and
+     * {@link #restart()} keeps what it wrote.
+     *
+     * @throws RedisHarnessException if redis-server is missing or the sentinel does not start
+     */
+    static LocalRedisServer startSentinel(List<String> sentinelLines) {
+        return start(RedisServerOptions.DEFAULTS, List.of(), false, List.copyOf(sentinelLines));
+    }
+
+    private static LocalRedisServer start(RedisServerOptions options, List<String> internalArgs,
+            boolean withBusPort, List<String> sentinelConfig) {
         Path binary = Processes.findOnPath("redis-server").orElseThrow(() -> new RedisHarnessException(
                 "redis-server is not on the PATH; local servers (startSingle(), cluster(), and single() without "
                         + ExternalRedisServer.VARIABLE + " or Docker) need it even when " + ExternalRedisServer.VARIABLE
@@ -84,8 +106,8 @@ final class LocalRedisServer extends AbstractRedisServer {
         try {
             TlsMaterial tls = options.tls() ? TlsMaterial.create(dir) : null;
             for (int attempt = 1; ; attempt++) {
-                LocalRedisServer server = new LocalRedisServer(options, internalArgs, binary, dir, tls,
-                        FreePorts.pick(withBusPort));
+                LocalRedisServer server = new LocalRedisServer(options, internalArgs, sentinelConfig, binary, dir,
+                        tls, FreePorts.pick(withBusPort));
                 LIVE.add(server);
                 try {
                     server.launch();
@@ -97,6 +119,7 @@ final class LocalRedisServer extends AbstractRedisServer {
                                 + " times in a row; last log lines:\n" + e.getMessage());
                     }
                     Files.deleteIfExists(dir.resolve("nodes.conf"));
+                    Files.deleteIfExists(dir.resolve(SENTINEL_CONFIG));
                 } catch (RuntimeException e) {
                     LIVE.remove(server);
                     throw e;
@@ -127,6 +150,9 @@ final class LocalRedisServer extends AbstractRedisServer {
     }
 
     private List<String> command() {
+        if (sentinelConfig != null) {
+            return List.of(binary.toString(), dir.resolve(SENTINEL_CONFIG).toString(), "--sentinel");
+        }
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--bind", HOST));
         if (tlsMaterial == null) {
             command.addAll(List.of("--port", Integer.toString(port)));
@@ -144,6 +170,9 @@ final class LocalRedisServer extends AbstractRedisServer {
 
     /** Starts the process on {@link #port} and waits until it, and not some other server, answers. */
     private void launch() {
+        if (sentinelConfig != null) {
+            writeSentinelConfig();
+        }
         ProcessBuilder builder = new ProcessBuilder(command())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -177,6 +206,21 @@ final class LocalRedisServer extends AbstractRedisServer {
                         + START_TIMEOUT.toSeconds() + " s; last log lines:\n" + Processes.tail(log, 20));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** Writes the sentinel's config file unless it exists (a restart keeps what Sentinel rewrote). */
+    private void writeSentinelConfig() {
+        Path file = dir.resolve(SENTINEL_CONFIG);
+        if (Files.exists(file)) {
+            return;
+        }
+        List<String> lines = new ArrayList<>(List.of("port " + port, "bind " + HOST, "dir \"" + dir + "\""));
+        lines.addAll(sentinelConfig);
+        try {
+            Files.write(file, lines);
+        } catch (IOException e) {
+            throw new RedisHarnessException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * {@code CHATCACHE_TEST_REDIS}.
  *
  * <p>Fault operations ({@link #kill()}, {@link #pause()}, {@link #resume()}, {@link #restart()}) work on
- * servers from {@link RedisServers#startSingle(RedisServerOptions)} and on {@link RedisCluster} nodes,
- * which are always local processes. The shared server from {@link RedisServers#single()} refuses them
+ * servers from {@link RedisServers#startSingle(RedisServerOptions)}, on {@link RedisCluster} nodes and on
+ * the processes of a {@link RedisSentinel}, which are always local processes. The shared server from {@link RedisServers#single()} refuses them
  * with {@link UnsupportedOperationException}, because it may be an external server or a container, and
  * because other tests of the class share it.
  *

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *     RedisServer server = redis.single();                 // shared by the class
  *     RedisServer own = redis.startSingle(RedisServerOptions.builder().password("pw").build());
  *     RedisCluster cluster = redis.cluster();              // 3 masters, shared by the class
+ *     RedisSentinel sentinel = redis.sentinel();           // master, replica, 3 sentinels, shared by the class
  * }
  * }</pre>
  *
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       {@code redis:7} Testcontainers container when a Docker engine is found ({@code DOCKER_HOST} or a
  *       Docker socket file, then Testcontainers' own check); else {@code redis-server} from the PATH on a
  *       free port; else the test fails with a {@link RedisHarnessException} saying what to install.</li>
- *   <li>{@link #startSingle(RedisServerOptions)} and {@link #cluster()}: always {@code redis-server} from the
+ *   <li>{@link #startSingle(RedisServerOptions)}, {@link #cluster()} and {@link #sentinel()}: always {@code redis-server} from the
  *       PATH (TLS, ACL and fault tests need a process the harness controls), even when
  *       {@code CHATCACHE_TEST_REDIS} is set or Docker is there; without the binary they fail saying what to
  *       install.</li>
@@ -46,8 +47,10 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
 
     private final List<AbstractRedisServer> started = new ArrayList<>();
     private final List<LocalRedisCluster> clusters = new ArrayList<>();
+    private final List<LocalRedisSentinel> sentinelSetups = new ArrayList<>();
     private SharedRedisServer shared;
     private LocalRedisCluster sharedCluster;
+    private LocalRedisSentinel sharedSentinel;
     private int classDepth;
 
     private RedisServers() {
@@ -121,6 +124,24 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
         return sharedCluster;
     }
 
+    /**
+     * The Sentinel set-up shared by the test class (one master, one replica, three sentinels started as
+     * {@code redis-server sentinel.conf --sentinel}), started on the first call or after it was closed;
+     * when it is returned the replica's link is up and every sentinel names the master, knows the replica
+     * and the other sentinels. Always local {@code redis-server} processes, whatever
+     * {@code CHATCACHE_TEST_REDIS} says.
+     *
+     * @throws RedisHarnessException if {@code redis-server} is missing or the set-up is not ready within
+     *     the timeouts
+     */
+    public synchronized RedisSentinel sentinel() {
+        if (sharedSentinel == null || sharedSentinel.isClosed()) {
+            sharedSentinel = LocalRedisSentinel.start();
+            sentinelSetups.add(sharedSentinel);
+        }
+        return sharedSentinel;
+    }
+
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
         classDepth++;
@@ -138,24 +159,29 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
     }
 
     /**
-     * Stops every server and cluster this instance started and forgets them; later calls start new ones.
+     * Stops every server, cluster and Sentinel set-up this instance started and forgets them; later calls start new ones.
      * Tries them all before throwing the first failure (the others suppressed).
      */
     @Override
     public void close() {
         List<AbstractRedisServer> servers;
         List<LocalRedisCluster> toClose;
+        List<LocalRedisSentinel> setups;
         synchronized (this) {
             servers = new ArrayList<>(started);
             toClose = new ArrayList<>(clusters);
+            setups = new ArrayList<>(sentinelSetups);
             started.clear();
             clusters.clear();
+            sentinelSetups.clear();
             shared = null;
             sharedCluster = null;
+            sharedSentinel = null;
         }
         List<Runnable> stops = new ArrayList<>();
         servers.forEach(server -> stops.add(server::stop));
         toClose.forEach(cluster -> stops.add(cluster::close));
+        setups.forEach(setup -> stops.add(setup::close));
         RuntimeException failure = null;
         for (Runnable stop : stops) {
             try {
@@ -175,7 +201,8 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
 
     @Override
     public synchronized String toString() {
-        return "RedisServers[servers=" + started.size() + ", clusters=" + clusters.size() + "]";
+        return "RedisServers[servers=" + started.size() + ", clusters=" + clusters.size() + ", sentinels="
+                + sentinelSetups.size() + "]";
     }
 
     /** For the harness's own tests: the servers this instance would stop now. */
@@ -186,5 +213,10 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
     /** For the harness's own tests: the clusters this instance would close now. */
     synchronized List<LocalRedisCluster> startedClusters() {
         return List.copyOf(clusters);
+    }
+
+    /** For the harness's own tests: the Sentinel set-ups this instance would close now. */
+    synchronized List<LocalRedisSentinel> startedSentinels() {
+        return List.copyOf(sentinelSetups);
     }
 }
