@@ -34,6 +34,7 @@ java --add-exports java.base/jdk.internal.vm.annotation=ALL-UNNAMED -Djdk.attach
   || failed+=(memory)
 java -cp "$jar" io.chatcache.bench.HitRates 2>&1 | tee "$out/hitrates.txt" || failed+=(hitrates)
 jmh redis-store RedisStoreBenchmark -prof gc
+jmh redis-write RedisWriteBenchmark
 jmh hybrid-read HybridReadBenchmark -t 1 -prof gc
 jmh hybrid-mix-t1 HybridMixBenchmark -t 1
 jmh hybrid-mix-t2 HybridMixBenchmark -t 2

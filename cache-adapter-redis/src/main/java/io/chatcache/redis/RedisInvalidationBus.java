@@ -88,6 +88,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final String channel;
     private final String instanceId;
     private final boolean sharded;
+    /** Whether the client talks to one server (single or Sentinel), where a batch keeps its order. */
+    private final boolean oneServer;
     private final String where;
     private final String user;
     private final RTopic topic;
@@ -127,6 +129,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.channel = builder.channel != null ? builder.channel : namespace + ":invalidations";
         this.instanceId = builder.instanceId != null ? builder.instanceId : UUID.randomUUID().toString();
         this.sharded = builder.sharded != null ? builder.sharded : shardedPubSubAvailable(client);
+        this.oneServer = client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig();
         this.topic = sharded ? client.getShardedTopic(channel, StringCodec.INSTANCE)
                 : client.getTopic(channel, StringCodec.INSTANCE);
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -233,7 +236,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
      * go to several masters at once, so a message could reach other instances before its write.
      */
     boolean carriesWritesOf(RedissonClient redisson) {
-        return redisson == client && (client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig());
+        return redisson == client && oneServer;
     }
 
     /**
