@@ -21,10 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -302,27 +298,11 @@ class RedisInvalidationBusTest {
             Recorder atB = new Recorder();
             b.subscribe(atB);
             List<CompletableFuture<Invalidation>> sent = new CopyOnWriteArrayList<>();
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    done.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            sent.add(a.publishAsync(Kind.KEY, "t" + thread + ":" + i));
-                        }
-                        return null;
-                    }));
+            RedisTestSupport.runTogether(threads, Duration.ofSeconds(30), thread -> {
+                for (int i = 0; i < perThread; i++) {
+                    sent.add(a.publishAsync(Kind.KEY, "t" + thread + ":" + i));
                 }
-                start.countDown();
-                for (Future<?> future : done) {
-                    future.get(30, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            });
 
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             await("every message at b").untilAsserted(() -> assertThat(atB.messages).hasSize(threads * perThread));

@@ -21,11 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,31 +112,15 @@ class RedisPublishingStoreTest {
                         .config(RedisTestSupport.configFor(server).namespace(namespace).build()).instanceId("peer").build()) {
             List<Invalidation> heard = new CopyOnWriteArrayList<>();
             peer.subscribe(heard::add);
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    done.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            if (i % 3 == 0) {
-                                mine.publishAsync(Kind.KEY, "plain:" + thread + ":" + i);
-                            } else {
-                                store.putAndPublish("t" + thread + ":" + i, i, Duration.ofMinutes(5), mine);
-                            }
-                        }
-                        return null;
-                    }));
+            RedisTestSupport.runTogether(threads, Duration.ofSeconds(60), thread -> {
+                for (int i = 0; i < perThread; i++) {
+                    if (i % 3 == 0) {
+                        mine.publishAsync(Kind.KEY, "plain:" + thread + ":" + i);
+                    } else {
+                        store.putAndPublish("t" + thread + ":" + i, i, Duration.ofMinutes(5), mine);
+                    }
                 }
-                start.countDown();
-                for (Future<?> future : done) {
-                    future.get(60, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            });
 
             Awaitility.await("every message at the peer").atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(heard).hasSize(threads * perThread));

@@ -59,7 +59,6 @@ class RedisSentinelFailoverTest {
                         assertThat(oldReplica.cli("GET", namespace + ":after")).isEqualTo("\"v2\"");
                     });
             assertThat(store.get("after", String.class)).contains("v2");
-            assertThat(store.get("before", String.class)).as("written before the failover").contains("v1");
             Awaitility.await("the write to reach the demoted master, now a replica").atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(oldMaster.cli("GET", namespace + ":after")).isEqualTo("\"v2\""));
 

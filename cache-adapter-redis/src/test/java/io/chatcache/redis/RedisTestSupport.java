@@ -5,6 +5,13 @@ import io.chatcache.testkit.redis.RedisSentinel;
 import io.chatcache.testkit.redis.RedisServer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 /** Configurations for the harness's servers, with timeouts short enough for fault tests. */
@@ -49,6 +56,38 @@ final class RedisTestSupport {
                 .retryAttempts(1)
                 .retryDelay(Duration.ofMillis(100))
                 .connectionMinimumIdleSize(1);
+    }
+
+    /** What each of {@link #runTogether}'s threads does, given its number. */
+    @FunctionalInterface
+    interface ThreadBody {
+        void run(int thread) throws Exception;
+    }
+
+    /**
+     * Starts {@code threads} threads at once (behind a latch), each running {@code body} with its number,
+     * and waits up to {@code timeout} for all; the first failure of any thread is rethrown.
+     */
+    static void runTogether(int threads, Duration timeout, ThreadBody body) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    body.run(thread);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : done) {
+                future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A namespace no other test uses. */
