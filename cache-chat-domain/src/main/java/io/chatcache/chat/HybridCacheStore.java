@@ -747,8 +747,13 @@ public final class HybridCacheStore implements CacheStore {
      */
     private static Boolean putInL2(CacheStore store, InvalidationBus bus, String key, Object value, Duration ttl) {
         if (bus != null && store instanceof PublishingStore publishing && publishing.publishesOn(bus)) {
-            publishing.putAndPublish(key, value, ttl, bus);
-            return Boolean.TRUE;
+            try {
+                publishing.putAndPublish(key, value, ttl, bus);
+                return Boolean.TRUE;
+            } catch (IllegalStateException closed) {
+                // The bus (or the store) was closed: write as if there were no shared batch; a closed store
+                // throws again below, and the publish that follows counts a closed bus as a failed publish.
+            }
         }
         store.put(key, value, ttl);
         return Boolean.FALSE;

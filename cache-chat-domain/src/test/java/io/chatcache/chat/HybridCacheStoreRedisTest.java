@@ -1,10 +1,12 @@
 package io.chatcache.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.PublishingStore;
 import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
@@ -100,6 +102,25 @@ class HybridCacheStoreRedisTest {
      */
     private static void awaitMessages(List<Invalidation> reachedB, int count) {
         within().until(() -> reachedB.size() >= count);
+    }
+
+    @Test
+    void aPutSendsItsWriteAndMessageInOneBatchAndStillWritesWhenTheBusWasClosed() {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        List<Invalidation> reachedB = b.watchBus();
+        assertThat(((PublishingStore) a.l2.store()).publishesOn(a.l2.bus())).as("store and bus share a client on one server").isTrue();
+
+        a.store.put("k", "v1", TTL);
+
+        within().untilAsserted(() -> assertThat(reachedB).extracting(Invalidation::target).containsExactly("k"));
+        assertThat(b.store.get("k", String.class)).contains("v1");
+
+        a.l2.bus().close();
+        assertThatCode(() -> a.store.put("k", "v2", TTL)).doesNotThrowAnyException();
+
+        assertThat(a.l2.store().get("k", String.class)).as("the write reached Redis").contains("v2");
+        assertThat(a.store.stats().errors()).as("the publish that a closed bus refused").isEqualTo(1);
     }
 
     @Test
