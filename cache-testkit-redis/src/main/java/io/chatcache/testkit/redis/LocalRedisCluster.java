@@ -104,21 +104,7 @@ final class LocalRedisCluster implements RedisCluster {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
-        for (LocalRedisServer node : nodes) {
-            try {
-                node.stop();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Processes.stopAll(nodes.stream().<Runnable>map(node -> node::stop).toList());
     }
 
     /** Whether {@link #close()} was called. */

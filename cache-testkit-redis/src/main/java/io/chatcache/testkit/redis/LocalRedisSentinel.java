@@ -287,24 +287,8 @@ final class LocalRedisSentinel implements RedisSentinel {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
         // sentinels first, so none of them starts a failover while the data servers go down
-        List<LocalRedisServer> all = new ArrayList<>(sentinels);
-        all.addAll(dataServers);
-        for (LocalRedisServer server : all) {
-            try {
-                server.stop();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Processes.stopAll(processes().stream().<Runnable>map(server -> server::stop).toList());
     }
 
     /** Whether {@link #close()} was called. */

@@ -127,6 +127,27 @@ final class Processes {
         }
     }
 
+    /**
+     * Runs every stop, even after one throws; then throws the first failure with the others suppressed.
+     */
+    static void stopAll(List<? extends Runnable> stops) {
+        RuntimeException failure = null;
+        for (Runnable stop : stops) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     /** Deletes a directory tree, best effort: a leftover temp file must not fail a test. */
     static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {

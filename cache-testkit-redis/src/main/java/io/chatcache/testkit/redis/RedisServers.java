@@ -182,21 +182,7 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
         servers.forEach(server -> stops.add(server::stop));
         toClose.forEach(cluster -> stops.add(cluster::close));
         setups.forEach(setup -> stops.add(setup::close));
-        RuntimeException failure = null;
-        for (Runnable stop : stops) {
-            try {
-                stop.run();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Processes.stopAll(stops);
     }
 
     @Override
