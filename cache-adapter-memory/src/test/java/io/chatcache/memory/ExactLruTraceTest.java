@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays the LIRS traces in {@code shared/traces} (beside the repository) through the store and through
+ * Replays the LIRS traces in the repository's {@code traces} folder through the store and through
  * an access-ordered {@link LinkedHashMap} of the same capacity, reading each key and putting it on a
  * miss. Exact LRU means the same hits, the same evictions and the same keys held at the end.
  */
@@ -139,19 +139,19 @@ class ExactLruTraceTest {
     }
 
     /**
-     * Finds {@code shared/traces}: the repository's sibling {@code shared} folder (as CI lays it out),
-     * looked for in every folder from the working directory up.
+     * Finds the repository's {@code traces} folder, looked for in every folder from the working directory up
+     * (Maven runs the tests in the module's folder, one below it).
      */
     static Path tracesDirectory() {
         List<Path> looked = new ArrayList<>();
         for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("traces");
+            Path candidate = dir.resolve("traces");
             looked.add(candidate);
             if (Files.isRegularFile(candidate.resolve("loop.trace.gz"))) {
                 return candidate;
             }
         }
-        return fail("The LIRS traces are missing: no shared/traces/loop.trace.gz in any of " + looked
-                + ". They live in the shared/ folder beside the repository clone (<repo>/../shared/traces).");
+        return fail("The LIRS traces are missing: no traces/loop.trace.gz in any of " + looked
+                + ". They are committed in the repository's traces/ folder; is the clone complete?");
     }
 }

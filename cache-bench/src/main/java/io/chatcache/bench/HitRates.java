@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Hit rates on every LIRS trace in {@code shared/traces} at 250, 500 and 1000 entries, printed as a Markdown
+ * Hit rates on every LIRS trace in the repository's {@code traces} folder at 250, 500 and 1000 entries, printed as a Markdown
  * table: an access-ordered {@link java.util.LinkedHashMap} (exact LRU, the oracle), chat-cache's LRU and
  * Caffeine (W-TinyLFU). Each access is a read; a miss is followed by a put of the key, as a cache-aside
  * application does.
@@ -26,7 +26,7 @@ public final class HitRates {
     /**
      * Runs the simulation and prints the table.
      *
-     * @param args {@code --traces DIR} (default: a {@code shared/traces} folder found from the working
+     * @param args {@code --traces DIR} (default: the repository's {@code traces} folder found from the working
      *     directory) and {@code --sizes N,N,...} (default 250,500,1000)
      */
     public static void main(String[] args) {

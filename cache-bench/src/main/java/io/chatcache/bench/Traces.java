@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The LIRS block-access traces in {@code shared/traces}: gzip text, one integer key per line; blank lines and
+ * The LIRS block-access traces in repository's {@code traces} folder: gzip text, one integer key per line; blank lines and
  * lines holding only {@code *} are skipped, CRLF endings are accepted.
  */
 final class Traces {
@@ -31,8 +31,8 @@ final class Traces {
     }
 
     /**
-     * Finds the traces folder: {@code explicit} if given, else a {@code shared/traces} folder beside the working
-     * directory or any of its parents (the repository sits beside {@code shared/}).
+     * Finds the traces folder: {@code explicit} if given, else the repository's {@code traces} folder in the
+     * working directory or any of its parents.
      *
      * @throws IllegalStateException naming the places looked at, when none holds traces
      */
@@ -46,14 +46,13 @@ final class Traces {
         }
         List<Path> tried = new ArrayList<>();
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("shared/traces"), dir.resolve("../shared/traces").normalize())) {
-                tried.add(candidate);
-                if (Files.isDirectory(candidate)) {
-                    return candidate;
-                }
+            Path candidate = dir.resolve("traces");
+            tried.add(candidate);
+            if (Files.isRegularFile(candidate.resolve("loop.trace.gz"))) {
+                return candidate;
             }
         }
-        throw new IllegalStateException("no shared/traces folder found; pass --traces DIR. Looked at " + tried);
+        throw new IllegalStateException("no traces folder found; pass --traces DIR. Looked at " + tried);
     }
 
     /**
