@@ -1,6 +1,5 @@
 package io.chatcache.redis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +9,8 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.InvalidationListener.BusEvent;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LogText;
 import io.chatcache.core.Subscription;
 import io.chatcache.redis.internal.ConnectionEvents;
 import io.chatcache.redis.internal.RedisErrors;
@@ -24,11 +25,13 @@ import org.redisson.api.listener.StatusListener;
 import org.redisson.api.redisnode.RedisClusterMaster;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
-import org.redisson.client.codec.StringCodec;
+import org.redisson.client.codec.ByteArrayCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +56,18 @@ import java.util.function.Function;
  * run Redis 7 or later, sharded pub/sub, so that a message travels to one shard and not the whole
  * cluster). Messages are JSON that any program can publish or read:
  * <pre>{@code {"origin":"<instance id>","seq":42,"kind":"KEY","target":"session:1"}}</pre>
- * {@code kind} is {@code KEY}, {@code PATTERN} or {@code CLEAR} (with an empty target). Malformed
- * messages on the channel are logged and ignored.
+ * {@code kind} is {@code KEY}, {@code PATTERN} or {@code CLEAR} (with an empty target).
+ *
+ * <h2>Hostile messages</h2>
+ * Anything on the channel may come from anyone allowed to publish there (messages are not
+ * authenticated, as Redisson's own topics are not; limit who may publish with the Redis ACL, see the
+ * README). A message longer than {@value #MAX_MESSAGE_BYTES} bytes is dropped before it is decoded; a
+ * message that is not JSON, whose origin is longer than {@value #MAX_ORIGIN_LENGTH} characters, or
+ * whose target breaks the key rules ({@link io.chatcache.core.CacheInputs#MAX_KEY_LENGTH} characters for
+ * a key, {@link KeyPattern#MAX_PATTERN_LENGTH} for a pattern) is ignored. Either way the message is
+ * counted in {@link #rejectedMessages()} and logged with its text escaped and cut ({@link LogText}): an
+ * oversized one once, malformed ones the first {@value #LOGGED_MALFORMED} times and then every
+ * thousandth.
  *
  * <h2>Connection events</h2>
  * Pub/sub is at most once: messages published while the subscription is down are lost. When Redisson
@@ -80,6 +93,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
     /** How long {@link #close()} waits for messages already published to go out. */
     static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
+    /**
+     * The longest message accepted, in bytes: room for the longest origin and pattern, every character
+     * written as a six-byte JSON escape. Longer ones are dropped before they are decoded.
+     */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024;
+    /** The longest origin (instance id) accepted, in characters. */
+    public static final int MAX_ORIGIN_LENGTH = 256;
     private static final String PROBE = "PROBE";
     private static final int LOGGED_MALFORMED = 10;
 
@@ -101,6 +121,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private CompletableFuture<Invalidation> lastQueued = CompletableFuture.completedFuture(null);
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicBoolean oversizedLogged = new AtomicBoolean();
     private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService dispatcher;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -130,8 +151,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.instanceId = builder.instanceId != null ? builder.instanceId : UUID.randomUUID().toString();
         this.sharded = builder.sharded != null ? builder.sharded : shardedPubSubAvailable(client);
         this.oneServer = client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig();
-        this.topic = sharded ? client.getShardedTopic(channel, StringCodec.INSTANCE)
-                : client.getTopic(channel, StringCodec.INSTANCE);
+        this.topic = sharded ? client.getShardedTopic(channel, ByteArrayCodec.INSTANCE)
+                : client.getTopic(channel, ByteArrayCodec.INSTANCE);
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "chatcache-redis-bus-" + channel);
             thread.setDaemon(true);
@@ -165,7 +186,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     // Only our own close() unsubscribes; nothing to tell listeners.
                 }
             });
-            this.messageListenerId = topic.addListener(String.class, (ignored, message) -> dispatch(() -> received(message)));
+            this.messageListenerId = topic.addListener(byte[].class, (ignored, message) -> {
+                // Checked on Redisson's thread, so that an oversized message is neither queued nor decoded.
+                if (message.length > MAX_MESSAGE_BYTES) {
+                    oversized(message.length);
+                } else {
+                    dispatch(() -> received(message));
+                }
+            });
         } catch (RuntimeException e) {
             removeConnectionListener.run();
             dispatcher.shutdownNow();
@@ -276,9 +304,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
 
     /** A message waiting to be sent, the write to send before it (or null), and who waits for them. */
-    private record Outgoing(Invalidation message, String payload, Function<RBatch, RFuture<?>> write,
+    private record Outgoing(Invalidation message, byte[] payload, Function<RBatch, RFuture<?>> write,
             String redisKey, CompletableFuture<Invalidation> sent) {
-        Outgoing(Invalidation message, String payload, Function<RBatch, RFuture<?>> write, String redisKey) {
+        Outgoing(Invalidation message, byte[] payload, Function<RBatch, RFuture<?>> write, String redisKey) {
             this(message, payload, write, redisKey, new CompletableFuture<>());
         }
     }
@@ -309,8 +337,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 reply = published;
             } else {
                 RBatch pipeline = client.createBatch(BatchOptions.defaults());
-                RTopicAsync batchTopic = sharded ? pipeline.getShardedTopic(channel, StringCodec.INSTANCE)
-                        : pipeline.getTopic(channel, StringCodec.INSTANCE);
+                RTopicAsync batchTopic = sharded ? pipeline.getShardedTopic(channel, ByteArrayCodec.INSTANCE)
+                        : pipeline.getTopic(channel, ByteArrayCodec.INSTANCE);
                 for (Outgoing outgoing : batch) {
                     writes.add(outgoing.write() == null ? null : outgoing.write().apply(pipeline));
                     publishes.add(batchTopic.publishAsync(outgoing.payload()));
@@ -490,11 +518,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return probeNonce + ":" + probeEpoch;
     }
 
-    private void received(String message) {
+    private void received(byte[] message) {
         JsonNode json;
         try {
             json = mapper.readTree(message);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             malformed(message, "not JSON");
             return;
         }
@@ -505,6 +533,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
         String kind = object.path("kind").asText(null);
         String origin = object.path("origin").asText(null);
         String target = object.path("target").asText(null);
+        if (origin != null && origin.length() > MAX_ORIGIN_LENGTH) {
+            malformed(message, "origin longer than " + MAX_ORIGIN_LENGTH + " characters");
+            return;
+        }
         if (PROBE.equals(kind)) {
             if (state != State.CONNECTED && instanceId.equals(origin) && probeTarget().equals(target)) {
                 connected(false);
@@ -527,7 +559,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
             try {
                 listener.onInvalidation(invalidation);
             } catch (RuntimeException e) {
-                LOG.warn("invalidation listener {} failed on {}", listener, invalidation, e);
+                LOG.warn("invalidation listener {} failed on {}", listener, LogText.escape(invalidation.toString()), e);
             }
         }
     }
@@ -543,21 +575,38 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
     }
 
-    private void malformed(String message, String why) {
+    /**
+     * How many messages this bus received and ignored since it was built: longer than
+     * {@value #MAX_MESSAGE_BYTES} bytes, not JSON, or not a valid invalidation.
+     */
+    public long rejectedMessages() {
+        return malformed.get();
+    }
+
+    private void oversized(int length) {
         long count = malformed.incrementAndGet();
-        if (count <= LOGGED_MALFORMED || count % 1000 == 0) {
-            LOG.warn("ignoring a malformed message on channel {} ({}; {} so far): {}", channel, why, count,
-                    message.length() > 200 ? message.substring(0, 200) + "..." : message);
+        if (oversizedLogged.compareAndSet(false, true)) {
+            LOG.warn("dropped a message of {} bytes on channel {} without reading it (more than {}; {} rejected"
+                    + " so far); further oversized messages are counted in rejectedMessages() but not logged",
+                    length, channel, MAX_MESSAGE_BYTES, count);
         }
     }
 
-    private String encode(String origin, long seq, String kind, String target) {
+    private void malformed(byte[] message, String why) {
+        long count = malformed.incrementAndGet();
+        if (count <= LOGGED_MALFORMED || count % 1000 == 0) {
+            LOG.warn("ignoring a malformed message on channel {} ({}; {} rejected so far): {}", channel,
+                    LogText.escape(why), count, LogText.escape(new String(message, StandardCharsets.UTF_8)));
+        }
+    }
+
+    private byte[] encode(String origin, long seq, String kind, String target) {
         ObjectNode json = mapper.createObjectNode();
         json.put("origin", origin);
         json.put("seq", seq);
         json.put("kind", kind);
         json.put("target", target);
-        return json.toString();
+        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void ensureOpen() {
@@ -639,6 +688,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
         public Builder instanceId(String instanceId) {
             if (instanceId == null || instanceId.isEmpty()) {
                 throw new CacheConfigurationException("RedisInvalidationBus option instanceId must not be empty");
+            }
+            if (instanceId.length() > MAX_ORIGIN_LENGTH
+                    || instanceId.chars().anyMatch(c -> Character.isISOControl(c))) {
+                throw new CacheConfigurationException("RedisInvalidationBus option instanceId must be at most "
+                        + MAX_ORIGIN_LENGTH + " characters without control characters, was '"
+                        + LogText.escape(instanceId) + "'");
             }
             this.instanceId = instanceId;
             return this;

@@ -18,6 +18,7 @@ import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.SerializationException;
 import io.chatcache.core.Subscription;
+import io.chatcache.core.LogText;
 import io.chatcache.core.Ticker;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,6 +127,12 @@ public final class HybridCacheStore implements CacheStore {
      * deletion from L2 on recovery; past it, L2 is cleared on recovery instead.
      */
     static final int MAX_JOURNALED_CHANGES = 10_000;
+    /**
+     * The most publishers whose sequence numbers are remembered (the least recently heard go first), and
+     * how long a silent one is remembered: forged messages with a new origin each must not grow the map.
+     */
+    static final int MAX_ORIGINS = 4096;
+    static final Duration FORGET_ORIGIN_AFTER = Duration.ofMinutes(10);
 
     private final CacheStore l1;
     private final Duration l1TtlCeiling;
@@ -149,7 +155,7 @@ public final class HybridCacheStore implements CacheStore {
     private volatile L2Link link;
     /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
     private final AtomicLong recoveries = new AtomicLong();
-    private final Map<String, Long> lastSequences = new ConcurrentHashMap<>();
+    private final OriginSequences lastSequences;
     private final CopyOnWriteArrayList<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
     /** The keys that L1 or L2 report removing during a call of this thread that wants to report them. */
     private final ThreadLocal<Set<String>> collectedRemovals = new ThreadLocal<>();
@@ -178,6 +184,8 @@ public final class HybridCacheStore implements CacheStore {
         this.journal = builder.l2 != null || builder.l2Connector != null
                 ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
         this.l1Subscription = l1.addRemovalListener(this::collectRemoval);
+        this.lastSequences = new OriginSequences(MAX_ORIGINS, FORGET_ORIGIN_AFTER.toNanos(),
+                builder.ticker == null ? Ticker.system() : builder.ticker);
     }
 
     /** A builder with every option at its default; {@link Builder#l1} is required. */
@@ -837,7 +845,7 @@ public final class HybridCacheStore implements CacheStore {
         fire(removed, invalidation.kind() == Invalidation.Kind.CLEAR ? RemovalCause.CLEARED : RemovalCause.EXPLICIT);
         if (gap) {
             LOG.info("Missed invalidations from instance {} (sequence jumped to {}); dropped L1",
-                    invalidation.origin(), invalidation.sequence());
+                    LogText.escape(invalidation.origin()), invalidation.sequence());
             dropL1();
         }
     }
@@ -848,8 +856,7 @@ public final class HybridCacheStore implements CacheStore {
      * is unknown too. The first message seen from a publisher is taken as it comes.
      */
     private boolean sequenceBroken(Invalidation invalidation) {
-        Long last = lastSequences.put(invalidation.origin(), invalidation.sequence());
-        return last != null && invalidation.sequence() != last + 1;
+        return lastSequences.broken(invalidation.origin(), invalidation.sequence());
     }
 
     private void onBusEvent(InvalidationListener.BusEvent event) {

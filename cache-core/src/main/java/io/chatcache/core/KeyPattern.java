@@ -28,6 +28,13 @@ import java.util.List;
  */
 public final class KeyPattern {
 
+    /**
+     * The longest pattern accepted, in characters: room for a key of {@link CacheInputs#MAX_KEY_LENGTH}
+     * characters with every one escaped, and a star. Patterns obey the key rules: no key longer than
+     * that limit exists to be matched, and patterns arrive over the network (the invalidation bus).
+     */
+    public static final int MAX_PATTERN_LENGTH = 2 * CacheInputs.MAX_KEY_LENGTH + 1;
+
     private static final String SPECIAL = "*?[]\\^-";
 
     private final String pattern;
@@ -42,13 +49,17 @@ public final class KeyPattern {
     /**
      * Parses a glob pattern.
      *
-     * @throws InvalidInputException if the pattern is null, empty, ends with an unescaped {@code \} or
-     *     has an unclosed {@code [}
+     * @throws InvalidInputException if the pattern is null, empty, longer than {@link #MAX_PATTERN_LENGTH},
+     *     ends with an unescaped {@code \} or has an unclosed {@code [}
      */
     public static KeyPattern glob(String pattern) {
         CacheInputs.requireNonNull(pattern, "pattern");
         if (pattern.isEmpty()) {
             throw new InvalidInputException("pattern", "must not be empty");
+        }
+        if (pattern.length() > MAX_PATTERN_LENGTH) {
+            throw new InvalidInputException("pattern", "must be at most " + MAX_PATTERN_LENGTH
+                    + " characters long, was " + pattern.length());
         }
         return new KeyPattern(pattern, parse(pattern));
     }

@@ -215,6 +215,20 @@ class KeyPatternTest {
     }
 
     @Test
+    void patternsObeyTheKeyRulesOnLength() {
+        String longestKey = "*".repeat(CacheInputs.MAX_KEY_LENGTH);
+        assertThat(KeyPattern.prefix(longestKey).pattern()).hasSize(KeyPattern.MAX_PATTERN_LENGTH);
+
+        assertThatThrownBy(() -> KeyPattern.glob("a".repeat(KeyPattern.MAX_PATTERN_LENGTH + 1)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + KeyPattern.MAX_PATTERN_LENGTH)
+                .hasMessageContaining("was " + (KeyPattern.MAX_PATTERN_LENGTH + 1));
+        assertThatThrownBy(() -> KeyPattern.glob("x".repeat(19 * 1024 * 1024)))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    }
+
+    @Test
     void manyStarsAgainstALongKeyMatchInLinearTimeRatherThanBacktracking() {
         // A regex engine backtracks through every way to split the key between the stars: for this
         // pattern and a key of the longest length, minutes to hours (the kind of pattern Redis 7.0.9
