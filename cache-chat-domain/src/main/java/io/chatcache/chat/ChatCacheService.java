@@ -82,6 +82,9 @@ public final class ChatCacheService implements AutoCloseable {
     /** The artifact that provides the {@code "memory"} store. */
     public static final String MEMORY_ARTIFACT = "io.chatcache:cache-adapter-memory";
 
+    /** The key {@link #probeRedis()} reads; never written. */
+    public static final String PROBE_KEY = "chatcache-probe:never-written";
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatCacheService.class);
 
     private final CacheBackend backend;
@@ -94,6 +97,9 @@ public final class ChatCacheService implements AutoCloseable {
     private final boolean guardFailures;
     private final SingleFlight loads = new SingleFlight();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder puts = new LongAdder();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** REDIS: the last statistics Redis gave, reported while it cannot be asked. */
@@ -194,7 +200,9 @@ public final class ChatCacheService implements AutoCloseable {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        return guarded("get", () -> store.get(key, type), Optional::empty);
+        Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
+        (found.isPresent() ? hits : misses).increment();
+        return found;
     }
 
     /**
@@ -234,6 +242,7 @@ public final class ChatCacheService implements AutoCloseable {
         CacheInputs.requireTtl(ttl);
         guarded("set", () -> {
             store.put(key, value, ttl);
+            puts.increment();
             return null;
         }, () -> null);
     }
@@ -368,6 +377,41 @@ public final class ChatCacheService implements AutoCloseable {
         // Statistics first: asking Redis for them is what may show it gone (or back).
         Map<String, CacheStats> current = getStats();
         return new CacheInfo(backend, redisAvailable.getAsBoolean(), current);
+    }
+
+    /**
+     * Counters for monitoring: hits, misses and puts through this service, the memory store's size and
+     * evictions, failures, and whether Redis is in use. Cheap: never asks Redis (see {@link CacheCounters}).
+     */
+    public CacheCounters counters() {
+        long entries = 0;
+        long evictions = 0;
+        long failed = failures.sum();
+        if (backend != CacheBackend.REDIS) {
+            // The memory store's statistics, or the hybrid store's combined view (L1's size and evictions,
+            // L2 and bus failures in its errors): neither asks Redis.
+            CacheStats local = store.stats();
+            entries = local.entryCount();
+            evictions = local.evictions();
+            failed = local.errors();
+        }
+        return new CacheCounters(backend, hits.sum(), misses.sum(), puts.sum(), entries, evictions, failed,
+                redisAvailable.getAsBoolean());
+    }
+
+    /**
+     * Asks Redis once and tells whether it is in use, for a health check: REDIS and HYBRID read a key that
+     * is never written ({@value #PROBE_KEY}; a miss in the store statistics, not in {@link #counters()}),
+     * so a Redis that stopped answering is noticed even when no other call reaches it; HYBRID then reports
+     * whether its L2 is in use (its circuit breaker opens after consecutive failures, so a single failed
+     * probe does not yet show Redis gone). Never throws for a Redis failure; always {@code false} for MEMORY.
+     */
+    public boolean probeRedis() {
+        if (backend == CacheBackend.MEMORY) {
+            return false;
+        }
+        guarded("probe", () -> store.get(PROBE_KEY, ValueType.of(String.class)), Optional::empty);
+        return redisAvailable.getAsBoolean();
     }
 
     /**

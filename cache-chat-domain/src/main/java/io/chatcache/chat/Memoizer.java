@@ -193,14 +193,7 @@ public final class Memoizer {
         }
 
         String key(Object[] arguments) {
-            StringBuilder json = new StringBuilder("[");
-            for (int i = 0; i < arguments.length; i++) {
-                if (i > 0) {
-                    json.append(',');
-                }
-                json.append(CanonicalJson.write(arguments[i], "argument " + i + " of " + prefix));
-            }
-            return prefix + ":" + CanonicalJson.sha256(json.append(']').toString());
+            return CacheKeys.hashed(prefix, arguments);
         }
     }
 

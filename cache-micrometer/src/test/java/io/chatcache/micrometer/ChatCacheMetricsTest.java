@@ -1,0 +1,114 @@
+package io.chatcache.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.chatcache.chat.CacheBackend;
+import io.chatcache.chat.ChatCacheService;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.memory.MemoryCacheStore;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ChatCacheMetricsTest {
+
+    @RegisterExtension
+    static final RedisServers REDIS = RedisServers.create();
+
+    private static double count(MeterRegistry registry, String name, String... tags) {
+        return registry.get(name).tags(tags).functionCounter().count();
+    }
+
+    private static double gauge(MeterRegistry registry, String name, String... tags) {
+        return registry.get(name).tags(tags).gauge().value();
+    }
+
+    @Test
+    void memoryServiceFollowsMicrometersCacheConventions() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (ChatCacheService cache = ChatCacheMetrics.monitor(registry,
+                ChatCacheService.builder().maxMemorySize(2).build(), "chat", "app", "demo")) {
+            cache.set("a", "1");
+            cache.set("b", "2");
+            cache.set("c", "3");
+            cache.get("c", String.class);
+            cache.get("nope", String.class);
+            cache.get("nope", String.class);
+
+            assertThat(count(registry, "cache.gets", "cache", "chat", "result", "hit", "app", "demo")).isEqualTo(1);
+            assertThat(count(registry, "cache.gets", "cache", "chat", "result", "miss")).isEqualTo(2);
+            assertThat(count(registry, "cache.puts", "cache", "chat")).isEqualTo(3);
+            assertThat(count(registry, "cache.evictions", "cache", "chat")).isEqualTo(1);
+            assertThat(gauge(registry, "cache.size", "cache", "chat")).isEqualTo(2);
+            assertThat(registry.find("chatcache.redis.available").gauge()).isNull();   // MEMORY: no Redis
+        }
+    }
+
+    @Test
+    void hybridServiceReportsRedisAvailabilityAndFailures() {
+        RedisServer server = REDIS.startSingle();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (ChatCacheService cache = ChatCacheMetrics.monitor(registry, ChatCacheService.builder()
+                .backend(CacheBackend.HYBRID).redis(server.host(), server.port(), server.password()).build(),
+                "chat")) {
+            await().atMost(Duration.ofSeconds(20)).until(cache::probeRedis);
+            assertThat(gauge(registry, "chatcache.redis.available", "cache", "chat")).isEqualTo(1);
+            assertThat(count(registry, "chatcache.failures", "cache", "chat")).isZero();
+
+            server.kill();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !cache.probeRedis());
+            assertThat(gauge(registry, "chatcache.redis.available", "cache", "chat")).isZero();
+            assertThat(count(registry, "chatcache.failures", "cache", "chat")).isPositive();
+            cache.set("x", "y");                                                 // still stored, in L1
+            assertThat(count(registry, "cache.puts", "cache", "chat")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void redisServiceHasNoSizeButCountsGets() {
+        RedisServer server = REDIS.startSingle();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (ChatCacheService cache = ChatCacheMetrics.monitor(registry, ChatCacheService.builder()
+                .backend(CacheBackend.REDIS).redis(server.host(), server.port(), server.password()).build(),
+                "r")) {
+            cache.set("k", "v");
+            cache.get("k", String.class);
+            assertThat(count(registry, "cache.gets", "cache", "r", "result", "hit")).isEqualTo(1);
+            assertThat(registry.find("cache.size").gauge()).isNull();
+            assertThat(gauge(registry, "chatcache.redis.available", "cache", "r")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anyStoreFromItsStatistics() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (MemoryCacheStore store = CacheStoreMetrics.monitor(registry,
+                MemoryCacheStore.builder().maximumSize(1).build(), "l1")) {
+            store.put("a", "1");
+            store.put("b", "2");
+            store.get("b", String.class);
+            store.get("a", String.class);
+            assertThat(count(registry, "cache.gets", "cache", "l1", "result", "hit")).isEqualTo(1);
+            assertThat(count(registry, "cache.gets", "cache", "l1", "result", "miss")).isEqualTo(1);
+            assertThat(count(registry, "cache.evictions", "cache", "l1")).isEqualTo(1);
+            assertThat(gauge(registry, "cache.size", "cache", "l1")).isEqualTo(1);
+            assertThat(count(registry, "chatcache.errors", "cache", "l1")).isZero();
+            assertThat(registry.find("cache.puts").meter()).isNull();
+        }
+    }
+
+    @Test
+    void refusesABlankName() {
+        try (ChatCacheService cache = ChatCacheService.builder().build()) {
+            assertThatThrownBy(() -> new ChatCacheMetrics(cache, " ", Tags.empty()))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("cacheName");
+        }
+    }
+}
