@@ -67,7 +67,7 @@ final class EnvironmentReader {
             RedisAddress address = RedisAddress.parse(hostText, subject(REDIS_HOST));
             if (hostText.contains("://") || hasPort(hostText)) {
                 throw fail(REDIS_HOST, "must be a host name or address without scheme or port (set the port in "
-                        + REDIS_PORT + "), was '" + hostText + "'");
+                        + REDIS_PORT + "), was '" + SecretMask.mask(hostText) + "'");
             }
             builder.single(new RedisAddress(address.host(), port, false).uri(false));
         }
@@ -100,7 +100,7 @@ final class EnvironmentReader {
             try {
                 builder.trustStore(Path.of(trustStore), rawValue(env, REDIS_SSL_TRUSTSTORE_PASSWORD));
             } catch (InvalidPathException badPath) {
-                throw fail(REDIS_SSL_TRUSTSTORE, "must be a file path, was '" + trustStore + "'");
+                throw fail(REDIS_SSL_TRUSTSTORE, "must be a file path, was '" + SecretMask.mask(trustStore) + "'");
             }
         }
         String namespace = value(env, REDIS_NAMESPACE);
@@ -136,7 +136,7 @@ final class EnvironmentReader {
             String node = part.trim();
             if (node.isEmpty()) {
                 throw fail(variable, "must be a comma-separated list of host:port, with no empty entry, was '"
-                        + text + "'");
+                        + SecretMask.mask(text) + "'");
             }
             RedisAddress.parse(node, subject(variable));
             nodes.add(node);
@@ -153,14 +153,14 @@ final class EnvironmentReader {
         } catch (NumberFormatException notANumber) {
             // fall through to the message that says what is accepted
         }
-        throw fail(variable, "must be " + accepted + ", was '" + text + "'");
+        throw fail(variable, "must be " + accepted + ", was '" + SecretMask.mask(text) + "'");
     }
 
     private static boolean bool(String text, String variable) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw fail(variable, "must be true or false (also accepted: 1/0, yes/no), was '" + text + "'");
+            default -> throw fail(variable, "must be true or false (also accepted: 1/0, yes/no), was '" + SecretMask.mask(text) + "'");
         };
     }
 

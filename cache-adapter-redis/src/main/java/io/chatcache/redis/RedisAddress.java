@@ -33,40 +33,40 @@ record RedisAddress(String host, int port, boolean tls) {
         } else if (lower.startsWith("redis://")) {
             rest = rest.substring("redis://".length());
         } else if (rest.contains("://")) {
-            throw fail(subject, "must use the scheme redis:// or rediss://, was '" + text + "'");
+            throw fail(subject, "must use the scheme redis:// or rediss://, was '" + SecretMask.mask(text) + "'");
         }
         if (rest.endsWith("/")) {
             rest = rest.substring(0, rest.length() - 1);
         }
         if (rest.contains("@") || rest.contains("/")) {
             throw fail(subject, "must be host:port or redis[s]://host:port without credentials or path, was '"
-                    + text + "'");
+                    + SecretMask.mask(text) + "'");
         }
         String host;
         String portText = null;
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
             if (close < 0) {
-                throw fail(subject, "has an unclosed [ in the IPv6 host, was '" + text + "'");
+                throw fail(subject, "has an unclosed [ in the IPv6 host, was '" + SecretMask.mask(text) + "'");
             }
             host = rest.substring(1, close);
             String after = rest.substring(close + 1);
             if (!after.isEmpty()) {
                 if (!after.startsWith(":")) {
-                    throw fail(subject, "must be [ipv6]:port, was '" + text + "'");
+                    throw fail(subject, "must be [ipv6]:port, was '" + SecretMask.mask(text) + "'");
                 }
                 portText = after.substring(1);
             }
         } else {
             int colon = rest.lastIndexOf(':');
             if (colon >= 0 && rest.indexOf(':') != colon) {
-                throw fail(subject, "must write an IPv6 host in brackets ([::1]:6379), was '" + text + "'");
+                throw fail(subject, "must write an IPv6 host in brackets ([::1]:6379), was '" + SecretMask.mask(text) + "'");
             }
             host = colon < 0 ? rest : rest.substring(0, colon);
             portText = colon < 0 ? null : rest.substring(colon + 1);
         }
         if (host.isEmpty() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == ',')) {
-            throw fail(subject, "must name a host, was '" + text + "'");
+            throw fail(subject, "must name a host, was '" + SecretMask.mask(text) + "'");
         }
         int port = portText == null ? RedisConfig.DEFAULT_PORT : parsePort(portText, subject, text);
         return new RedisAddress(host, port, tls);
@@ -81,7 +81,7 @@ record RedisAddress(String host, int port, boolean tls) {
         } catch (NumberFormatException notANumber) {
             // fall through to the message that says what is accepted
         }
-        throw fail(subject, "must have a port from 1 to 65535, was '" + text + "'");
+        throw fail(subject, "must have a port from 1 to 65535, was '" + SecretMask.mask(text) + "'");
     }
 
     /** The URI Redisson takes: {@code redis://host:port}, or {@code rediss://} when {@code withTls}. */

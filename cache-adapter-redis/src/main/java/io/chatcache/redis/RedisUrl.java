@@ -26,7 +26,7 @@ record RedisUrl(RedisAddress address, String username, String password, Integer 
         } else if (lower.startsWith("rediss://")) {
             schemeEnd = "rediss://".length();
         } else {
-            throw RedisAddress.fail(subject, accepted + ", was '" + masked(text) + "'");
+            throw RedisAddress.fail(subject, accepted + ", was '" + SecretMask.mask(text) + "'");
         }
         String rest = text.substring(schemeEnd);
         String username = null;
@@ -59,12 +59,12 @@ record RedisUrl(RedisAddress address, String username, String password, Integer 
                 }
                 if (database < 0) {
                     throw RedisAddress.fail(subject, "must end in /db with a database number 0 or more, was '"
-                            + masked(text) + "'");
+                            + SecretMask.mask(text) + "'");
                 }
             }
         }
         if (rest.contains("?") || rest.contains("#")) {
-            throw RedisAddress.fail(subject, accepted + " without query, was '" + masked(text) + "'");
+            throw RedisAddress.fail(subject, accepted + " without query, was '" + SecretMask.mask(text) + "'");
         }
         RedisAddress address = RedisAddress.parse(text.substring(0, schemeEnd) + rest, subject);
         return new RedisUrl(address, username, password, database);
@@ -75,20 +75,7 @@ record RedisUrl(RedisAddress address, String username, String password, Integer 
             return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException badEscape) {
             throw RedisAddress.fail(subject, "has a malformed %-escape in its user or password, was '"
-                    + masked(text) + "'");
+                    + SecretMask.mask(text) + "'");
         }
-    }
-
-    /** The URL with any password replaced, for messages. */
-    static String masked(String url) {
-        int schemeEnd = url.indexOf("://");
-        int at = url.lastIndexOf('@');
-        if (schemeEnd < 0 || at < schemeEnd) {
-            return url;
-        }
-        String userInfo = url.substring(schemeEnd + 3, at);
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 ? "" : userInfo.substring(0, colon);
-        return url.substring(0, schemeEnd + 3) + user + ":****" + url.substring(at);
     }
 }
