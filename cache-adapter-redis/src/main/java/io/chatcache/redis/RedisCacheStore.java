@@ -9,6 +9,7 @@ import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LogText;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
@@ -23,6 +24,8 @@ import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
 import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RType;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
@@ -30,6 +33,7 @@ import org.redisson.client.codec.ByteArrayCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,14 +64,20 @@ import java.util.concurrent.atomic.LongAdder;
  *       batches of {@value #SCAN_BATCH}. They never use the KEYS command or a database-wide flush.
  *       They are not atomic: keys written while they run may survive.</li>
  *   <li>{@link #getAll} and {@link #putAll} send one pipelined batch; {@code putAll} is not atomic.</li>
- *   <li>{@link #getEntry} reads the value and its remaining TTL ({@code PTTL}) in one atomic round
- *       trip.</li>
+ *   <li>Every read ({@link #get}, {@link #getEntry}, {@link #getAll}) is one atomic round trip per key
+ *       (a short Lua script, pipelined for {@code getAll}): it reads the remaining TTL ({@code PTTL}) and
+ *       the value's length ({@code STRLEN}), and the value only when it is not longer than
+ *       {@link Builder#maxValueBytes(long)}. A longer value, planted by another client, is never sent:
+ *       it reads as a miss, counts as an error in {@link #stats()} and is logged once per key. The ACL
+ *       user thus needs {@code EVAL}/{@code EVALSHA} besides {@code GET}, {@code PTTL} and
+ *       {@code STRLEN}.</li>
  *   <li>A value whose bytes exceed {@link Builder#maxValueBytes(long)} is refused with
  *       {@link InvalidInputException} before anything is written; a value the serializer cannot write
  *       throws {@link SerializationException}. In both cases the old value stays.</li>
  *   <li>Stored bytes that cannot be read as the requested type (written by another program, an old
  *       schema, a non-string key) read as a miss, count as an error in {@link #stats()} and are logged
- *       once per key (the first {@value #MAX_LOGGED_KEYS} keys); the caller never sees an exception.</li>
+ *       once per key (the first {@value #MAX_LOGGED_KEYS} keys; the key escaped, no part of the value);
+ *       the caller never sees an exception.</li>
  *   <li>A server that cannot be reached or does not answer in time throws
  *       {@link io.chatcache.core.CacheUnavailableException} after the configured command timeout and
  *       retries; the store recovers by itself when the server is back. Refused credentials and a user
@@ -99,6 +109,18 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     public static final int MAX_LOGGED_KEYS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisCacheStore.class);
+    /**
+     * Reads a key's remaining TTL and, when its value is not longer than ARGV[1] bytes, the value; else
+     * only its length. One atomic round trip that never sends an oversized value over the network;
+     * a non-string key fails in STRLEN with WRONGTYPE. Replies {@code {-2}} for a missing key,
+     * {@code {ttl, length}} for an oversized value, {@code {ttl, value}} otherwise.
+     */
+    private static final String BOUNDED_GET = String.join("\n",
+            "local ttl = redis.call('PTTL', KEYS[1])",
+            "if ttl == -2 then return {ttl} end",
+            "local length = redis.call('STRLEN', KEYS[1])",
+            "if length > tonumber(ARGV[1]) then return {ttl, length} end",
+            "return {ttl, redis.call('GET', KEYS[1])}");
     /** Redis refuses expiry times that overflow its clock; a century is "forever" for a cache. */
     private static final Duration LONGEST_TTL = Duration.ofDays(36_500);
 
@@ -110,6 +132,8 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     private final Serializer serializer;
     private final Duration defaultTtl;
     private final long maxValueBytes;
+    /** {@link #maxValueBytes} as the script argument (the client's codec writes bytes). */
+    private final byte[] maxValueBytesArgument;
     private final String where;
     private final String user;
 
@@ -131,6 +155,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         this.serializer = builder.serializer;
         this.defaultTtl = builder.defaultTtl;
         this.maxValueBytes = builder.maxValueBytes;
+        this.maxValueBytesArgument = Long.toString(maxValueBytes).getBytes(StandardCharsets.US_ASCII);
         this.where = where;
         this.user = user;
     }
@@ -166,16 +191,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
         ensureOpen();
-        byte[] bytes;
-        try {
-            bytes = bucket(key).get();
-        } catch (RuntimeException e) {
-            if (isWrongType(e)) {
-                return unreadable(key, type, e);
-            }
-            throw failure(e, "GET", key);
-        }
-        return decode(key, bytes, type);
+        return readBounded(key, type).map(CacheEntry::value);
     }
 
     /** Reads the value and its remaining TTL ({@code PTTL}) in one atomic round trip. */
@@ -184,27 +200,37 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
         ensureOpen();
-        RBatch batch = client.createBatch(BatchOptions.defaults()
-                .executionMode(BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC));
-        RBucketAsync<byte[]> bucket = batch.getBucket(redisKey(key), ByteArrayCodec.INSTANCE);
-        RFuture<byte[]> value = bucket.getAsync();
-        RFuture<Long> ttl = bucket.remainTimeToLiveAsync();
+        return readBounded(key, type);
+    }
+
+    /** Reads one key with {@link #BOUNDED_GET}: a miss if absent, unreadable or over maxValueBytes. */
+    private <T> Optional<CacheEntry<T>> readBounded(String key, ValueType<T> type) {
+        List<Object> reply;
         try {
-            batch.execute();
+            reply = client.getScript(ByteArrayCodec.INSTANCE).eval(redisKey(key), RScript.Mode.READ_ONLY,
+                    BOUNDED_GET, RScript.ReturnType.LIST, List.of(redisKey(key)), maxValueBytesArgument);
         } catch (RuntimeException e) {
             if (isWrongType(e)) {
-                unreadable(key, type, e);
-                return Optional.empty();
+                return unreadable(key, type, e);
             }
             throw failure(e, "GET+PTTL", key);
         }
-        Optional<T> decoded = decode(key, result(value), type);
-        if (decoded.isEmpty()) {
+        return decodeBounded(key, reply, type);
+    }
+
+    /** Decodes a {@link #BOUNDED_GET} reply. */
+    private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, ValueType<T> type) {
+        long remainingMillis = ((Number) reply.get(0)).longValue();
+        if (remainingMillis == -2 || reply.size() < 2) {
+            misses.increment();
             return Optional.empty();
         }
-        long remainingMillis = result(ttl);
+        if (reply.get(1) instanceof Number length) {
+            return oversized(key, type, length.longValue());
+        }
+        Optional<T> decoded = decode(key, (byte[]) reply.get(1), type);
         Duration remaining = remainingMillis < 0 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, remainingMillis));
-        return Optional.of(new CacheEntry<>(decoded.get(), remaining));
+        return decoded.map(value -> new CacheEntry<>(value, remaining));
     }
 
     @Override
@@ -319,15 +345,17 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             return found;
         }
         RBatch batch = client.createBatch(BatchOptions.defaults());
-        Map<String, RFuture<byte[]>> replies = new LinkedHashMap<>();
+        RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
+        Map<String, RFuture<List<Object>>> replies = new LinkedHashMap<>();
         for (String key : distinct) {
-            replies.put(key, batch.<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).getAsync());
+            replies.put(key, script.evalAsync(redisKey(key), RScript.Mode.READ_ONLY, BOUNDED_GET,
+                    RScript.ReturnType.LIST, List.of(redisKey(key)), maxValueBytesArgument));
         }
         try {
             batch.execute();
         } catch (RuntimeException e) {
             if (!isWrongType(e)) {
-                throw failure(e, "GET (batch of " + distinct.size() + ")", null);
+                throw failure(e, "GET+PTTL (batch of " + distinct.size() + ")", null);
             }
             // A foreign non-string key in the namespace fails the whole pipeline; read one by one so
             // that only that key reads as a miss.
@@ -336,7 +364,8 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             }
             return found;
         }
-        replies.forEach((key, reply) -> decode(key, result(reply), type).ifPresent(v -> found.put(key, v)));
+        replies.forEach((key, reply) -> decodeBounded(key, result(reply), type)
+                .ifPresent(entry -> found.put(key, entry.value())));
         return found;
     }
 
@@ -475,13 +504,23 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         return Optional.of(value);
     }
 
-    private <T> Optional<T> unreadable(String key, ValueType<T> type, Throwable cause) {
+    private <T, R> Optional<R> unreadable(String key, ValueType<T> type, Throwable cause) {
+        return unreadable(key, type, RedisErrors.describeRedacted(cause));
+    }
+
+    /** A value longer than maxValueBytes, seen by its length alone: never read, a miss and an error. */
+    private <T, R> Optional<R> oversized(String key, ValueType<T> type, long length) {
+        return unreadable(key, type, "the value is " + length + " bytes, more than this store's maxValueBytes ("
+                + maxValueBytes + "), so it was not read");
+    }
+
+    private <T, R> Optional<R> unreadable(String key, ValueType<T> type, String why) {
         misses.increment();
         errors.increment();
         if (loggedUnreadableKeys.size() < MAX_LOGGED_KEYS) {
             if (loggedUnreadableKeys.add(key)) {
                 LOG.warn("Redis key '{}' cannot be read as {}; reading it as a miss (logged once per key): {}",
-                        redisKey(key), type.type().getTypeName(), RedisErrors.describeRedacted(cause));
+                        LogText.escape(redisKey(key)), type.type().getTypeName(), why);
             }
         } else if (unreadableLogFull.compareAndSet(false, true)) {
             LOG.warn("more than {} unreadable Redis keys in namespace '{}'; further ones are counted in stats()"
@@ -532,7 +571,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             try {
                 listener.onRemoval(key, cause);
             } catch (RuntimeException e) {
-                LOG.warn("removal listener {} failed for key '{}' ({})", listener, key, cause, e);
+                LOG.warn("removal listener {} failed for key '{}' ({})", listener, LogText.escape(key), cause, e);
             }
         }
     }
@@ -549,7 +588,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
 
     private static boolean isWrongType(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).startsWith("WRONGTYPE")) {
+            if (String.valueOf(t.getMessage()).contains("WRONGTYPE")) {
                 return true;
             }
         }

@@ -1,0 +1,124 @@
+package io.chatcache.redis;
+
+import io.chatcache.core.CacheEntry;
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.ValueType;
+import io.chatcache.redis.internal.RedissonClients;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads are bounded by maxValueBytes before anything is decoded, or even sent: on a real Redis. */
+class RedisCacheStoreBoundedReadTest {
+
+    @RegisterExtension
+    static final RedisServers redis = RedisServers.create();
+
+    private static RedisServer server;
+    private static RedissonClient client;
+
+    @BeforeAll
+    static void connect() {
+        server = redis.single();
+        client = RedissonClients.connect(RedisTestSupport.configFor(server).build());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.shutdown();
+    }
+
+    private static void plant(String redisKey, byte[] bytes) {
+        client.<byte[]>getBucket(redisKey, ByteArrayCodec.INSTANCE).set(bytes, Duration.ofMinutes(5));
+    }
+
+    private static long bytesSentByServer() {
+        return server.cli("INFO", "stats").lines()
+                .filter(line -> line.startsWith("total_net_output_bytes:"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim()))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aPlanted50MegabyteValueIsAMissCountedAndLoggedOnceAndNeverCrossesTheNetwork() {
+        String namespace = RedisTestSupport.uniqueNamespace("huge");
+        byte[] huge = new byte[50 * 1024 * 1024];
+        Arrays.fill(huge, (byte) 'x');
+        huge[0] = '"';
+        huge[huge.length - 1] = '"';
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build();
+                LogCapture log = LogCapture.start()) {
+            plant(namespace + ":huge", huge);
+            store.put("small", "fine", Duration.ofMinutes(5));
+            CacheStats before = store.stats();
+            long sentBefore = bytesSentByServer();
+
+            assertThat(store.get("huge", String.class)).isEmpty();
+            assertThat(store.getEntry("huge", ValueType.of(String.class))).isEmpty();
+            assertThat(store.getAll(List.of("huge", "small"), ValueType.of(String.class)))
+                    .containsExactly(Map.entry("small", "fine"));
+
+            long sent = bytesSentByServer() - sentBefore;
+            assertThat(sent).as("bytes Redis sent for the reads (and INFO)").isLessThan(64 * 1024);
+            CacheStats after = store.stats();
+            assertThat(after.misses() - before.misses()).isEqualTo(3);
+            assertThat(after.errors() - before.errors()).isEqualTo(3);
+            assertThat(after.hits() - before.hits()).isEqualTo(1);
+            assertThat(log.text().lines().filter(line -> line.contains(namespace + ":huge"))).singleElement()
+                    .asString().contains(huge.length + " bytes").contains("maxValueBytes (524288)")
+                    .doesNotContain("xxxx");
+        } finally {
+            client.getBucket(namespace + ":huge").delete();
+        }
+    }
+
+    @Test
+    void aValueOfExactlyMaxValueBytesIsReadAndOneByteMoreIsNot() {
+        String namespace = RedisTestSupport.uniqueNamespace("edge");
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace)
+                .maxValueBytes(100).build()) {
+            String fits = "a".repeat(98);
+            plant(namespace + ":fits", ("\"" + fits + "\"").getBytes(StandardCharsets.UTF_8));
+            plant(namespace + ":over", ("\"" + fits + "b\"").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(store.get("fits", String.class)).contains(fits);
+            assertThat(store.getEntry("fits", ValueType.of(String.class))).map(CacheEntry::value).contains(fits);
+            assertThat(store.get("over", String.class)).isEmpty();
+            assertThat(store.getEntry("over", ValueType.of(String.class))).isEmpty();
+            assertThat(store.getAll(List.of("fits", "over", "absent"), ValueType.of(String.class)))
+                    .containsExactly(Map.entry("fits", fits));
+            CacheStats stats = store.stats();
+            assertThat(stats.hits()).isEqualTo(3);
+            assertThat(stats.misses()).isEqualTo(4);
+            assertThat(stats.errors()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theRemainingTtlAndNoExpiryStillComeWithTheValue() {
+        String namespace = RedisTestSupport.uniqueNamespace("ttl");
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build()) {
+            store.put("timed", "v", Duration.ofMinutes(5));
+            store.put("forever", "v", RedisCacheStore.NO_EXPIRY);
+
+            assertThat(store.getEntry("timed", ValueType.of(String.class)).orElseThrow().remainingTtl())
+                    .isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(store.getEntry("forever", ValueType.of(String.class)).orElseThrow().remainingTtl())
+                    .isEqualTo(RedisCacheStore.NO_EXPIRY);
+            assertThat(store.getEntry("absent", ValueType.of(String.class))).isEmpty();
+        }
+    }
+}
