@@ -1,0 +1,541 @@
+package io.chatcache.memory;
+
+import java.util.function.Supplier;
+
+/**
+ * The adaptive eviction policy: W-TinyLFU (Einziger, Friedman and Manes) with a window whose size is
+ * adapted to the workload by a hill climber. Frequency-aware, so that a scan or a loop larger than the cache
+ * does not flush what is used often, and still recency-friendly where recency pays.
+ *
+ * <h2>Regions</h2>
+ * New entries enter the <em>window</em>, an LRU queue (initially 1% of the bound). An entry pushed out of the
+ * window becomes a <em>candidate</em> for the <em>main</em> region, a segmented LRU: <em>probation</em> and
+ * <em>protected</em> (at most 80% of main). A hit in probation promotes the entry to protected; protected's
+ * overflow is demoted to probation's most-recent end. When the cache is over its bound, the candidate and
+ * probation's least-recent entry (the <em>victim</em>) duel on their estimated frequencies in a
+ * {@link FrequencySketch}: the more frequent stays. A candidate that is warm (estimate at least
+ * {@value #WARM}) but loses is still admitted with a small random chance, so that an attacker who makes a
+ * victim look hot cannot shut every new entry out; ties go to the victim, which has proven itself.
+ *
+ * <h2>Adaptation</h2>
+ * The hit rate is sampled over periods of {@code sampleSize} accesses; the window is grown or shrunk by a
+ * step in the direction that last improved the hit rate, the step decaying as it converges and restarting
+ * when the hit rate jumps (a workload change).
+ *
+ * <h2>Units</h2>
+ * Sizes are in policy weight: 1 an entry for an entry-bounded store, the entry's weight for a weight-bounded
+ * one. The caller decides when the cache is over its bounds ({@link Eviction#overBound()}); the policy decides
+ * which entry leaves.
+ *
+ * <p>Not thread-safe: every method is called under the store's eviction lock (reads are replayed from buffers,
+ * so that the read path never runs this code).
+ *
+ * @param <N> the entry type, which carries the queue links
+ */
+final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
+
+    /** Not in any queue. */
+    static final int NONE = 0;
+    static final int WINDOW = 1;
+    static final int PROBATION = 2;
+    static final int PROTECTED = 3;
+
+    /** A losing candidate with at least this estimate may still be admitted, with probability 1/128. */
+    static final int WARM = 6;
+    private static final double INITIAL_WINDOW = 0.01;
+    private static final double PROTECTED_SHARE = 0.80;
+    private static final double RESTART_THRESHOLD = 0.05;
+    private static final double STEP_SHARE = 0.0625;
+    private static final double STEP_DECAY = 0.98;
+    private static final double MINIMUM_STEP = 2;
+    /** Caches of at most this bound adapt slowly: their window is a few entries and their samples noisy. */
+    private static final long SLOW_ADAPT_MAXIMUM = 512;
+    private static final double SLOW_DECAY = 0.995;
+    private static final double SLOW_PERIOD_CAP = 4;
+    /** Entries moved between regions by one adaptation at most, so that a step cannot stall the lock. */
+    private static final int MOVE_LIMIT = 1000;
+
+    /**
+     * The links an entry of a policy's queues carries. The sentinel of each queue is an entry too (made by
+     * the policy's sentinel supplier), never in the map.
+     */
+    interface Links<N> {
+        N policyPrev();
+
+        void policyPrev(N prev);
+
+        N policyNext();
+
+        void policyNext(N next);
+
+        /** The queue the entry is in: {@link #NONE}, {@link #WINDOW}, {@link #PROBATION} or {@link #PROTECTED}. */
+        int region();
+
+        void region(int region);
+
+        /** The entry's size in the policy's units (constant while the entry is in a queue). */
+        long policyWeight();
+
+        /** The key's hash code, for the frequency sketch. */
+        int keyHash();
+    }
+
+    /** The caller's side of an eviction: when to stop and how to remove an entry. */
+    interface Eviction<N> {
+        /** Whether the cache is still over one of its bounds. */
+        boolean overBound();
+
+        /** Whether the entry is dead already (expired): such entries leave before any duel. */
+        boolean isDead(N node);
+
+        /** Removes the entry from the cache; the caller must call {@link AdaptivePolicy#onRemove} for it. */
+        void evict(N node);
+    }
+
+    private final long maximum;
+    private final long sketchCapacity;
+    private final Sentinels<N> window;
+    private final Sentinels<N> probation;
+    private final Sentinels<N> protectedQueue;
+    private final long seed;
+    private FrequencySketch sketch;
+    private long random;
+
+    private long windowWeight;
+    private long probationWeight;
+    private long protectedWeight;
+    private long windowMaximum;
+    private long protectedMaximum;
+
+    private int hitsInSample;
+    private int missesInSample;
+    private double previousHitRate;
+    private double stepSize;
+    private long adjustment;
+
+    /**
+     * @param maximum the bound, in policy weight (at least 1)
+     * @param sketchCapacity the number of entries the cache may hold, which sizes the sketch
+     * @param seed the salt of the sketch's hash and the seed of the admission's randomness
+     * @param sentinel makes the queues' sentinels
+     */
+    AdaptivePolicy(long maximum, long sketchCapacity, long seed, Supplier<N> sentinel) {
+        if (maximum < 1 || sketchCapacity < 1) {
+            throw new IllegalArgumentException("maximum and sketchCapacity must be positive");
+        }
+        this.maximum = maximum;
+        this.sketchCapacity = sketchCapacity;
+        this.seed = seed;
+        this.random = seed | 1;
+        this.window = new Sentinels<>(sentinel.get());
+        this.probation = new Sentinels<>(sentinel.get());
+        this.protectedQueue = new Sentinels<>(sentinel.get());
+        this.windowMaximum = maximum - (long) ((1 - INITIAL_WINDOW) * maximum);
+        this.protectedMaximum = (long) (PROTECTED_SHARE * (maximum - windowMaximum));
+        // A small cache's window is a handful of entries: it opens by growing; a larger one by shrinking.
+        this.stepSize = slowAdapting() ? restartStep() : -restartStep();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Events
+
+    /** A new entry: it enters the window's most-recent end. Counts as a miss of the sample. */
+    void onAdd(N node, long totalWeight) {
+        if (sketch == null && totalWeight >= (maximum >>> 1)) {
+            // Allocated once the cache is half full, as eviction draws near; a small cache never pays for it.
+            sketch = new FrequencySketch(sketchCapacity, seed);
+        }
+        if (sketch != null) {
+            sketch.increment(node.keyHash());
+        }
+        missesInSample++;
+        node.region(WINDOW);
+        window.addLast(node);
+        windowWeight += node.policyWeight();
+    }
+
+    /** A hit (or an in-place update) on an entry in a queue. */
+    void onAccess(N node) {
+        int region = node.region();
+        if (region == NONE) {
+            return;
+        }
+        if (sketch != null) {
+            sketch.increment(node.keyHash());
+        }
+        hitsInSample++;
+        if (region == WINDOW) {
+            window.moveToLast(node);
+        } else if (region == PROBATION) {
+            transfer(node, PROTECTED);
+            demoteFromProtected();
+        } else {
+            protectedQueue.moveToLast(node);
+        }
+    }
+
+    /** The entry left the cache (for whatever cause): it leaves its queue. */
+    void onRemove(N node) {
+        if (node.region() != NONE) {
+            unlink(node);
+            node.region(NONE);
+        }
+    }
+
+    /** Every entry left the cache; the sketch's history stays. */
+    void onClear() {
+        window.clear();
+        probation.clear();
+        protectedQueue.clear();
+        windowWeight = 0;
+        probationWeight = 0;
+        protectedWeight = 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Eviction
+
+    /**
+     * Evicts until the caller's bounds are met, then adapts the window. Call after every add (and after any
+     * change that may have put the cache over a bound).
+     */
+    void evict(Eviction<N> eviction) {
+        N candidate = moveWindowOverflowToProbation();
+        N victim = probation.first();
+        int victimRegion = PROBATION;
+        while (eviction.overBound()) {
+            if (candidate == null && victim == null) {
+                // Probation is exhausted: fall back to protected, then to the window.
+                if (victimRegion == PROBATION) {
+                    victimRegion = PROTECTED;
+                    victim = protectedQueue.first();
+                    continue;
+                }
+                if (victimRegion == PROTECTED) {
+                    victimRegion = WINDOW;
+                    victim = window.first();
+                    continue;
+                }
+                break;
+            }
+            if (victim == null) {
+                N next = nextOf(candidate);
+                eviction.evict(candidate);
+                candidate = next;
+                continue;
+            }
+            if (candidate == null || candidate == victim) {
+                N next = nextOf(victim);
+                if (candidate == victim) {
+                    candidate = null;
+                }
+                eviction.evict(victim);
+                victim = next;
+                continue;
+            }
+            if (eviction.isDead(victim)) {
+                N next = nextOf(victim);
+                eviction.evict(victim);
+                victim = next;
+                continue;
+            }
+            if (eviction.isDead(candidate) || candidate.policyWeight() > maximum) {
+                N next = nextOf(candidate);
+                eviction.evict(candidate);
+                candidate = next;
+                continue;
+            }
+            if (admit(candidate, victim)) {
+                N next = nextOf(victim);
+                eviction.evict(victim);
+                victim = next;
+                candidate = nextOf(candidate);
+            } else {
+                N next = nextOf(candidate);
+                eviction.evict(candidate);
+                candidate = next;
+            }
+        }
+        climb();
+    }
+
+    /** The next entry in the same queue, or null at its end. */
+    private N nextOf(N node) {
+        N next = node.policyNext();
+        return queue(node.region()).isSentinel(next) ? null : next;
+    }
+
+    /** Moves an entry from its queue to the most-recent end of another. */
+    private void transfer(N node, int region) {
+        unlink(node);
+        node.region(region);
+        queue(region).addLast(node);
+        addWeight(region, node.policyWeight());
+    }
+
+    /** Takes the entry out of its queue and its weight out of its region's total. */
+    private void unlink(N node) {
+        int region = node.region();
+        queue(region).remove(node);
+        addWeight(region, -node.policyWeight());
+    }
+
+    private Sentinels<N> queue(int region) {
+        return region == WINDOW ? window : region == PROBATION ? probation : protectedQueue;
+    }
+
+    private void addWeight(int region, long weight) {
+        if (region == WINDOW) {
+            windowWeight += weight;
+        } else if (region == PROBATION) {
+            probationWeight += weight;
+        } else {
+            protectedWeight += weight;
+        }
+    }
+
+    /** Moves the window's overflow to probation's most-recent end; returns the first moved, or null. */
+    private N moveWindowOverflowToProbation() {
+        N first = null;
+        while (windowWeight > windowMaximum) {
+            N node = window.first();
+            if (node == null) {
+                break;
+            }
+            transfer(node, PROBATION);
+            if (first == null) {
+                first = node;
+            }
+        }
+        return first;
+    }
+
+    /** Whether the candidate should replace the victim. */
+    private boolean admit(N candidate, N victim) {
+        if (sketch == null) {
+            return true;
+        }
+        int candidateFrequency = sketch.frequency(candidate.keyHash());
+        int victimFrequency = sketch.frequency(victim.keyHash());
+        if (candidateFrequency > victimFrequency) {
+            return true;
+        }
+        return candidateFrequency >= WARM && (nextRandom() & 127) == 0;
+    }
+
+    private long nextRandom() {
+        // xorshift64: the admission's coin, cheap and seeded per policy.
+        long x = random;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        random = x;
+        return x;
+    }
+
+    private void demoteFromProtected() {
+        for (int moved = 0; protectedWeight > protectedMaximum && moved < MOVE_LIMIT; moved++) {
+            N node = protectedQueue.first();
+            if (node == null) {
+                return;
+            }
+            transfer(node, PROBATION);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Adaptation
+
+    private void climb() {
+        determineAdjustment();
+        demoteFromProtected();
+        if (adjustment > 0) {
+            growWindow();
+        } else if (adjustment < 0) {
+            shrinkWindow();
+        }
+    }
+
+    private void determineAdjustment() {
+        if (sketch == null) {
+            previousHitRate = 0;
+            hitsInSample = 0;
+            missesInSample = 0;
+            return;
+        }
+        int requests = hitsInSample + missesInSample;
+        if (requests < samplePeriod()) {
+            return;
+        }
+        double hitRate = (double) hitsInSample / requests;
+        double change = hitRate - previousHitRate;
+        double amount = change >= 0 ? stepSize : -stepSize;
+        stepSize = Math.abs(change) >= RESTART_THRESHOLD
+                ? Math.copySign(restartStep(), amount)
+                : (slowAdapting() ? SLOW_DECAY : STEP_DECAY) * amount;
+        previousHitRate = hitRate;
+        adjustment = (long) amount;
+        hitsInSample = 0;
+        missesInSample = 0;
+    }
+
+    private boolean slowAdapting() {
+        return maximum <= SLOW_ADAPT_MAXIMUM;
+    }
+
+    private double restartStep() {
+        return Math.max(STEP_SHARE * maximum, MINIMUM_STEP);
+    }
+
+    /**
+     * Accesses per sample: the sketch's aging period; a small cache, whose samples are noisy, lengthens it
+     * (up to four times) as its step decays.
+     */
+    private long samplePeriod() {
+        long period = sketch.sampleSize();
+        if (!slowAdapting()) {
+            return period;
+        }
+        double initial = STEP_SHARE * maximum;
+        double magnitude = Math.max(Math.abs(stepSize), initial / SLOW_PERIOD_CAP);
+        double ratio = Math.max(1.0, Math.min(SLOW_PERIOD_CAP, initial / magnitude));
+        return (long) (period * ratio);
+    }
+
+    /** Moves capacity from protected to the window, and main's least-recent entries with it. */
+    private void growWindow() {
+        if (protectedMaximum == 0) {
+            return;
+        }
+        long quota = Math.min(adjustment, protectedMaximum);
+        protectedMaximum -= quota;
+        windowMaximum += quota;
+        demoteFromProtected();
+        for (int moved = 0; moved < MOVE_LIMIT; moved++) {
+            N node = probation.first();
+            if (node == null || quota < node.policyWeight()) {
+                node = protectedQueue.first();
+                if (node == null || quota < node.policyWeight()) {
+                    break;
+                }
+            }
+            quota -= node.policyWeight();
+            transfer(node, WINDOW);
+        }
+        // What could not be moved stays where it was, for the next adaptation.
+        protectedMaximum += quota;
+        windowMaximum -= quota;
+        adjustment = quota;
+    }
+
+    /** Moves capacity from the window to protected, and the window's least-recent entries to probation. */
+    private void shrinkWindow() {
+        if (windowMaximum <= 1) {
+            return;
+        }
+        long quota = Math.min(-adjustment, Math.max(0, windowMaximum - 1));
+        protectedMaximum += quota;
+        windowMaximum -= quota;
+        for (int moved = 0; moved < MOVE_LIMIT; moved++) {
+            N node = window.first();
+            if (node == null || quota < node.policyWeight()) {
+                break;
+            }
+            quota -= node.policyWeight();
+            transfer(node, PROBATION);
+        }
+        protectedMaximum -= quota;
+        windowMaximum += quota;
+        adjustment = -quota;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Introspection, for tests and the store's checks
+
+    long windowMaximum() {
+        return windowMaximum;
+    }
+
+    long protectedMaximum() {
+        return protectedMaximum;
+    }
+
+    long windowWeight() {
+        return windowWeight;
+    }
+
+    long probationWeight() {
+        return probationWeight;
+    }
+
+    long protectedWeight() {
+        return protectedWeight;
+    }
+
+    /** The sketch's estimate for a key hash (0 before the sketch exists). */
+    int frequency(int keyHash) {
+        return sketch == null ? 0 : sketch.frequency(keyHash);
+    }
+
+    /** The sketch's size in longs (0 before it exists). */
+    int sketchLength() {
+        return sketch == null ? 0 : sketch.tableLength();
+    }
+
+    /** A circular doubly linked queue threaded through the entries, around a sentinel. */
+    private static final class Sentinels<N extends Links<N>> {
+        private final N sentinel;
+
+        Sentinels(N sentinel) {
+            this.sentinel = sentinel;
+            sentinel.policyPrev(sentinel);
+            sentinel.policyNext(sentinel);
+        }
+
+        boolean isSentinel(N node) {
+            return node == sentinel;
+        }
+
+        N first() {
+            N first = sentinel.policyNext();
+            return first == sentinel ? null : first;
+        }
+
+        void addLast(N node) {
+            N last = sentinel.policyPrev();
+            node.policyPrev(last);
+            node.policyNext(sentinel);
+            last.policyNext(node);
+            sentinel.policyPrev(node);
+        }
+
+        void remove(N node) {
+            N prev = node.policyPrev();
+            N next = node.policyNext();
+            prev.policyNext(next);
+            next.policyPrev(prev);
+            node.policyPrev(null);
+            node.policyNext(null);
+        }
+
+        void moveToLast(N node) {
+            if (sentinel.policyPrev() != node) {
+                remove(node);
+                addLast(node);
+            }
+        }
+
+        void clear() {
+            N node = sentinel.policyNext();
+            while (node != sentinel) {
+                N next = node.policyNext();
+                node.policyPrev(null);
+                node.policyNext(null);
+                node.region(NONE);
+                node = next;
+            }
+            sentinel.policyPrev(sentinel);
+            sentinel.policyNext(sentinel);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.chatcache.memory;
+
+/**
+ * How often each key was seen recently, estimated in a few bits per cached entry: the history behind the
+ * adaptive policy's admission (TinyLFU, Einziger, Friedman and Manes).
+ *
+ * <p>A count-min sketch of depth four with 4-bit counters (an estimate saturates at 15). The table holds
+ * {@code ceilingPowerOfTwo(capacity)} longs (sixteen counters each), so it costs 8 to 16 bytes per entry of
+ * the bound. A key's four counters sit in four consecutive longs, a 32-byte block chosen by the key's hash,
+ * one counter in each long chosen by other bits of the hash: one or two cache lines a key.
+ *
+ * <p>An increment raises all four counters (below 15). Conservative update (raising only those that hold the
+ * estimate) was tried and lost 2 to 6 points of hit rate on the loop-shaped LIRS traces: the plain update's
+ * inflation gives a stable preference among equally frequent keys, which is what a loop needs. Aging: once
+ * {@code 10 × capacity} increments have been made, every counter is halved, so that yesterday's favourites
+ * fade and the estimate follows the workload.
+ *
+ * <p>The hash is salted with a per-sketch random seed, so that an attacker who knows the keys' hash codes
+ * still cannot predict which keys share counters (keys with equal {@code hashCode} always do).
+ *
+ * <p>Not thread-safe: used under the store's eviction lock.
+ */
+final class FrequencySketch {
+
+    /** Keeps the top three bits of every 4-bit counter after a shift right by one. */
+    private static final long HALF_MASK = 0x7777_7777_7777_7777L;
+    /** The lowest bit of every 4-bit counter: the odd counters lose a half on aging. */
+    private static final long LOW_BITS = 0x1111_1111_1111_1111L;
+    private static final int MAXIMUM_TABLE = 1 << 30;
+
+    private final long[] table;
+    private final int blockMask;
+    private final long seed;
+    private final int sampleSize;
+    /** Increments since the last aging, less the halves aging took away. */
+    private int additions;
+
+    /**
+     * @param capacity the number of entries the cache holds at most (at least 1)
+     * @param seed the hash salt
+     */
+    FrequencySketch(long capacity, long seed) {
+        int length = (int) Math.max(8, Math.min(MAXIMUM_TABLE, ceilingPowerOfTwo(capacity)));
+        this.table = new long[length];
+        this.blockMask = (length >>> 2) - 1;
+        this.seed = seed;
+        long samples = 10 * Math.max(1, Math.min(capacity, MAXIMUM_TABLE));
+        this.sampleSize = (int) Math.min(Integer.MAX_VALUE, samples);
+    }
+
+    /** The number of increments after which the counters are halved. */
+    int sampleSize() {
+        return sampleSize;
+    }
+
+    /** The estimated number of recent occurrences of the key's hash, from 0 to 15. */
+    int frequency(int hashCode) {
+        long hash = mix(hashCode);
+        int block = ((int) hash & blockMask) << 2;
+        int shifts = (int) (hash >>> 32);
+        int minimum = 15;
+        for (int row = 0; row < 4; row++) {
+            int shift = ((shifts >>> (row << 3)) & 15) << 2;
+            minimum = Math.min(minimum, (int) (table[block + row] >>> shift) & 15);
+        }
+        return minimum;
+    }
+
+    /** Counts one occurrence of the key's hash; ages the whole sketch every {@link #sampleSize()} counts. */
+    void increment(int hashCode) {
+        long hash = mix(hashCode);
+        int block = ((int) hash & blockMask) << 2;
+        int shifts = (int) (hash >>> 32);
+        boolean added = false;
+        for (int row = 0; row < 4; row++) {
+            int shift = ((shifts >>> (row << 3)) & 15) << 2;
+            int index = block + row;
+            if (((table[index] >>> shift) & 15) != 15) {
+                table[index] += 1L << shift;
+                added = true;
+            }
+        }
+        if (added && ++additions >= sampleSize) {
+            age();
+        }
+    }
+
+    /** Halves every counter (rounding down). */
+    void age() {
+        long odd = 0;
+        for (int i = 0; i < table.length; i++) {
+            odd += Long.bitCount(table[i] & LOW_BITS);
+            table[i] = (table[i] >>> 1) & HALF_MASK;
+        }
+        // Each key's estimate is one of its four counters; a quarter of the odd halves is its share.
+        additions = (int) Math.max(0, (additions - (odd >>> 2)) >>> 1);
+    }
+
+    /** The table's length in longs (for the memory report and tests). */
+    int tableLength() {
+        return table.length;
+    }
+
+    /** A 64-bit mix of the salted hash (the finaliser of SplitMix64). */
+    private long mix(int hashCode) {
+        long z = (hashCode ^ seed) * 0x9E37_79B9_7F4A_7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static long ceilingPowerOfTwo(long x) {
+        return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
+    }
+}

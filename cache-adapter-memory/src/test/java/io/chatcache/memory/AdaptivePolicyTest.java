@@ -1,0 +1,147 @@
+package io.chatcache.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The adaptive policy on small synthetic workloads whose right answers are known. */
+class AdaptivePolicyTest {
+
+    private static final int CAPACITY = 1000;
+
+    @Test
+    void aScanOfOneTimeKeysNeverFlushesTheHotSet() {
+        PolicySimulator adaptive = new PolicySimulator(CAPACITY, 7);
+        LruModel lru = new LruModel(CAPACITY);
+        int[] hot = new int[100];
+        for (int i = 0; i < hot.length; i++) {
+            hot[i] = i;
+        }
+        // A cache in use: full (so its frequency sketch is running), then the hot set is read twenty times.
+        for (int key = 500_000; key < 500_000 + CAPACITY; key++) {
+            adaptive.access(key);
+            lru.access(key);
+        }
+        for (int round = 0; round < 20; round++) {
+            for (int key : hot) {
+                adaptive.access(key);
+                lru.access(key);
+            }
+        }
+
+        // 100,000 keys read once each; every 2,000 of them, one read of each hot key: too far apart for LRU.
+        long hotReads = 0;
+        long hotHits = 0;
+        long lruHotHits = 0;
+        for (int i = 0; i < 100_000; i++) {
+            int scanned = 1_000_000 + i;
+            adaptive.access(scanned);
+            lru.access(scanned);
+            if (i % 2_000 == 1_999) {
+                for (int key : hot) {
+                    hotReads++;
+                    hotHits += adaptive.access(key) ? 1 : 0;
+                    lruHotHits += lru.access(key) ? 1 : 0;
+                }
+            }
+        }
+
+        assertThat(lruHotHits).as("LRU loses the hot set to the scan (what makes this test meaningful)").isZero();
+        assertThat(hotHits).as("hot reads that hit during the scan").isEqualTo(hotReads);
+        for (int key : hot) {
+            assertThat(adaptive.contains(key)).as("hot key %d after the scan", key).isTrue();
+        }
+        assertThat(adaptive.size()).isEqualTo(CAPACITY);
+    }
+
+    @Test
+    void aLoopSlightlyLargerThanTheCacheKeepsMostOfIt() {
+        int loop = CAPACITY + CAPACITY / 10;
+        PolicySimulator adaptive = new PolicySimulator(CAPACITY, 11);
+        LruModel lru = new LruModel(CAPACITY);
+        int rounds = 60;
+        long hitsAfterWarmUp = 0;
+        long readsAfterWarmUp = 0;
+        long lruHits = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (int key = 0; key < loop; key++) {
+                boolean hit = adaptive.access(key);
+                lruHits += lru.access(key) ? 1 : 0;
+                if (round >= 10) {
+                    readsAfterWarmUp++;
+                    hitsAfterWarmUp += hit ? 1 : 0;
+                }
+            }
+        }
+
+        assertThat(lruHits).as("LRU never hits a loop larger than itself").isZero();
+        // The best any policy can do is keep CAPACITY of the loop's keys: 1000 / 1100 = 90.9%.
+        double hitRate = (double) hitsAfterWarmUp / readsAfterWarmUp;
+        assertThat(hitRate).as("hit rate after ten rounds").isGreaterThan(0.80);
+        assertThat(adaptive.size()).isEqualTo(CAPACITY);
+    }
+
+    @Test
+    void aRecencyWorkloadGrowsTheWindow() {
+        // Each key is read a few times shortly after it first appears, then never again: only recency pays,
+        // and the climber should move capacity to the window, which admits without a duel.
+        PolicySimulator adaptive = new PolicySimulator(CAPACITY, 13);
+        long initialWindow = adaptive.policy().windowMaximum();
+        int next = 0;
+        for (int step = 0; step < 400_000; step++) {
+            int age = (int) (Math.abs(mix(step)) % 600);
+            int key = Math.max(0, next - age);
+            if (age == 0 || key == 0) {
+                key = next++;
+            }
+            adaptive.access(key);
+        }
+        assertThat(adaptive.policy().windowMaximum()).as("window after a recency workload")
+                .isGreaterThan(initialWindow * 10);
+    }
+
+    @Test
+    void regionWeightsAddUpToTheEntriesHeld() {
+        PolicySimulator adaptive = new PolicySimulator(200, 17);
+        for (int i = 0; i < 50_000; i++) {
+            adaptive.access((int) (Math.abs(mix(i)) % 1_000));
+            AdaptivePolicy<PolicySimulator.Entry> policy = adaptive.policy();
+            long held = policy.windowWeight() + policy.probationWeight() + policy.protectedWeight();
+            assertThat(held).isEqualTo(adaptive.size());
+            assertThat(policy.protectedWeight()).isLessThanOrEqualTo(Math.max(policy.protectedMaximum(), 0));
+            assertThat(policy.windowMaximum() + policy.protectedMaximum()).isLessThanOrEqualTo(200);
+        }
+    }
+
+    private static long mix(long x) {
+        long z = x * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        return z ^ (z >>> 31);
+    }
+
+    /** Exact LRU, for contrast. */
+    private static final class LruModel {
+        private final LinkedHashMap<Integer, Boolean> map;
+
+        LruModel(int capacity) {
+            this.map = new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        boolean access(int key) {
+            if (map.get(key) != null) {
+                return true;
+            }
+            map.put(key, Boolean.TRUE);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.chatcache.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The adaptive policy's hit rate on every shipped LIRS trace, at 250, 500 and 1000 entries, against
+ * Caffeine 3.3.1's W-TinyLFU in the same JVM. Both read each key and put it on a miss; Caffeine runs its
+ * maintenance on the calling thread, so that it sees every access as the policy does.
+ *
+ * <p>Both are randomised: the policy salts its sketch's hash per instance (which keys share counters moves a
+ * trace's hit rate by up to about 2 points either way), Caffeine admits some losing candidates at random. So
+ * the policy is run with {@value #SEEDS} seeds and Caffeine {@value #CAFFEINE_RUNS} times, and the means are
+ * compared: within {@value #CELL_TOLERANCE} points at every trace and size, and on average over all of them
+ * no more than {@value #MEAN_TOLERANCE} points below.
+ */
+class AdaptivePolicyTraceTest {
+
+    private static final int[] CAPACITIES = {250, 500, 1000};
+    private static final int SEEDS = 4;
+    private static final int CAFFEINE_RUNS = 2;
+    private static final double CELL_TOLERANCE = 3.5;
+    private static final double MEAN_TOLERANCE = 1.0;
+
+    /** Adaptive minus Caffeine, in points of hit rate, by "trace@capacity". */
+    private static final Map<String, Double> DIFFERENCES = new ConcurrentSkipListMap<>();
+
+    static Stream<Arguments> tracesAndCapacities() {
+        return TraceFiles.withCapacities(CAPACITIES);
+    }
+
+    @ParameterizedTest(name = "{0} at capacity {1}")
+    @MethodSource("tracesAndCapacities")
+    void hitsAboutAsOftenAsCaffeine(String traceName, int capacity) {
+        int[] accesses = TraceFiles.trace(traceName).accesses();
+
+        double adaptive = 0;
+        for (int seed = 1; seed <= SEEDS; seed++) {
+            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
+            for (int key : accesses) {
+                simulator.access(key);
+            }
+            assertThat(simulator.hits() + simulator.misses()).isEqualTo(accesses.length);
+            assertThat(simulator.size()).isLessThanOrEqualTo(capacity);
+            assertThat(simulator.evictions()).isEqualTo(Math.max(0, simulator.misses() - capacity));
+            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
+        }
+
+        double caffeine = 0;
+        for (int run = 0; run < CAFFEINE_RUNS; run++) {
+            caffeine += percent(caffeineHits(accesses, capacity), accesses.length) / CAFFEINE_RUNS;
+        }
+
+        double difference = adaptive - caffeine;
+        DIFFERENCES.put(traceName + "@" + capacity, difference);
+        System.out.printf("%-7s %5d  adaptive %6.2f%%  caffeine %6.2f%%  %+5.2f%n",
+                traceName, capacity, adaptive, caffeine, difference);
+        assertThat(difference).as("adaptive %.2f%% against Caffeine %.2f%% on %s at %d",
+                adaptive, caffeine, traceName, capacity).isGreaterThanOrEqualTo(-CELL_TOLERANCE);
+    }
+
+    @AfterAll
+    static void onAverageAsGoodAsCaffeine() {
+        assertThat(DIFFERENCES).hasSize(TraceFiles.NAMES.size() * CAPACITIES.length);
+        double mean = DIFFERENCES.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        System.out.printf("mean difference over %d traces and sizes: %+5.2f points%n", DIFFERENCES.size(), mean);
+        assertThat(mean).as("mean of %s", DIFFERENCES).isGreaterThanOrEqualTo(-MEAN_TOLERANCE);
+    }
+
+    private static long caffeineHits(int[] accesses, int capacity) {
+        Cache<Integer, Integer> caffeine = Caffeine.newBuilder()
+                .maximumSize(capacity)
+                .executor(Runnable::run)
+                .build();
+        long hits = 0;
+        for (int key : accesses) {
+            if (caffeine.getIfPresent(key) != null) {
+                hits++;
+            } else {
+                caffeine.put(key, key);
+            }
+        }
+        caffeine.cleanUp();
+        assertThat(caffeine.estimatedSize()).isLessThanOrEqualTo(capacity);
+        return hits;
+    }
+
+    private static double percent(long part, long whole) {
+        return 100.0 * part / whole;
+    }
+}
