@@ -32,6 +32,29 @@ abstract class AbstractRedisServer implements RedisServer {
         }
     }
 
+    @Override
+    public List<RedisClientConnection> clients() {
+        List<RedisClientConnection> clients = new ArrayList<>();
+        for (String line : cli("CLIENT", "LIST").split("\n")) {
+            if (!line.isBlank()) {
+                RedisClientConnection client = RedisClientConnection.parse(line);
+                if (!"client|list".equals(client.lastCommand()) && !"client".equals(client.lastCommand())) {
+                    clients.add(client);
+                }
+            }
+        }
+        return clients;
+    }
+
+    @Override
+    public boolean killClient(long id) {
+        String reply = cli("CLIENT", "KILL", "ID", Long.toString(id));
+        if (!reply.matches("\\(integer\\) \\d+|\\d+")) {
+            throw new RedisHarnessException("CLIENT KILL ID " + id + " was refused: " + reply);
+        }
+        return !reply.endsWith(" 0") && !reply.equals("0");
+    }
+
     /** Stops what the harness started for this server; does nothing for a server it did not start. */
     void stop() {
     }

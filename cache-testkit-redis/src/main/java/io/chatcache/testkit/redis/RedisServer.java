@@ -1,6 +1,7 @@
 package io.chatcache.testkit.redis;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One Redis server a test talks to: a local {@code redis-server} child process started by
@@ -74,6 +75,25 @@ public interface RedisServer {
      *     taken by another process meanwhile; the message holds the tail of the server log
      */
     void restart();
+
+    /**
+     * The client connections the server has now ({@code CLIENT LIST}), this harness's own {@code redis-cli}
+     * connection excluded.
+     *
+     * @throws RedisHarnessException as {@link #cli(String...)} does
+     */
+    List<RedisClientConnection> clients();
+
+    /**
+     * Closes one client connection ({@code CLIENT KILL ID id}), as a network fault that hits only that
+     * connection would; the client sees it closed and usually reconnects.
+     *
+     * @param id the connection's {@linkplain RedisClientConnection#id() id}
+     * @return whether the server had that connection
+     * @throws UnsupportedOperationException on the shared server from {@link RedisServers#single()}
+     * @throws RedisHarnessException as {@link #cli(String...)} does
+     */
+    boolean killClient(long id);
 
     /**
      * Whether the server process is alive (a paused server is). For an external server: whether it

@@ -1,6 +1,7 @@
 package io.chatcache.testkit.redis;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The class-wide server from {@link RedisServers#single()}: every call goes to the real server except the
@@ -68,6 +69,16 @@ final class SharedRedisServer implements RedisServer {
     @Override
     public void restart() {
         throw unsupported("restart()");
+    }
+
+    @Override
+    public List<RedisClientConnection> clients() {
+        return delegate.clients();
+    }
+
+    @Override
+    public boolean killClient(long id) {
+        throw unsupported("killClient()");
     }
 
     private UnsupportedOperationException unsupported(String operation) {

@@ -3,7 +3,10 @@
  * {@link io.chatcache.testkit.redis.RedisServer} (one server, with kill, pause and restart for fault tests),
  * {@link io.chatcache.testkit.redis.RedisCluster} (three masters),
  * {@link io.chatcache.testkit.redis.RedisSentinel} (a master, a replica and three sentinels) and
- * {@link io.chatcache.testkit.redis.RedisServerOptions} (password, TLS, extra arguments).
+ * {@link io.chatcache.testkit.redis.RedisServerOptions} (password, TLS, extra arguments);
+ * {@link io.chatcache.testkit.redis.RedisServer#clients()} and
+ * {@link io.chatcache.testkit.redis.RedisServer#killClient(long)} drop a single client connection. The
+ * {@code fault} subpackage drives and judges a writer and a reader through such faults.
  *
  * <p>Depends on the JDK, the JUnit Jupiter API and SLF4J; Testcontainers is touched only where a Docker
  * engine is found. Local servers need {@code redis-server} and {@code redis-cli} on the PATH, TLS servers

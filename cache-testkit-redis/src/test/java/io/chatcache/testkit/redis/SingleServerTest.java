@@ -144,6 +144,37 @@ class SingleServerTest {
     }
 
     @Test
+    void killClientDropsOnlyThatConnection() throws Exception {
+        RedisServer server = redis.startSingle();
+        try (Resp subscriber = Resp.connect(server.host(), server.port(), null, 2000);
+                Resp other = Resp.connect(server.host(), server.port(), null, 2000)) {
+            subscriber.call("CLIENT", "SETNAME", "reader");
+            subscriber.call("SUBSCRIBE", "news");
+            other.call("CLIENT", "SETNAME", "writer");
+            RedisClientConnection reader = server.clients().stream().filter(c -> c.name().equals("reader"))
+                    .findFirst().orElseThrow();
+            assertThat(reader.isPubSub()).isTrue();
+            assertThat(reader.channelSubscriptions()).isEqualTo(1);
+            assertThat(server.clients()).extracting(RedisClientConnection::name)
+                    .containsExactlyInAnyOrder("reader", "writer");
+
+            assertThat(server.killClient(reader.id())).isTrue();
+
+            assertThat(server.clients()).extracting(RedisClientConnection::name).containsExactly("writer");
+            assertThat(server.killClient(reader.id())).isFalse();
+            assertThat(other.call("PING")).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void sharedServerListsClientsButRefusesToKillThem() {
+        RedisServer server = redis.single();
+
+        assertThat(server.clients()).allSatisfy(client -> assertThat(client.id()).isPositive());
+        assertThatThrownBy(() -> server.killClient(1)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void extraArgumentsReachTheServer() {
         RedisServer server = redis.startSingle(RedisServerOptions.builder().extraArgs("--maxmemory", "10mb").build());
 

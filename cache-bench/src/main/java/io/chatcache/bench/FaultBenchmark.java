@@ -1,0 +1,315 @@
+package io.chatcache.bench;
+
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import io.chatcache.testkit.redis.fault.AvailabilityWatch;
+import io.chatcache.testkit.redis.fault.CallLog;
+import io.chatcache.testkit.redis.fault.Fault;
+import io.chatcache.testkit.redis.fault.FaultLoad;
+import io.chatcache.testkit.redis.fault.FaultReport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two application instances on one real {@code redis-server} while it fails, for chat-cache's HYBRID store and for
+ * Redisson's {@code RLocalCachedMap} (reconnection strategy CLEAR and LOAD, sync strategy INVALIDATE). The writer
+ * instance runs in this JVM; the reader instance in a child JVM started with the same class path, each with its
+ * own Redisson client. The writer writes each of 50 keys' next version in turn (two threads, 5 ms apart); the
+ * reader reads random keys (two threads, 1 ms apart; one read in ten asks for a key nobody writes, which has to go
+ * to Redis). Every call is timed; the fault and the verdicts come from {@code cache-testkit-redis}.
+ *
+ * <p>Scenarios (each on a fresh server started by the harness): {@code pause5}/{@code pause15} SIGSTOP the server
+ * for 5 or 15 s; {@code kill} kills it with SIGKILL, waits 5 s and restarts it on the same port, empty;
+ * {@code clientkill} closes only the reader's pub/sub connection ({@code CLIENT KILL ID}). Each runs 3 s of load
+ * before the fault and 10 s after recovery. Exits with status 1 if a run could not be completed.
+ *
+ * <p>Redis settings come from the {@code REDIS_*} variables of this process's environment (such as a deadline),
+ * {@code REDIS_URL} excepted, which points at the harness's server; the rival's client is built from the same
+ * settings by the project's own client factory.
+ *
+ * <pre>{@code
+ * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.FaultBenchmark \
+ *     [--stores hybrid,lcm-clear,lcm-load] [--scenarios pause5,pause15,kill,clientkill] [--tolerance-ms 200] \
+ *     [--keep DIR]
+ * }</pre>
+ *
+ * <p>{@code --keep} saves each run's call logs and fault times in {@code DIR}, to judge them again.
+ */
+public final class FaultBenchmark {
+
+    static final int KEYS = 50;
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+    private static final Duration AFTER = Duration.ofSeconds(10);
+    private static final String READY = "READY";
+    private static final String L2 = "L2";
+
+    private FaultBenchmark() {
+    }
+
+    /** The scenario names of {@code --scenarios}. */
+    private static final Map<String, Fault> SCENARIOS = Map.of("pause5", Fault.PAUSE_5S, "pause15", Fault.PAUSE_15S,
+            "kill", Fault.KILL_AND_RESTART, "clientkill", Fault.KILL_READER_PUBSUB);
+
+    private static Fault scenario(String name) {
+        Fault fault = SCENARIOS.get(name.strip().toLowerCase(Locale.ROOT));
+        if (fault == null) {
+            throw new IllegalArgumentException("unknown scenario '" + name + "'; known: " + new TreeMap<>(SCENARIOS)
+                    .keySet());
+        }
+        return fault;
+    }
+
+    /**
+     * Runs the scenarios and prints the table; with {@code --role reader}, is the reader instance of a run.
+     *
+     * @param args {@code --stores}, {@code --scenarios}, {@code --tolerance-ms}, {@code --keep}; the child gets {@code --role
+     *     reader --store S --redis URL --log FILE}
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = Args.parse(args, "--stores", "--scenarios", "--tolerance-ms", "--role",
+                "--store", "--redis", "--log", "--keep");
+        if ("reader".equals(options.get("--role"))) {
+            reader(FaultInstance.Kind.parse(options.get("--store")), options.get("--redis"),
+                    Path.of(options.get("--log")));
+            return;
+        }
+        List<FaultInstance.Kind> stores = Arrays.stream(options.getOrDefault("--stores", "hybrid,lcm-clear,lcm-load")
+                .split(",")).map(FaultInstance.Kind::parse).toList();
+        List<Fault> scenarios = Arrays.stream(options.getOrDefault("--scenarios", "pause5,pause15,kill,clientkill")
+                .split(",")).map(FaultBenchmark::scenario).toList();
+        Duration tolerance = Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200));
+        Path keep = options.containsKey("--keep") ? Files.createDirectories(Path.of(options.get("--keep"))) : null;
+        List<String> rows = new ArrayList<>();
+        boolean failed = false;
+        for (Fault scenario : scenarios) {
+            for (FaultInstance.Kind store : stores) {
+                String row;
+                try {
+                    row = run(scenario, store, tolerance, keep);
+                } catch (RuntimeException | IOException e) {
+                    e.printStackTrace();
+                    row = "| " + scenario.label() + " | " + store.label() + " | FAILED: " + e + " |";
+                    failed = true;
+                }
+                System.out.println(row);
+                rows.add(row);
+            }
+        }
+        System.out.println();
+        System.out.println("Fault benchmark: " + KEYS + " keys, writer 2 threads 5 ms apart, reader 2 threads 1 ms apart"
+                + " (10% cold keys); stale = more than " + tolerance.toMillis() + " ms older than the newest"
+                + " acknowledged version; REDIS_* settings " + redisSettings());
+        System.out.println();
+        System.out.println(header());
+        rows.forEach(System.out::println);
+        if (failed) {
+            System.exit(1);
+        }
+    }
+
+    static String header() {
+        return "| scenario | store | writes p50 / p99 / max, ms (calls) | reads p50 / p99 / max, ms (calls)"
+                + " | fail fast after (s)"
+                + " | caller exceptions (writes / reads) | L2 given up after (s, writer / reader) | reads after recovery"
+                + " | stale reads | > 1 s stale | longest stale (s) | last stale read (s after recovery) |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+    }
+
+    /** The {@code REDIS_*} variables of this environment, passed to both instances; REDIS_URL is the harness's. */
+    private static Map<String, String> redisSettings() {
+        Map<String, String> settings = new TreeMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("REDIS_") && !name.equals("REDIS_URL") && !name.contains("PASSWORD")) {
+                settings.put(name, value);
+            }
+        });
+        return settings;
+    }
+
+    private static String run(Fault scenario, FaultInstance.Kind store, Duration tolerance, Path keep)
+            throws IOException {
+        Path readerLog = Files.createTempFile("chatcache-fault-reader-", ".log");
+        Path readerErr = Files.createTempFile("chatcache-fault-reader-", ".err");
+        Process child = null;
+        try (RedisServers servers = RedisServers.create()) {
+            RedisServer server = servers.startSingle();
+            Map<String, String> env = new TreeMap<>(redisSettings());
+            env.put("REDIS_URL", server.address());
+            CallLog writes = new CallLog();
+            try (FaultInstance writer = FaultInstance.open(store, env);
+                    AvailabilityWatch writerWatch = new AvailabilityWatch(writer.l2Available())) {
+                Set<Long> before = Fault.pubSubConnections(server);
+                child = startReader(store, server.address(), readerLog, readerErr);
+                List<Long> readerLosses = new CopyOnWriteArrayList<>();
+                BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                        StandardCharsets.UTF_8));
+                awaitLine(childOut, READY, readerErr);
+                Thread pump = new Thread(() -> pumpL2Events(childOut, readerLosses), "fault-reader-events");
+                pump.setDaemon(true);
+                pump.start();
+                Set<Long> readerPubSub = Fault.awaitNewPubSubConnections(server, before, Duration.ofSeconds(10));
+
+                Fault.Times times;
+                FaultLoad load = FaultLoad.writers(writer.cache(), KEYS, 2, Duration.ofMillis(5), writes);
+                try {
+                    times = scenario.inflictBetween(WARM_UP, server, readerPubSub, AFTER);
+                } finally {
+                    load.close();
+                }
+                try (Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
+                    toChild.write("STOP\n");
+                }
+                if (!child.waitFor(90, TimeUnit.SECONDS) || child.exitValue() != 0) {
+                    throw new IllegalStateException("the reader JVM did not finish cleanly; its log:\n"
+                            + tail(readerErr));
+                }
+                CallLog reads = CallLog.readFrom(readerLog);
+                if (keep != null) {
+                    String name = scenario.name().toLowerCase(Locale.ROOT) + "-" + store.name().toLowerCase(Locale.ROOT);
+                    writes.writeTo(keep.resolve(name + "-writes.log"));
+                    reads.writeTo(keep.resolve(name + "-reads.log"));
+                    Files.writeString(keep.resolve(name + "-times.txt"), times.startNanos() + " "
+                            + times.recoveredNanos() + " " + times.windowEndNanos() + "\n");
+                }
+                FaultReport report = FaultReport.of(writes, reads, times.startNanos(), times.windowEndNanos(),
+                        times.recoveredNanos(), tolerance);
+                return row(scenario, store, report, writerWatch.firstLossAfter(times.startNanos()),
+                        AvailabilityWatch.firstAtOrAfter(readerLosses, times.startNanos()), times.startNanos());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (child != null && child.isAlive()) {
+                child.destroyForcibly();
+            }
+            Files.deleteIfExists(readerLog);
+            Files.deleteIfExists(readerErr);
+        }
+    }
+
+    private static String row(Fault scenario, FaultInstance.Kind store, FaultReport report, long writerDown,
+            long readerDown, long faultStart) {
+        return "| " + scenario.label() + " | " + store.label()
+                + " | " + latency(report.writeLatency()) + " | " + latency(report.readLatency())
+                + " | " + (scenario == Fault.KILL_READER_PUBSUB ? "n/a" : report.failFastNanos().isPresent()
+                        ? seconds(report.failFastNanos().getAsLong()) : "never")
+                + " | " + report.failedWrites() + " / " + report.failedReads()
+                + " | " + (store == FaultInstance.Kind.HYBRID ? down(writerDown, faultStart) + " / "
+                        + down(readerDown, faultStart) : "n/a")
+                + " | " + report.readsAfterRecovery()
+                + " | " + report.staleReads()
+                + " | " + report.readsStalerThan(Duration.ofSeconds(1))
+                + " | " + seconds(report.maxStalenessNanos())
+                + " | " + (report.staleReads() == 0 ? "-" : seconds(report.lastStaleReadNanos())) + " |";
+    }
+
+    private static String down(long at, long faultStart) {
+        return at == 0 ? "never" : seconds(at - faultStart);
+    }
+
+    private static String latency(FaultReport.Latency latency) {
+        return String.format(Locale.ROOT, "%s / %s / %s (%d)", millis(latency.p50()), millis(latency.p99()),
+                millis(latency.max()), latency.count());
+    }
+
+    private static String millis(long nanos) {
+        double ms = nanos / 1e6;
+        return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : String.format(Locale.ROOT, "%.0f", ms);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
+    }
+
+    // ---------------------------------------------------------------- the reader JVM
+
+    /** The child: opens its instance, reads until told to stop on stdin, writes its calls to {@code log}. */
+    private static void reader(FaultInstance.Kind store, String address, Path log) throws IOException {
+        Map<String, String> env = new TreeMap<>(redisSettings());
+        env.put("REDIS_URL", address);
+        CallLog reads = new CallLog();
+        try (FaultInstance reader = FaultInstance.open(store, env)) {
+            AvailabilityWatch watch = new AvailabilityWatch(reader.l2Available(),
+                    (up, at) -> System.out.println(L2 + " " + up + " " + at));
+            reader.cache().read(FaultLoad.key(0));
+            FaultLoad load = FaultLoad.readers(reader.cache(), KEYS, 2, Duration.ofMillis(1), 0.1, reads);
+            try {
+                System.out.println(READY);
+                System.out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null && !line.equals("STOP")) {
+                    // only STOP means anything
+                }
+            } finally {
+                load.close();
+                watch.close();
+            }
+        }
+        reads.writeTo(log);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static Process startReader(FaultInstance.Kind store, String address, Path log, Path err)
+            throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FaultBenchmark.class.getName(),
+                "--role", "reader", "--store", store.optionName(),
+                "--redis", address, "--log", log.toString());
+        return new ProcessBuilder(command).redirectError(err.toFile()).start();
+    }
+
+    private static void awaitLine(BufferedReader out, String expected, Path err) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.equals(expected)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the reader JVM ended before it was ready; its log:\n" + tail(err));
+    }
+
+    private static void pumpL2Events(BufferedReader out, List<Long> losses) {
+        try {
+            String line;
+            while ((line = out.readLine()) != null) {
+                String[] parts = line.split(" ");
+                if (parts.length == 3 && parts[0].equals(L2) && !Boolean.parseBoolean(parts[1])) {
+                    losses.add(Long.parseLong(parts[2]));
+                }
+            }
+        } catch (IOException e) {
+            // The child has gone; its events so far are what there is.
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+}
