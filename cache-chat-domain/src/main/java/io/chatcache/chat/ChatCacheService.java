@@ -158,18 +158,29 @@ public final class ChatCacheService implements AutoCloseable {
 
     static ChatCacheService fromEnvironment(Map<String, String> environment,
                                             Function<String, Optional<CacheStoreProvider>> adapters) {
+        return builderFromEnvironment(environment).adapters(adapters).build();
+    }
+
+    /**
+     * A builder preset from {@code environment} as {@link #fromEnvironment(Map)} reads it, for callers that add
+     * options the environment has no variable for (such as {@link Builder#l1TtlCeiling}); the options it set
+     * (backend, default TTL, memory size, cleanup interval, Redis settings) cannot be set again.
+     *
+     * @throws CacheConfigurationException if a variable is invalid (the message names it, its value and the
+     *     accepted values)
+     */
+    public static Builder builderFromEnvironment(Map<String, String> environment) {
         CacheInputs.requireNonNull(environment, "environment");
         EnvironmentSettings settings = EnvironmentSettings.parse(environment);
         Builder builder = builder()
                 .backend(settings.backend())
                 .defaultTtl(settings.defaultTtl())
                 .maxMemorySize(settings.maxMemorySize())
-                .redisEnvironment(environment)
-                .adapters(adapters);
+                .redisEnvironment(environment);
         if (settings.cleanupInterval() != null && settings.backend() != CacheBackend.REDIS) {
             builder.cleanupInterval(settings.cleanupInterval());
         }
-        return builder.build();
+        return builder;
     }
 
     /** The configured backend. */
