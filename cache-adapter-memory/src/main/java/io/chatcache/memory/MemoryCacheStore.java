@@ -91,6 +91,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
 
     /** TTLs from about 146 years up are treated as no expiry, which keeps tick arithmetic clear of overflow. */
     private static final Duration LONGEST_TTL = Duration.ofNanos(1L << 62);
+    /** What {@link #ttlNanos} answers for no expiry: no shorter TTL can be it. */
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /*
      * Concurrency design.
@@ -114,7 +116,14 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      * deadline) into the node under the node's own monitor and records the put like a read, since both
      * move the entry to the most-recent end. Retiring a node takes the same monitor and nulls its value, so
      * a put can never revive a removed node; readers treat a null value as absent. Only puts of new keys,
-     * of a changed weight, removals and evictions take the lock, for a few pointer moves.
+     * of a changed weight or kind of expiry, removals and evictions take the lock, for a few pointer moves.
+     *
+     * A put that switches between "expires" and "never expires" needs the other kind of node (see Node).
+     * It swaps the new node into the map with one ConcurrentHashMap.replace before it retires the old one,
+     * so the key is never missing from the map; a reader that holds the old node and finds it retired
+     * looks the key up again and reads the new node. So every replacing write is atomic to readers: they
+     * see the old entry or the new one, never neither (a delete never misses the key, and getOrCompute
+     * never loads because of a replacement).
      *
      * Recording is the main cost of a read. While one thread uses the store it always records (exactness);
      * once several threads have used it and it is at most half full, it records nothing, as Caffeine skips
@@ -226,10 +235,6 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      */
     private Object lookup(String key, ValueType<?> type, boolean withTtl) {
         Node node = map.get(key);
-        if (node == null) {
-            misses.increment();
-            return null;
-        }
         // A put over the key writes the value, then its deadline. Reading the deadline on both sides of
         // the value pairs them safely: an old value is never judged by the deadline of the value that
         // replaces it (which would serve an expired value as a hit). Equal readings mean the value is
@@ -237,25 +242,32 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         // deadline it replaces, as if read just before that put). Unequal ones mean a put in between.
         Object value;
         long expiresAt;
-        long before;
-        do {
-            before = node.expiresAt();
-            value = node.value;
-            expiresAt = node.expiresAt();
-        } while (before != expiresAt);
+        while (true) {
+            if (node == null) {
+                misses.increment();
+                return null;
+            }
+            long before;
+            do {
+                before = node.expiresAt();
+                value = node.value;
+                expiresAt = node.expiresAt();
+            } while (before != expiresAt);
+            if (value != null) {
+                break;
+            }
+            // Retired after the map lookup: removed (a miss), or replaced by a node of the other kind,
+            // which the map already holds.
+            node = replacementOf(node);
+        }
         long now = 0;
-        if (expiresAt != Node.NEVER) {
+        if (node.expires()) {
             now = ticker.read();
             if (now - expiresAt >= 0) {
                 removeIfExpired(node);
                 misses.increment();
                 return null;
             }
-        }
-        if (value == null) {
-            // Retired by a concurrent removal after the map lookup.
-            misses.increment();
-            return null;
         }
         if (!type.isInstance(value)) {
             errors.increment();
@@ -268,8 +280,18 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             return value;
         }
         // At least a nanosecond: the entry was live when read, even if the clock has moved since.
-        Duration remaining = expiresAt == Node.NEVER ? NO_EXPIRY : Duration.ofNanos(Math.max(1, expiresAt - now));
+        Duration remaining = node.expires() ? Duration.ofNanos(Math.max(1, expiresAt - now)) : NO_EXPIRY;
         return new CacheEntry<>(value, remaining);
+    }
+
+    /**
+     * The node that took the place of {@code retired} in the map, or null if none did (the key was
+     * removed, or is being removed: a node is retired before it leaves the map, and its replacement is
+     * in the map before it is retired).
+     */
+    private Node replacementOf(Node retired) {
+        Node current = map.get(retired.key);
+        return current == retired ? null : current;
     }
 
     private void recordRead(Node node) {
@@ -384,63 +406,93 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
         long ttlNanos = ttlNanos(ttl);
+        boolean expires = ttlNanos != NO_DEADLINE;
         int weight = weigh(key, value);
         // The clock is read only when a deadline needs it: System.nanoTime() is a good part of a put's cost.
-        long expiresAt = ttlNanos == Node.NEVER ? Node.NEVER : expiresAt(ticker.read(), ttlNanos);
+        long expiresAt = expires ? ticker.read() + ttlNanos : Node.NEVER;
         // Before the write, so that a load of this key either stores before it or not at all.
         supersedeLoad(key);
         Node existing = map.get(key);
-        if (existing != null && replaceInPlace(existing, value, expiresAt, weight)) {
+        if (existing != null && replaceInPlace(existing, value, expires, expiresAt, weight)) {
             return;
         }
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
-            putLocked(key, value, expiresAt, weight, removals);
+            putLocked(key, value, expires, expiresAt, weight, removals);
         } finally {
             evictionLock.unlock();
         }
         notifyListeners(removals);
     }
 
-    /** The structural part of a put: links a new node or changes the existing one. Caller holds the lock. */
-    private void putLocked(String key, Object value, long expiresAt, int weight, List<Removal> removals) {
-        if (expiresAt != Node.NEVER) {
+    /**
+     * The structural part of a put: links a new node, changes the existing one, or replaces it with one of
+     * the other kind. Caller holds the lock.
+     */
+    private void putLocked(String key, Object value, boolean expires, long expiresAt, int weight,
+            List<Removal> removals) {
+        if (expires) {
             holdsDeadlines = true;
         }
         long now = nowUnderLock();
         // Reads recorded so far happened before this put; replay them before choosing victims.
         readBuffer.drainTo(replayer);
         Node current = map.get(key);
-        if (current != null && current.canExpireAt(expiresAt)) {
-            boolean expired;
-            synchronized (current) {
-                expired = current.isExpiredAt(now);
-                // The value first, then its deadline: see lookup.
-                current.value = value;
-                current.setExpiresAt(expiresAt);
-                totalWeight += weight - current.weight;
-                current.weight = weight;
-            }
-            sizeChanged();
-            if (expired) {
-                expirations.increment();
-            }
-            noteRemoval(key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
-            moveToTail(current);
-        } else {
-            if (current != null) {
-                // Needs a node of the other kind (with or without a deadline).
-                retire(current, RemovalCause.REPLACED, now, false, removals);
-            }
-            Node node = Node.create(key, value, expiresAt, weight);
+        if (current == null) {
+            Node node = Node.create(key, value, expires, expiresAt, weight);
             map.put(key, node);
             linkLast(node);
             size++;
             totalWeight += weight;
             sizeChanged();
+        } else if (current.expires() == expires) {
+            boolean expired;
+            synchronized (current) {
+                expired = current.isExpiredAt(now);
+                // The value first, then its deadline: see lookup.
+                current.value = value;
+                if (expires) {
+                    current.setExpiresAt(expiresAt);
+                }
+                totalWeight += weight - current.weight;
+                current.weight = weight;
+            }
+            sizeChanged();
+            noteReplaced(key, expired, removals);
+            moveToTail(current);
+        } else {
+            replaceNode(current, Node.create(key, value, expires, expiresAt, weight), now, removals);
         }
         evictIfNeeded(now, removals);
+    }
+
+    /**
+     * Puts {@code node} in the place of {@code current}, a node of the other kind: first in the map (one
+     * atomic replace, so that the key is never missing from it), then retires {@code current}, holding
+     * its monitor throughout so that no put can write into it once it has left the map. A reader that
+     * still holds {@code current} then sees it retired and looks the key up again. Caller holds the lock.
+     */
+    private void replaceNode(Node current, Node node, long now, List<Removal> removals) {
+        boolean expired;
+        synchronized (current) {
+            expired = current.isExpiredAt(now);
+            map.replace(current.key, current, node);
+            current.value = null;
+        }
+        unlink(current);
+        linkLast(node);
+        totalWeight += node.weight - current.weight;
+        sizeChanged();
+        noteReplaced(current.key, expired, removals);
+    }
+
+    /** Counts and notes the replacement of an entry, reported as expired if it was. */
+    private void noteReplaced(String key, boolean expired, List<Removal> removals) {
+        if (expired) {
+            expirations.increment();
+        }
+        noteRemoval(key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
     }
 
     /**
@@ -450,26 +502,27 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      *
      * @return false if the node was retired meanwhile or its weight or kind do not fit: take the slow path
      */
-    private boolean replaceInPlace(Node node, Object value, long expiresAt, int weight) {
-        if (node.weight != weight || !node.canExpireAt(expiresAt)) {
+    private boolean replaceInPlace(Node node, Object value, boolean expires, long expiresAt, int weight) {
+        if (node.weight != weight || node.expires() != expires) {
             return false;
         }
-        boolean expired;
+        boolean expired = false;
         synchronized (node) {
             if (node.value == null || node.weight != weight) {
                 return false;
             }
-            expired = node.expiresAt() != Node.NEVER && node.isExpiredAt(ticker.read());
             // The value first, then its deadline: see lookup.
-            node.value = value;
-            node.setExpiresAt(expiresAt);
+            if (expires) {
+                expired = node.isExpiredAt(ticker.read());
+                node.value = value;
+                node.setExpiresAt(expiresAt);
+            } else {
+                node.value = value;
+            }
         }
         recordRead(node);
-        if (expired) {
-            expirations.increment();
-        }
         List<Removal> removals = newRemovals();
-        noteRemoval(node.key, expired ? RemovalCause.EXPIRED : RemovalCause.REPLACED, removals);
+        noteReplaced(node.key, expired, removals);
         notifyListeners(removals);
         return true;
     }
@@ -662,13 +715,17 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             Node node = map.get(key);
             Object current = null;
             boolean live = false;
-            if (node != null) {
+            while (node != null) {
                 // The deadline on both sides of the value, as in lookup.
                 long before = node.expiresAt();
                 current = node.value;
                 long expiresAt = node.expiresAt();
-                live = current != null && before == expiresAt
-                        && (expiresAt == Node.NEVER || ticker.read() - expiresAt < 0);
+                if (current != null) {
+                    live = before == expiresAt && (!node.expires() || ticker.read() - expiresAt < 0);
+                    break;
+                }
+                // Retired: removed, or replaced by a node of the other kind (see lookup).
+                node = replacementOf(node);
             }
             if (live && type.isInstance(current)) {
                 T value = type.cast(current);
@@ -703,8 +760,9 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     private void storeLoaded(String key, Object value, Duration ttl, Load mine, Node seen, Object seenValue) {
         CacheInputs.requireValue(value);
         long ttlNanos = ttlNanos(ttl);
+        boolean expires = ttlNanos != NO_DEADLINE;
         int weight = weigh(key, value);
-        long expiresAt = ttlNanos == Node.NEVER ? Node.NEVER : expiresAt(ticker.read(), ttlNanos);
+        long expiresAt = expires ? ticker.read() + ttlNanos : Node.NEVER;
         List<Removal> removals = newRemovals();
         evictionLock.lock();
         try {
@@ -714,13 +772,13 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 return;
             }
             if (current == null) {
-                putLocked(key, value, expiresAt, weight, removals);
+                putLocked(key, value, expires, expiresAt, weight, removals);
             } else {
                 synchronized (current) {
                     if (current.value != seenValue) {
                         return;
                     }
-                    putLocked(key, value, expiresAt, weight, removals);
+                    putLocked(key, value, expires, expiresAt, weight, removals);
                 }
             }
         } finally {
@@ -924,21 +982,16 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         return (int) Math.min(Integer.MAX_VALUE, weight);
     }
 
+    /**
+     * The TTL in nanoseconds, or {@link #NO_DEADLINE}. A deadline is the ticker reading plus this; it
+     * wraps like {@code System.nanoTime()} may, which is fine because expiry compares differences, and
+     * any {@code long} is a valid deadline (see {@link Node#expires()}).
+     */
     private static long ttlNanos(Duration ttl) {
         if (ttl == NO_EXPIRY || ttl.compareTo(LONGEST_TTL) >= 0) {
-            return Node.NEVER;
+            return NO_DEADLINE;
         }
         return ttl.toNanos();
-    }
-
-    private static long expiresAt(long now, long ttlNanos) {
-        if (ttlNanos == Node.NEVER) {
-            return Node.NEVER;
-        }
-        // Wraps like System.nanoTime() may; expiry compares differences, so that is fine. Only the
-        // sentinel value itself must be avoided.
-        long at = now + ttlNanos;
-        return at == Node.NEVER ? at - 1 : at;
     }
 
     /** A removal to report once the lock is released. */

@@ -9,10 +9,14 @@ package io.chatcache.memory;
  *
  * <p>Who may touch what:
  * <ul>
- *   <li>{@link #value} (and the deadline) change in place when a key is put again. A put does so holding
- *       the node's monitor, and retiring a node (setting {@code value} to null) holds it too, so that a
- *       put never revives a node that has left the store. Readers take neither lock: they read the
- *       volatile {@code value}, and treat null as absent.</li>
+ *   <li>{@link #value} (and the deadline) change in place when a key is put again with the same kind of
+ *       expiry. A put does so holding the node's monitor, and retiring a node (setting {@code value} to
+ *       null) holds it too, so that a put never revives a node that has left the store. Readers take
+ *       neither lock: they read the volatile {@code value}, and treat null as retired.</li>
+ *   <li>A put that needs the other kind of node (a deadline where there was none, or none where there
+ *       was one) replaces the node in the map with one {@code ConcurrentHashMap.replace}, then retires
+ *       the old one, both under its monitor. So the map never lacks the key meanwhile, and a reader that
+ *       finds the old node retired finds its replacement in the map.</li>
  *   <li>{@link #weight} changes only under both the monitor and the eviction lock, so totals computed under
  *       the lock stay exact.</li>
  *   <li>{@link #prev} and {@link #next} change only under the eviction lock; both are null once the node
@@ -20,7 +24,7 @@ package io.chatcache.memory;
  * </ul>
  */
 class Node {
-    /** The deadline of an entry that never expires. */
+    /** What {@link #expiresAt()} answers for an entry that never expires (only nodes without a deadline). */
     static final long NEVER = Long.MAX_VALUE;
 
     final String key;
@@ -46,32 +50,32 @@ class Node {
         this.next = this;
     }
 
-    /** A node for the deadline: the smaller kind if it never expires. */
-    static Node create(String key, Object value, long expiresAt, int weight) {
-        return expiresAt == NEVER ? new Node(key, value, weight) : new Expiring(key, value, expiresAt, weight);
+    /** A node of the kind {@code expires} asks for: the smaller kind if it never expires. */
+    static Node create(String key, Object value, boolean expires, long expiresAt, int weight) {
+        return expires ? new Expiring(key, value, expiresAt, weight) : new Node(key, value, weight);
     }
 
-    /** Ticker reading at which the entry expires, or {@link #NEVER}. */
+    /**
+     * Whether this node has a deadline. Every {@code long} is a possible deadline (tickers may wrap), so
+     * the kind of node, not a value of the deadline, says whether an entry expires.
+     */
+    boolean expires() {
+        return false;
+    }
+
+    /** Ticker reading at which the entry expires; {@link #NEVER} if it does not {@link #expires()}. */
     long expiresAt() {
         return NEVER;
     }
 
-    /** Whether this node can take the deadline in place (a node without one can only take NEVER). */
-    boolean canExpireAt(long expiresAt) {
-        return expiresAt == NEVER;
-    }
-
-    /** Sets the deadline; only with a deadline {@link #canExpireAt} accepts, holding the monitor. */
+    /** Sets the deadline; only on a node that {@link #expires()}, holding the monitor. */
     void setExpiresAt(long expiresAt) {
-        if (expiresAt != NEVER) {
-            throw new IllegalStateException("a node without expiry cannot take a deadline");
-        }
+        throw new IllegalStateException("a node without expiry cannot take a deadline");
     }
 
-    final boolean isExpiredAt(long now) {
-        long at = expiresAt();
-        // A difference, not a comparison, so that tickers wrapping around (as nanoTime may) still work.
-        return at != NEVER && now - at >= 0;
+    /** Whether the entry has expired at ticker reading {@code now}. */
+    boolean isExpiredAt(long now) {
+        return false;
     }
 
     /** Whether the node is still in the access-order list (read under the eviction lock). */
@@ -79,7 +83,7 @@ class Node {
         return next != null;
     }
 
-    /** A node with a deadline. */
+    /** A node with a deadline, which may be any {@code long}. */
     static final class Expiring extends Node {
         private volatile long expiresAt;
 
@@ -89,18 +93,24 @@ class Node {
         }
 
         @Override
+        boolean expires() {
+            return true;
+        }
+
+        @Override
         long expiresAt() {
             return expiresAt;
         }
 
         @Override
-        boolean canExpireAt(long at) {
-            return true;
+        void setExpiresAt(long at) {
+            this.expiresAt = at;
         }
 
         @Override
-        void setExpiresAt(long at) {
-            this.expiresAt = at;
+        boolean isExpiredAt(long now) {
+            // A difference, not a comparison, so that tickers wrapping around (as nanoTime may) still work.
+            return now - expiresAt >= 0;
         }
     }
 }

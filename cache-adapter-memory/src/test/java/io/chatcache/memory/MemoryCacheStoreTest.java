@@ -232,6 +232,43 @@ class MemoryCacheStoreTest {
         }
 
         @Test
+        void aDeadlineOfExactlyLongMaxValueExpiresThereAndNotANanosecondEarly() {
+            ManualTicker nearTheEnd = new ManualTicker(Long.MAX_VALUE - 10);
+            MemoryCacheStore store = MemoryCacheStore.builder().ticker(nearTheEnd).cleanupInterval(Duration.ZERO).build();
+            opened.add(store);
+            store.put("k", "v", Duration.ofNanos(10));
+            // Written again in place, and as a new node after a key without expiry: the same deadline.
+            store.put("in-place", "v", Duration.ofSeconds(1));
+            store.put("in-place", "v", Duration.ofNanos(10));
+            store.put("was-never", "v", CacheStore.NO_EXPIRY);
+            store.put("was-never", "v", Duration.ofNanos(10));
+
+            nearTheEnd.advance(9);
+            assertThat(store.getEntry("k", ValueType.of(String.class))).contains(new CacheEntry<>("v", Duration.ofNanos(1)));
+            assertThat(store.get("in-place", String.class)).contains("v");
+            assertThat(store.get("was-never", String.class)).contains("v");
+            assertThat(store.cleanupExpired()).isZero();
+            nearTheEnd.advance(1);
+            assertThat(nearTheEnd.read()).isEqualTo(Long.MAX_VALUE);
+            assertThat(store.get("k", String.class)).isEmpty();
+            assertThat(store.get("in-place", String.class)).isEmpty();
+            assertThat(store.get("was-never", String.class)).isEmpty();
+        }
+
+        @Test
+        void aDeadlinePastLongMaxValueWrapsAndStillExpiresOnTime() {
+            ManualTicker nearTheEnd = new ManualTicker(Long.MAX_VALUE - 10);
+            MemoryCacheStore store = MemoryCacheStore.builder().ticker(nearTheEnd).cleanupInterval(Duration.ZERO).build();
+            opened.add(store);
+            store.put("k", "v", Duration.ofNanos(30));
+
+            nearTheEnd.advance(29);
+            assertThat(store.get("k", String.class)).contains("v");
+            nearTheEnd.advance(1);
+            assertThat(store.get("k", String.class)).isEmpty();
+        }
+
+        @Test
         void defaultTtlAppliesToPutWithoutTtl() {
             MemoryCacheStore store = store(10);
             store.put("k", "v");
