@@ -1,5 +1,6 @@
 package io.chatcache.bench;
 
+import io.chatcache.testkit.redis.RedisSentinel;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import io.chatcache.testkit.redis.fault.AvailabilityWatch;
@@ -37,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Scenarios (each on a fresh server started by the harness): {@code pause5}/{@code pause15} SIGSTOP the server
  * for 5 or 15 s; {@code kill} kills it with SIGKILL, waits 5 s and restarts it on the same port, empty;
- * {@code clientkill} closes only the reader's pub/sub connection ({@code CLIENT KILL ID}). Each runs 3 s of load
- * before the fault and 10 s after recovery. Exits with status 1 if a run could not be completed.
+ * {@code clientkill} closes only the reader's pub/sub connection ({@code CLIENT KILL ID}); {@code sentinel} runs
+ * on the harness's Sentinel set-up (a master, a replica, three sentinels) and SIGKILLs the master, the recovery
+ * being the moment the sentinels name the replica as master. Each runs 3 s of load before the fault and 10 s after
+ * recovery. Exits with status 1 if a run could not be completed.
  *
  * <p>Redis settings come from the {@code REDIS_*} variables of this process's environment (such as a deadline),
  * {@code REDIS_URL} excepted, which points at the harness's server; the rival's client is built from the same
@@ -46,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.FaultBenchmark \
- *     [--stores hybrid,lcm-clear,lcm-load] [--scenarios pause5,pause15,kill,clientkill] [--tolerance-ms 200] \
+ *     [--stores hybrid,lcm-clear,lcm-load] [--scenarios pause5,pause15,kill,clientkill,sentinel] \
+ *     [--tolerance-ms 200] \
  *     [--keep DIR]
  * }</pre>
  *
@@ -63,42 +67,58 @@ public final class FaultBenchmark {
     private FaultBenchmark() {
     }
 
-    /** The scenario names of {@code --scenarios}. */
-    private static final Map<String, Fault> SCENARIOS = Map.of("pause5", Fault.PAUSE_5S, "pause15", Fault.PAUSE_15S,
-            "kill", Fault.KILL_AND_RESTART, "clientkill", Fault.KILL_READER_PUBSUB);
+    /**
+     * The scenarios of {@code --scenarios}: the harness's faults on a single server, and a Sentinel failover
+     * (SIGKILL of the master of a master, a replica and three sentinels; recovered once the sentinels name the
+     * replica as master).
+     */
+    enum Scenario {
+        PAUSE5(Fault.PAUSE_5S), PAUSE15(Fault.PAUSE_15S), KILL(Fault.KILL_AND_RESTART),
+        CLIENTKILL(Fault.KILL_READER_PUBSUB), SENTINEL(null);
 
-    private static Fault scenario(String name) {
-        Fault fault = SCENARIOS.get(name.strip().toLowerCase(Locale.ROOT));
-        if (fault == null) {
-            throw new IllegalArgumentException("unknown scenario '" + name + "'; known: " + new TreeMap<>(SCENARIOS)
-                    .keySet());
+        final Fault fault;
+
+        Scenario(Fault fault) {
+            this.fault = fault;
         }
-        return fault;
+
+        String label() {
+            return fault == null ? "Sentinel: kill -9 of the master, failover" : fault.label();
+        }
+
+        static Scenario parse(String name) {
+            try {
+                return valueOf(name.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown scenario '" + name + "'; known: "
+                        + Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList(), e);
+            }
+        }
     }
 
     /**
      * Runs the scenarios and prints the table; with {@code --role reader}, is the reader instance of a run.
      *
      * @param args {@code --stores}, {@code --scenarios}, {@code --tolerance-ms}, {@code --keep}; the child gets {@code --role
-     *     reader --store S --redis URL --log FILE}
+     *     reader --store S --redis NAME=value;... --log FILE}
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Args.parse(args, "--stores", "--scenarios", "--tolerance-ms", "--role",
                 "--store", "--redis", "--log", "--keep");
         if ("reader".equals(options.get("--role"))) {
-            reader(FaultInstance.Kind.parse(options.get("--store")), options.get("--redis"),
+            reader(FaultInstance.Kind.parse(options.get("--store")), decode(options.get("--redis")),
                     Path.of(options.get("--log")));
             return;
         }
         List<FaultInstance.Kind> stores = Arrays.stream(options.getOrDefault("--stores", "hybrid,lcm-clear,lcm-load")
                 .split(",")).map(FaultInstance.Kind::parse).toList();
-        List<Fault> scenarios = Arrays.stream(options.getOrDefault("--scenarios", "pause5,pause15,kill,clientkill")
-                .split(",")).map(FaultBenchmark::scenario).toList();
+        List<Scenario> scenarios = Arrays.stream(options.getOrDefault("--scenarios",
+                "pause5,pause15,kill,clientkill,sentinel").split(",")).map(Scenario::parse).toList();
         Duration tolerance = Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200));
         Path keep = options.containsKey("--keep") ? Files.createDirectories(Path.of(options.get("--keep"))) : null;
         List<String> rows = new ArrayList<>();
         boolean failed = false;
-        for (Fault scenario : scenarios) {
+        for (Scenario scenario : scenarios) {
             for (FaultInstance.Kind store : stores) {
                 String row;
                 try {
@@ -143,20 +163,25 @@ public final class FaultBenchmark {
         return settings;
     }
 
-    private static String run(Fault scenario, FaultInstance.Kind store, Duration tolerance, Path keep)
+    private static String run(Scenario scenario, FaultInstance.Kind store, Duration tolerance, Path keep)
             throws IOException {
         Path readerLog = Files.createTempFile("chatcache-fault-reader-", ".log");
         Path readerErr = Files.createTempFile("chatcache-fault-reader-", ".err");
         Process child = null;
         try (RedisServers servers = RedisServers.create()) {
-            RedisServer server = servers.startSingle();
+            RedisSentinel sentinel = scenario == Scenario.SENTINEL ? servers.sentinel() : null;
+            RedisServer server = sentinel != null ? sentinel.master() : servers.startSingle();
+            Map<String, String> target = sentinel != null
+                    ? Map.of("REDIS_SENTINEL_MASTER", sentinel.masterName(),
+                            "REDIS_SENTINEL_NODES", String.join(",", sentinel.sentinelAddresses()))
+                    : Map.of("REDIS_URL", server.address());
             Map<String, String> env = new TreeMap<>(redisSettings());
-            env.put("REDIS_URL", server.address());
+            env.putAll(target);
             CallLog writes = new CallLog();
             try (FaultInstance writer = FaultInstance.open(store, env);
                     AvailabilityWatch writerWatch = new AvailabilityWatch(writer.l2Available())) {
                 Set<Long> before = Fault.pubSubConnections(server);
-                child = startReader(store, server.address(), readerLog, readerErr);
+                child = startReader(store, target, readerLog, readerErr);
                 List<Long> readerLosses = new CopyOnWriteArrayList<>();
                 BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
                         StandardCharsets.UTF_8));
@@ -169,7 +194,8 @@ public final class FaultBenchmark {
                 Fault.Times times;
                 FaultLoad load = FaultLoad.writers(writer.cache(), KEYS, 2, Duration.ofMillis(5), writes);
                 try {
-                    times = scenario.inflictBetween(WARM_UP, server, readerPubSub, AFTER);
+                    times = sentinel != null ? failOver(sentinel)
+                            : scenario.fault.inflictBetween(WARM_UP, server, readerPubSub, AFTER);
                 } finally {
                     load.close();
                 }
@@ -182,7 +208,7 @@ public final class FaultBenchmark {
                 }
                 CallLog reads = CallLog.readFrom(readerLog);
                 if (keep != null) {
-                    String name = scenario.name().toLowerCase(Locale.ROOT) + "-" + store.name().toLowerCase(Locale.ROOT);
+                    String name = scenario.name().toLowerCase(Locale.ROOT) + "-" + store.optionName();
                     writes.writeTo(keep.resolve(name + "-writes.log"));
                     reads.writeTo(keep.resolve(name + "-reads.log"));
                     Files.writeString(keep.resolve(name + "-times.txt"), times.startNanos() + " "
@@ -205,11 +231,11 @@ public final class FaultBenchmark {
         }
     }
 
-    private static String row(Fault scenario, FaultInstance.Kind store, FaultReport report, long writerDown,
+    private static String row(Scenario scenario, FaultInstance.Kind store, FaultReport report, long writerDown,
             long readerDown, long faultStart) {
         return "| " + scenario.label() + " | " + store.label()
                 + " | " + latency(report.writeLatency()) + " | " + latency(report.readLatency())
-                + " | " + (scenario == Fault.KILL_READER_PUBSUB ? "n/a" : report.failFastNanos().isPresent()
+                + " | " + (scenario == Scenario.CLIENTKILL ? "n/a" : report.failFastNanos().isPresent()
                         ? seconds(report.failFastNanos().getAsLong()) : "never")
                 + " | " + report.failedWrites() + " / " + report.failedReads()
                 + " | " + (store == FaultInstance.Kind.HYBRID ? down(writerDown, faultStart) + " / "
@@ -239,12 +265,33 @@ public final class FaultBenchmark {
         return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
     }
 
+    /**
+     * Waits the warm-up, SIGKILLs the Sentinel master, waits until the sentinels name the replica as master (the
+     * recovery), then waits the time after recovery.
+     */
+    private static Fault.Times failOver(RedisSentinel sentinel) {
+        Fault.sleepUntil(System.nanoTime() + WARM_UP.toNanos());
+        RedisServer master = sentinel.master();
+        long start = System.nanoTime();
+        master.kill();
+        long deadline = start + TimeUnit.SECONDS.toNanos(60);
+        while (sentinel.master().port() == master.port()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sentinels did not fail over within 60 s");
+            }
+            Fault.sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        long recovered = System.nanoTime();
+        Fault.sleepUntil(recovered + AFTER.toNanos());
+        return new Fault.Times(start, recovered, recovered);
+    }
+
     // ---------------------------------------------------------------- the reader JVM
 
     /** The child: opens its instance, reads until told to stop on stdin, writes its calls to {@code log}. */
-    private static void reader(FaultInstance.Kind store, String address, Path log) throws IOException {
+    private static void reader(FaultInstance.Kind store, Map<String, String> target, Path log) throws IOException {
         Map<String, String> env = new TreeMap<>(redisSettings());
-        env.put("REDIS_URL", address);
+        env.putAll(target);
         CallLog reads = new CallLog();
         try (FaultInstance reader = FaultInstance.open(store, env)) {
             AvailabilityWatch watch = new AvailabilityWatch(reader.l2Available(),
@@ -269,12 +316,27 @@ public final class FaultBenchmark {
         System.exit(0);
     }
 
-    private static Process startReader(FaultInstance.Kind store, String address, Path log, Path err)
+    /** Where Redis is, as {@code NAME=value} pairs joined by {@code ;} for the child's command line. */
+    private static String encode(Map<String, String> target) {
+        return target.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(";"));
+    }
+
+    private static Map<String, String> decode(String target) {
+        Map<String, String> decoded = new TreeMap<>();
+        for (String pair : target.split(";")) {
+            int equals = pair.indexOf('=');
+            decoded.put(pair.substring(0, equals), pair.substring(equals + 1));
+        }
+        return decoded;
+    }
+
+    private static Process startReader(FaultInstance.Kind store, Map<String, String> target, Path log, Path err)
             throws IOException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), FaultBenchmark.class.getName(),
                 "--role", "reader", "--store", store.optionName(),
-                "--redis", address, "--log", log.toString());
+                "--redis", encode(target), "--log", log.toString());
         return new ProcessBuilder(command).redirectError(err.toFile()).start();
     }
 
