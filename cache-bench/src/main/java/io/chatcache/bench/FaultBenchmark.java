@@ -1,5 +1,6 @@
 package io.chatcache.bench;
 
+import io.chatcache.testkit.redis.RedisCluster;
 import io.chatcache.testkit.redis.RedisSentinel;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
@@ -40,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  * for 5 or 15 s; {@code kill} kills it with SIGKILL, waits 5 s and restarts it on the same port, empty;
  * {@code clientkill} closes only the reader's pub/sub connection ({@code CLIENT KILL ID}); {@code sentinel} runs
  * on the harness's Sentinel set-up (a master, a replica, three sentinels) and SIGKILLs the master, the recovery
- * being the moment the sentinels name the replica as master. Each runs 3 s of load before the fault and 10 s after
- * recovery. Exits with status 1 if a run could not be completed.
+ * being the moment the sentinels name the replica as master; {@code cluster} kills and restarts (empty) the first of
+ * the harness's 3 cluster masters (no replicas: its third of the keys is unavailable meanwhile). Each runs 3 s of
+ * load before the fault and 10 s after recovery. Exits with status 1 if a run could not be completed.
  *
  * <p>Redis settings come from the {@code REDIS_*} variables of this process's environment (such as a deadline),
  * {@code REDIS_URL} excepted, which points at the harness's server; the rival's client is built from the same
@@ -49,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.FaultBenchmark \
- *     [--stores hybrid,lcm-clear,lcm-load] [--scenarios pause5,pause15,kill,clientkill,sentinel] \
+ *     [--stores hybrid,lcm-clear,lcm-load] [--scenarios pause5,pause15,kill,clientkill,sentinel,cluster] \
  *     [--tolerance-ms 200] \
  *     [--keep DIR]
  * }</pre>
@@ -68,13 +70,13 @@ public final class FaultBenchmark {
     }
 
     /**
-     * The scenarios of {@code --scenarios}: the harness's faults on a single server, and a Sentinel failover
-     * (SIGKILL of the master of a master, a replica and three sentinels; recovered once the sentinels name the
-     * replica as master).
+     * The scenarios of {@code --scenarios}: the harness's faults on a single server, a Sentinel failover (SIGKILL
+     * of the master of a master, a replica and three sentinels; recovered once the sentinels name the replica as
+     * master), and the kill and restart of one master of a 3-master cluster without replicas.
      */
     enum Scenario {
         PAUSE5(Fault.PAUSE_5S), PAUSE15(Fault.PAUSE_15S), KILL(Fault.KILL_AND_RESTART),
-        CLIENTKILL(Fault.KILL_READER_PUBSUB), SENTINEL(null);
+        CLIENTKILL(Fault.KILL_READER_PUBSUB), SENTINEL(null), CLUSTER(Fault.KILL_AND_RESTART);
 
         final Fault fault;
 
@@ -83,7 +85,11 @@ public final class FaultBenchmark {
         }
 
         String label() {
-            return fault == null ? "Sentinel: kill -9 of the master, failover" : fault.label();
+            return switch (this) {
+                case SENTINEL -> "Sentinel: kill -9 of the master, failover";
+                case CLUSTER -> "cluster: kill -9 of 1 of 3 masters, restart after 5 s (empty)";
+                default -> fault.label();
+            };
         }
 
         static Scenario parse(String name) {
@@ -113,7 +119,7 @@ public final class FaultBenchmark {
         List<FaultInstance.Kind> stores = Arrays.stream(options.getOrDefault("--stores", "hybrid,lcm-clear,lcm-load")
                 .split(",")).map(FaultInstance.Kind::parse).toList();
         List<Scenario> scenarios = Arrays.stream(options.getOrDefault("--scenarios",
-                "pause5,pause15,kill,clientkill,sentinel").split(",")).map(Scenario::parse).toList();
+                "pause5,pause15,kill,clientkill,sentinel,cluster").split(",")).map(Scenario::parse).toList();
         Duration tolerance = Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200));
         Path keep = options.containsKey("--keep") ? Files.createDirectories(Path.of(options.get("--keep"))) : null;
         List<String> rows = new ArrayList<>();
@@ -170,17 +176,21 @@ public final class FaultBenchmark {
         Process child = null;
         try (RedisServers servers = RedisServers.create()) {
             RedisSentinel sentinel = scenario == Scenario.SENTINEL ? servers.sentinel() : null;
-            RedisServer server = sentinel != null ? sentinel.master() : servers.startSingle();
+            RedisCluster cluster = scenario == Scenario.CLUSTER ? servers.cluster() : null;
+            RedisServer server = sentinel != null ? sentinel.master()
+                    : cluster != null ? cluster.nodes().get(0) : servers.startSingle();
             Map<String, String> target = sentinel != null
                     ? Map.of("REDIS_SENTINEL_MASTER", sentinel.masterName(),
                             "REDIS_SENTINEL_NODES", String.join(",", sentinel.sentinelAddresses()))
+                    : cluster != null ? Map.of("REDIS_CLUSTER_NODES", String.join(",", cluster.addresses()))
                     : Map.of("REDIS_URL", server.address());
             Map<String, String> env = new TreeMap<>(redisSettings());
             env.putAll(target);
             CallLog writes = new CallLog();
             try (FaultInstance writer = FaultInstance.open(store, env);
                     AvailabilityWatch writerWatch = new AvailabilityWatch(writer.l2Available())) {
-                Set<Long> before = Fault.pubSubConnections(server);
+                boolean clientKill = scenario == Scenario.CLIENTKILL;
+                Set<Long> before = clientKill ? Fault.pubSubConnections(server) : Set.of();
                 child = startReader(store, target, readerLog, readerErr);
                 List<Long> readerLosses = new CopyOnWriteArrayList<>();
                 BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -189,7 +199,8 @@ public final class FaultBenchmark {
                 Thread pump = new Thread(() -> pumpL2Events(childOut, readerLosses), "fault-reader-events");
                 pump.setDaemon(true);
                 pump.start();
-                Set<Long> readerPubSub = Fault.awaitNewPubSubConnections(server, before, Duration.ofSeconds(10));
+                Set<Long> readerPubSub = clientKill
+                        ? Fault.awaitNewPubSubConnections(server, before, Duration.ofSeconds(10)) : Set.of();
 
                 Fault.Times times;
                 FaultLoad load = FaultLoad.writers(writer.cache(), KEYS, 2, Duration.ofMillis(5), writes);
