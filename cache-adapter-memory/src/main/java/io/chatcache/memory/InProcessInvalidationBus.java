@@ -7,6 +7,7 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.InvalidationListener.BusEvent;
+import io.chatcache.core.LogText;
 import io.chatcache.core.Subscription;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -181,7 +182,8 @@ public final class InProcessInvalidationBus implements InvalidationBus {
                 listener.onInvalidation(message);
             } catch (Exception e) {
                 // Checked ones too: a listener in another JVM language can throw them undeclared.
-                LOG.warn("An invalidation listener of {} failed on {}; delivery goes on", instanceId, message, e);
+                LOG.warn("An invalidation listener of {} failed on {}; delivery goes on", LogText.escape(instanceId),
+                        LogText.escape(message.toString()), e);
             }
         }
     }

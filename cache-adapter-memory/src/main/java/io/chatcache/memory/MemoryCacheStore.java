@@ -8,6 +8,7 @@ import io.chatcache.core.CacheStore;
 import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LogText;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.Subscription;
@@ -1027,9 +1028,10 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 // checked one, and it must not stop the other listeners or the operation either.
                 if (!failedBefore) {
                     failedBefore = true;
-                    LOG.warn("A removal listener failed on key {} ({}); it stays registered", key, cause, e);
+                    LOG.warn("A removal listener failed on key {} ({}); it stays registered", LogText.escape(key), cause, e);
                 } else {
-                    LOG.debug("A removal listener failed again on key {} ({}): {}", key, cause, e.toString());
+                    LOG.debug("A removal listener failed again on key {} ({}): {}", LogText.escape(key), cause,
+                            LogText.escape(e.toString()));
                 }
             }
         }

@@ -1,11 +1,17 @@
 package io.chatcache.redis;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.core.SerializationException;
@@ -13,19 +19,36 @@ import io.chatcache.core.Serializer;
 import io.chatcache.core.ValueType;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A {@link Serializer} writing plain UTF-8 JSON with Jackson, readable by any other client:
- * records, collections, maps and {@code java.time} values (as ISO-8601 text) are supported, unknown
- * properties are ignored on read, and no class names are ever written (no default typing, no Java
- * serialization). The generic type of a {@link ValueType} drives the read, so
+ * records, collections, maps, {@code java.time} values (as ISO-8601 text) and {@code Optional} values
+ * and fields (the {@code jdk8} module) are supported, and no class names are ever written (no default
+ * typing, no Java serialization). The generic type of a {@link ValueType} drives the read, so
  * {@code ValueType.listOf(ChatMessage.class)} rebuilds a list of records.
  *
- * <p>Instances are immutable and thread-safe.
+ * <h2>What reads as what</h2>
+ * Unknown properties are ignored and missing ones read as {@code null}, so that adding a record
+ * component never breaks a reader of older data, or an older reader of newer data. But a JSON object
+ * that names <em>none</em> of the components of the record it is read as ({@code {"foo":"bar"}},
+ * {@code {}}, another record's value) is refused with {@link SerializationException} (a miss in a
+ * store) instead of becoming a record of nulls; a component marked
+ * {@code @JsonProperty(required = true)} must be present. This holds for records at any depth and also
+ * with {@link #withObjectMapper} and {@link Builder#addModule}.
+ *
+ * <p>A read that fails says why without quoting the data (cached values do not belong in messages or
+ * logs): the kind of error, the token kind and the position, such as {@code JsonEOFException at
+ * END_OBJECT token (line 1, column 27, byte 26)}.
+ *
+ * <p>Add modules for your own types with {@link #builder()}: {@code
+ * JacksonSerializer.builder().addModule(new MyModule()).build()}. Instances are immutable and
+ * thread-safe.
  */
 public final class JacksonSerializer implements Serializer {
 
-    private static final JacksonSerializer DEFAULT = new JacksonSerializer(defaultObjectMapper());
+    private static final JacksonSerializer DEFAULT = builder().build();
 
     private final ObjectMapper mapper;
 
@@ -45,17 +68,25 @@ public final class JacksonSerializer implements Serializer {
      */
     public static JacksonSerializer withObjectMapper(ObjectMapper mapper) {
         CacheInputs.requireNonNull(mapper, "mapper");
-        return new JacksonSerializer(mapper.copy());
+        return new JacksonSerializer(mapper.copy().registerModule(new RecordShapeModule()));
+    }
+
+    /** A builder starting from {@link #defaultObjectMapper()}, to add Jackson modules of your own. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
      * A new mapper configured as this serializer's default: java.time support with ISO-8601 text for
-     * dates and durations, unknown properties ignored on read, trailing garbage refused, beans without
-     * properties refused on write. Start from it to add modules of your own.
+     * dates and durations, {@code Optional} support, unknown properties ignored on read, a JSON object
+     * naming none of a record's components refused, trailing garbage refused, beans without properties
+     * refused on write. Start from it to add modules of your own.
      */
     public static ObjectMapper defaultObjectMapper() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .addModule(new RecordShapeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -79,7 +110,8 @@ public final class JacksonSerializer implements Serializer {
             return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new SerializationException("cannot write a value of type " + value.getClass().getName()
-                    + " as JSON: " + describe(e), e);
+                    + " as JSON: " + (e instanceof JsonProcessingException json ? json.getOriginalMessage()
+                            : String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -88,7 +120,8 @@ public final class JacksonSerializer implements Serializer {
      *
      * @throws io.chatcache.core.InvalidInputException if an argument is null
      * @throws SerializationException if the bytes are not JSON, hold {@code null}, or do not fit
-     *     {@code type}
+     *     {@code type} (a record read from an object naming none of its components included); the
+     *     message gives the kind of error, the token kind and the position, never the data
      */
     @Override
     public <T> T deserialize(byte[] bytes, ValueType<T> type) {
@@ -96,11 +129,16 @@ public final class JacksonSerializer implements Serializer {
         CacheInputs.requireNonNull(type, "type");
         JavaType javaType = mapper.getTypeFactory().constructType(type.type());
         Object value;
+        JsonParser parser = null;
         try {
-            value = mapper.readValue(bytes, javaType);
+            parser = mapper.createParser(bytes);
+            value = mapper.readValue(parser, javaType);
         } catch (IOException | RuntimeException e) {
+            // The token is read before the parser is closed, which forgets it.
             throw new SerializationException("cannot read " + bytes.length + " bytes as "
-                    + type.type().getTypeName() + ": " + describe(e), e);
+                    + type.type().getTypeName() + ": " + describeRead(e, parser == null ? null : parser.currentToken()), e);
+        } finally {
+            closeQuietly(parser);
         }
         if (value == null) {
             throw new SerializationException("cannot read JSON null as " + type.type().getTypeName()
@@ -109,15 +147,70 @@ public final class JacksonSerializer implements Serializer {
         return type.cast(value);
     }
 
-    private static String describe(Exception e) {
-        if (e instanceof JsonProcessingException json) {
-            return json.getOriginalMessage();
+    /**
+     * What went wrong in a read, without a word of the data: Jackson's messages quote the offending text
+     * and numbers, so only the exception's kind, the target type of a mismatch, the kind of the token
+     * the parser stood on and the position are kept.
+     */
+    static String describeRead(Exception e, JsonToken token) {
+        if (!(e instanceof JsonProcessingException json)) {
+            return e.getClass().getSimpleName();
         }
-        return String.valueOf(e.getMessage());
+        StringBuilder description = new StringBuilder(json.getClass().getSimpleName());
+        if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            description.append(" for ").append(mismatch.getTargetType().getTypeName());
+        }
+        if (token != null) {
+            description.append(" at ").append(token.name()).append(" token");
+        }
+        JsonLocation at = json.getLocation();
+        if (at != null && at != JsonLocation.NA) {
+            description.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr());
+            if (at.getByteOffset() >= 0) {
+                description.append(", byte ").append(at.getByteOffset());
+            }
+            description.append(')');
+        }
+        return description.toString();
+    }
+
+    private static void closeQuietly(JsonParser parser) {
+        if (parser == null) {
+            return;
+        }
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // Reading a byte array: nothing to release.
+        }
     }
 
     @Override
     public String toString() {
         return "JacksonSerializer";
+    }
+
+    /**
+     * Builds a {@link JacksonSerializer} from {@link #defaultObjectMapper()} plus modules of yours (for
+     * your domain types). Not thread-safe.
+     */
+    public static final class Builder {
+        private final List<Module> modules = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Registers {@code module} on top of the defaults (a later module wins over an earlier one). */
+        public Builder addModule(Module module) {
+            modules.add(CacheInputs.requireNonNull(module, "module"));
+            return this;
+        }
+
+        /** The serializer. */
+        public JacksonSerializer build() {
+            ObjectMapper mapper = defaultObjectMapper();
+            modules.forEach(mapper::registerModule);
+            return new JacksonSerializer(mapper);
+        }
     }
 }

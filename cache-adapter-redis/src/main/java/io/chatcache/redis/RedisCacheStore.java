@@ -475,14 +475,14 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             bytes = serializer.serialize(value);
         } catch (SerializationException e) {
             errors.increment();
-            throw new SerializationException("cannot store key '" + key + "': " + e.getMessage(), e);
+            throw new SerializationException("cannot store key '" + LogText.escape(key) + "': " + e.getMessage(), e);
         } catch (RuntimeException e) {
             errors.increment();
-            throw new SerializationException("cannot store key '" + key + "': the serializer failed on a value of type "
+            throw new SerializationException("cannot store key '" + LogText.escape(key) + "': the serializer failed on a value of type "
                     + value.getClass().getName() + ": " + e, e);
         }
         if (bytes.length > maxValueBytes) {
-            throw new InvalidInputException("value", "for key '" + key + "' (" + value.getClass().getName()
+            throw new InvalidInputException("value", "for key '" + LogText.escape(key) + "' (" + value.getClass().getName()
                     + ") serialises to " + bytes.length + " bytes, more than this store's maxValueBytes ("
                     + maxValueBytes + "); nothing was written");
         }
@@ -520,7 +520,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         if (loggedUnreadableKeys.size() < MAX_LOGGED_KEYS) {
             if (loggedUnreadableKeys.add(key)) {
                 LOG.warn("Redis key '{}' cannot be read as {}; reading it as a miss (logged once per key): {}",
-                        LogText.escape(redisKey(key)), type.type().getTypeName(), why);
+                        LogText.escape(redisKey(key)), type.type().getTypeName(), LogText.escape(why));
             }
         } else if (unreadableLogFull.compareAndSet(false, true)) {
             LOG.warn("more than {} unreadable Redis keys in namespace '{}'; further ones are counted in stats()"

@@ -11,9 +11,11 @@ import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LogText;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.SerializationException;
+import io.chatcache.core.Serializer;
 import io.chatcache.core.StoreSettings;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
@@ -317,7 +319,8 @@ public final class ChatCacheService implements AutoCloseable {
                 try {
                     callback.accept(key);
                 } catch (RuntimeException e) {
-                    LOG.warn("Invalidation callback for pattern {} failed on key {}", glob.pattern(), key, e);
+                    LOG.warn("Invalidation callback for pattern {} failed on key {}", LogText.escape(glob.pattern()),
+                            LogText.escape(key), e);
                 }
             }
         });
@@ -478,7 +481,8 @@ public final class ChatCacheService implements AutoCloseable {
         } catch (SerializationException | InvalidInputException e) {
             // The key and TTL were checked before loading, so only the value can be refused (too large
             // for the store): the caller still gets what it loaded.
-            LOG.warn("Loaded value for key {} could not be cached; returning it uncached: {}", key, e.getMessage());
+            LOG.warn("Loaded value for key {} could not be cached; returning it uncached: {}", LogText.escape(key),
+                    LogText.escape(e.getMessage()));
         }
     }
 
@@ -500,7 +504,7 @@ public final class ChatCacheService implements AutoCloseable {
             failures.increment();
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("Redis unavailable during {}: reads miss and writes are skipped until it answers: {}",
-                        operation, e.getMessage());
+                        operation, LogText.escape(e.getMessage()));
             }
             return fallback.get();
         }
@@ -532,6 +536,7 @@ public final class ChatCacheService implements AutoCloseable {
         private InvalidationBus invalidationBus;
         private Duration l1TtlCeiling;
         private Duration cleanupInterval;
+        private Serializer serializer;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -665,6 +670,23 @@ public final class ChatCacheService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * REDIS and HYBRID: how the Redis store the service opens turns values into bytes (default: the
+         * Redis adapter's {@code JacksonSerializer.create()}). The hook for Jackson modules of your own,
+         * without this module depending on Jackson, also with the environment: <pre>{@code
+         * ChatCacheService.builderFromEnvironment(System.getenv())
+         *         .serializer(JacksonSerializer.builder().addModule(new MyModule()).build())
+         *         .build();
+         * }</pre>
+         * Not with a handed-in {@link #l2Store}, which has its own.
+         */
+        public Builder serializer(Serializer serializer) {
+            CacheInputs.requireNonNull(serializer, "serializer");
+            requireUnset("serializer", this.serializer);
+            this.serializer = serializer;
+            return this;
+        }
+
         /** How adapters are found by name; a seam for tests. */
         Builder adapters(Function<String, Optional<CacheStoreProvider>> adapters) {
             this.adapters = CacheInputs.requireNonNull(adapters, "adapters");
@@ -709,7 +731,12 @@ public final class ChatCacheService implements AutoCloseable {
             }
             StoreSettings memorySettings = new StoreSettings(size, ttl, cleanupInterval == null ? Map.of()
                     : Map.of(EnvironmentSettings.CACHE_CLEANUP_INTERVAL, Long.toString(cleanupInterval.getSeconds())));
-            StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment);
+            if (serializer != null && (chosen == CacheBackend.MEMORY || l2Store != null)) {
+                throw new CacheConfigurationException("serializer is for the Redis store the service opens (REDIS, "
+                        + "or L2 of HYBRID); " + (l2Store != null ? "a handed-in l2Store has its own"
+                        : "the backend is MEMORY"));
+            }
+            StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment, serializer);
             Wiring wiring = switch (chosen) {
                 case MEMORY -> memory(memorySettings);
                 case REDIS -> redis(redisSettings);

@@ -12,13 +12,13 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LogText;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.SerializationException;
 import io.chatcache.core.Subscription;
-import io.chatcache.core.LogText;
 import io.chatcache.core.Ticker;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
@@ -646,7 +646,8 @@ public final class HybridCacheStore implements CacheStore {
         } catch (CacheUnavailableException e) {
             l2Failures.increment();
             if (breaker.onFailure()) {
-                LOG.warn("L2 cache unavailable ({}); serving from L1 only until it answers again", e.getMessage());
+                LOG.warn("L2 cache unavailable ({}); serving from L1 only until it answers again",
+                        LogText.escape(e.getMessage()));
             }
             return null;
         } catch (SerializationException | CacheConfigurationException e) {
@@ -660,9 +661,9 @@ public final class HybridCacheStore implements CacheStore {
             breaker.release();
             if (rejectionLogged.compareAndSet(false, true)) {
                 LOG.warn("L2 cache refused a command ({}); such calls use L1 only (logged once, counted in "
-                        + "stats errors)", e.getMessage());
+                        + "stats errors)", LogText.escape(e.getMessage()));
             } else {
-                LOG.debug("L2 cache refused a command: {}", e.getMessage());
+                LOG.debug("L2 cache refused a command: {}", LogText.escape(e.getMessage()));
             }
             return null;
         } catch (RuntimeException | Error e) {
@@ -733,7 +734,7 @@ public final class HybridCacheStore implements CacheStore {
             l2Failures.increment();
             if (breaker.onFailure()) {
                 LOG.warn("L2 cache unavailable again ({}); serving from L1 only until it answers again",
-                        e.getMessage());
+                        LogText.escape(e.getMessage()));
             }
         } catch (RuntimeException e) {
             // Not the caller's failure: its own call succeeded. A later L2 success tries again.
@@ -802,7 +803,7 @@ public final class HybridCacheStore implements CacheStore {
         publishFailures.increment();
         if (publishFailureLogged.compareAndSet(false, true)) {
             LOG.warn("Invalidation bus cannot publish ({}); other instances may serve their L1 copies "
-                    + "for up to {}", cause.getMessage(), l1TtlCeiling);
+                    + "for up to {}", LogText.escape(cause.getMessage()), l1TtlCeiling);
         }
     }
 
@@ -936,7 +937,7 @@ public final class HybridCacheStore implements CacheStore {
                 try {
                     listener.onRemoval(key, cause);
                 } catch (RuntimeException e) {
-                    LOG.warn("Removal listener {} failed for key {}", listener, key, e);
+                    LOG.warn("Removal listener {} failed for key {}", listener, LogText.escape(key), e);
                 }
             }
         }
@@ -959,7 +960,7 @@ public final class HybridCacheStore implements CacheStore {
             // A fresh instance has nothing of its own in L1 yet; what it writes before L2 is reached
             // is journaled and replayed.
             LOG.warn("L2 cache unreachable at start-up ({}); serving from L1 only, retrying every {}",
-                    e.getMessage(), reconnectInterval);
+                    LogText.escape(e.getMessage()), reconnectInterval);
             connectorThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "chat-cache-l2-connector");
                 thread.setDaemon(true);
@@ -988,7 +989,7 @@ public final class HybridCacheStore implements CacheStore {
         try {
             provided = connect(connector);
         } catch (CacheUnavailableException e) {
-            LOG.debug("L2 cache still unreachable: {}", e.getMessage());
+            LOG.debug("L2 cache still unreachable: {}", LogText.escape(e.getMessage()));
             return;
         } catch (RuntimeException e) {
             // close() interrupts a connection attempt; that failure is nobody's concern.

@@ -47,11 +47,14 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
         RedisConfig config = RedisConfig.fromEnvironment(settings.environment());
         RedissonClient client = RedissonClients.connect(config);
         try {
-            RedisCacheStore store = RedisCacheStore.builder()
+            RedisCacheStore.Builder storeBuilder = RedisCacheStore.builder()
                     .client(client)
                     .namespace(config.namespace())
-                    .defaultTtl(settings.defaultTtl())
-                    .build();
+                    .defaultTtl(settings.defaultTtl());
+            if (settings.serializer() != null) {
+                storeBuilder.serializer(settings.serializer());
+            }
+            RedisCacheStore store = storeBuilder.build();
             RedisInvalidationBus bus = RedisInvalidationBus.builder()
                     .client(client)
                     .namespace(config.namespace())

@@ -3,6 +3,7 @@ package io.chatcache.redis.internal;
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.LogText;
 import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisConnectionException;
@@ -39,7 +40,7 @@ public final class RedisErrors {
     public static RuntimeException translate(Throwable failure, String operation, String key, String where,
             String user) {
         Throwable cause = unwrap(failure);
-        String onKey = key == null ? "" : " on key '" + key + "'";
+        String onKey = key == null ? "" : " on key '" + LogText.escape(key) + "'";
         String message = String.valueOf(cause.getMessage());
         if (cause instanceof RedissonShutdownException) {
             return new IllegalStateException("the Redis client was shut down (was the store closed?); "

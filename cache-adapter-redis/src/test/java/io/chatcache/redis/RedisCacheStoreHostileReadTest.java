@@ -21,8 +21,11 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reads are bounded by maxValueBytes before anything is decoded, or even sent: on a real Redis. */
-class RedisCacheStoreBoundedReadTest {
+/**
+ * Values planted by another client, on a real Redis: oversized ones are never sent (maxValueBytes bounds
+ * reads), ones of the wrong shape are misses, and neither puts a byte of the value in the log.
+ */
+class RedisCacheStoreHostileReadTest {
 
     @RegisterExtension
     static final RedisServers redis = RedisServers.create();
@@ -119,6 +122,37 @@ class RedisCacheStoreBoundedReadTest {
             assertThat(store.getEntry("forever", ValueType.of(String.class)).orElseThrow().remainingTtl())
                     .isEqualTo(RedisCacheStore.NO_EXPIRY);
             assertThat(store.getEntry("absent", ValueType.of(String.class))).isEmpty();
+        }
+    }
+
+    public record Session(String id, String userId, String title) {
+    }
+
+    @Test
+    void anObjectOfTheWrongShapeIsAMissAndAnErrorAndTheLogHoldsNoneOfIt() {
+        String namespace = RedisTestSupport.uniqueNamespace("shape");
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build();
+                LogCapture log = LogCapture.start()) {
+            server.cli("SET", namespace + ":foreign", "{\"foo\":\"bar-secret\"}");
+            server.cli("SET", namespace + ":other-record", "{\"sessionId\":\"s1\",\"messages\":[]}");
+            server.cli("SET", namespace + ":numbers", "{\"id\":12345678901234,\"title\":[98765]}");
+            server.cli("SET", namespace + ":partial", "{\"id\":\"s1\",\"addedLater\":true}");
+            server.cli("SET", namespace + ":line\nERROR forged", "{}");
+
+            assertThat(store.get("foreign", Session.class)).isEmpty();
+            assertThat(store.get("other-record", Session.class)).isEmpty();
+            assertThat(store.getEntry("numbers", ValueType.of(Session.class))).isEmpty();
+            assertThat(store.get("line\nERROR forged", Session.class)).isEmpty();
+            assertThat(store.get("partial", Session.class)).contains(new Session("s1", null, null));
+
+            CacheStats stats = store.stats();
+            assertThat(stats.errors()).isEqualTo(4);
+            assertThat(stats.misses()).isEqualTo(4);
+            assertThat(stats.hits()).isEqualTo(1);
+            assertThat(log.text()).doesNotContain("bar-secret").doesNotContain("12345678901234")
+                    .doesNotContain("98765").contains("line\\nERROR forged")
+                    .contains("(line 1, column");
+            assertThat(log.text().lines()).noneMatch(line -> line.startsWith("ERROR forged"));
         }
     }
 }
