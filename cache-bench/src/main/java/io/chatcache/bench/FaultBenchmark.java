@@ -153,9 +153,10 @@ public final class FaultBenchmark {
     static String header() {
         return "| scenario | store | writes p50 / p99 / max, ms (calls) | reads p50 / p99 / max, ms (calls)"
                 + " | fail fast after (s)"
-                + " | caller exceptions (writes / reads) | L2 given up after (s, writer / reader) | reads after recovery"
+                + " | caller exceptions (writes / reads) | L2 given up after (s, writer / reader)"
+                + " | p99 once both gave up, ms (writes / reads) | reads after recovery"
                 + " | stale reads | > 1 s stale | longest stale (s) | last stale read (s after recovery) |\n"
-                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
     }
 
     /** The {@code REDIS_*} variables of this environment, passed to both instances; REDIS_URL is the harness's. */
@@ -227,8 +228,14 @@ public final class FaultBenchmark {
                 }
                 FaultReport report = FaultReport.of(writes, reads, times.startNanos(), times.windowEndNanos(),
                         times.recoveredNanos(), tolerance);
-                return row(scenario, store, report, writerWatch.firstLossAfter(times.startNanos()),
-                        AvailabilityWatch.firstAtOrAfter(readerLosses, times.startNanos()), times.startNanos());
+                long writerDown = writerWatch.firstLossAfter(times.startNanos());
+                long readerDown = AvailabilityWatch.firstAtOrAfter(readerLosses, times.startNanos());
+                // The calls after both breakers had opened, if they opened within the fault window.
+                long bothDown = Math.max(writerDown, readerDown);
+                FaultReport afterOpen = writerDown == 0 || readerDown == 0 || bothDown >= times.windowEndNanos()
+                        ? null : FaultReport.of(writes, reads, bothDown, times.windowEndNanos(),
+                                times.recoveredNanos(), tolerance);
+                return row(scenario, store, report, afterOpen, writerDown, readerDown, times.startNanos());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -242,8 +249,8 @@ public final class FaultBenchmark {
         }
     }
 
-    private static String row(Scenario scenario, FaultInstance.Kind store, FaultReport report, long writerDown,
-            long readerDown, long faultStart) {
+    private static String row(Scenario scenario, FaultInstance.Kind store, FaultReport report, FaultReport afterOpen,
+            long writerDown, long readerDown, long faultStart) {
         return "| " + scenario.label() + " | " + store.label()
                 + " | " + latency(report.writeLatency()) + " | " + latency(report.readLatency())
                 + " | " + (scenario == Scenario.CLIENTKILL ? "n/a" : report.failFastNanos().isPresent()
@@ -251,6 +258,8 @@ public final class FaultBenchmark {
                 + " | " + report.failedWrites() + " / " + report.failedReads()
                 + " | " + (store == FaultInstance.Kind.HYBRID ? down(writerDown, faultStart) + " / "
                         + down(readerDown, faultStart) : "n/a")
+                + " | " + (afterOpen == null ? "-" : millis(afterOpen.writeLatency().p99()) + " / "
+                        + millis(afterOpen.readLatency().p99()))
                 + " | " + report.readsAfterRecovery()
                 + " | " + report.staleReads()
                 + " | " + report.readsStalerThan(Duration.ofSeconds(1))
