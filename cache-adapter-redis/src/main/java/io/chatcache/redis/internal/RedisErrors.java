@@ -47,8 +47,7 @@ public final class RedisErrors {
                     + operation + onKey + " not done", cause);
         }
         if (isAuthFailure(cause)) {
-            return new CacheConfigurationException(where + " refused the credentials for user "
-                    + userName(user) + " (" + firstLine(message) + "); check the username and password", cause);
+            return credentialsRefused(where, user, null, cause);
         }
         if (message.contains("NOPERM")) {
             return new CacheConfigurationException("Redis user " + userName(user) + " lacks permission for "
@@ -77,6 +76,49 @@ public final class RedisErrors {
             return runtime;
         }
         return new CacheException(operation + onKey + " failed: " + message, cause);
+    }
+
+    /**
+     * The error for refused credentials, in one short line that tells a missing password (NOAUTH) from a
+     * wrong one (WRONGPASS); Redisson's exceptions stay reachable as the cause, their text out of the
+     * message.
+     *
+     * @param where the server(s): "Redis at 127.0.0.1:6379"
+     * @param user the ACL user, or {@code null} for the default user
+     * @param passwordGiven whether a password was configured, or {@code null} if unknown
+     * @param failure what Redisson threw
+     */
+    public static CacheConfigurationException credentialsRefused(String where, String user, Boolean passwordGiven,
+            Throwable failure) {
+        String refused = where + " refused the credentials for user " + userName(user) + ": ";
+        String check = "; check REDIS_USERNAME/REDIS_PASSWORD or the username/password options";
+        if (saysAnywhere(failure, RedisWrongPasswordException.class, "WRONGPASS", "invalid password",
+                "invalid username-password")) {
+            return new CacheConfigurationException(refused + "the password does not match, or the user is unknown or disabled"
+                    + " (WRONGPASS)" + check, failure);
+        }
+        if (saysAnywhere(failure, RedisAuthRequiredException.class, "NOAUTH")) {
+            String why = Boolean.FALSE.equals(passwordGiven)
+                    ? "the server requires a password and no password was configured (NOAUTH)"
+                    : "the server requires authentication (NOAUTH)";
+            return new CacheConfigurationException(refused + why + check, failure);
+        }
+        return new CacheConfigurationException(refused + firstLine(rootOf(failure)) + check, failure);
+    }
+
+    private static boolean saysAnywhere(Throwable failure, Class<? extends Throwable> type, String... texts) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            String message = String.valueOf(t.getMessage());
+            for (String text : texts) {
+                if (message.contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether {@code failure} (or its cause) says the credentials were refused. */

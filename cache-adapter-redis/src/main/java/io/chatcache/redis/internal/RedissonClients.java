@@ -131,9 +131,8 @@ public final class RedissonClients {
             return failure;
         }
         if (RedisErrors.isAuthFailure(failure)) {
-            return new CacheConfigurationException("Redis at " + where + " refused the credentials for user "
-                    + RedisErrors.userName(config.username()) + " (" + rootMessage(failure)
-                    + "); check REDIS_USERNAME/REDIS_PASSWORD or the username/password options", failure);
+            return RedisErrors.credentialsRefused("Redis at " + where, config.username(), config.password() != null,
+                    failure);
         }
         String root = rootMessage(failure);
         if (isTlsFailure(failure)) {
