@@ -16,7 +16,10 @@ import io.chatcache.core.Ticker;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -407,8 +410,69 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
         long ttlNanos = ttlNanos(ttl);
+        write(key, value, ttlNanos, weigh(key, value));
+    }
+
+    /**
+     * Stores several entries with one TTL, all or nothing as far as input goes: every key, value and
+     * weight (against {@code maximumWeightBytes}) and the TTL are checked before the first entry is
+     * written, so a refused call changes nothing. The entries are then written one by one, each as
+     * {@link #put(String, Object, Duration)} would (readers may see some written before others), so
+     * that together they may evict each other if they exceed a bound.
+     *
+     * @throws InvalidInputException if the map, a key, a value or the TTL is invalid, or a value alone
+     *     weighs more than {@code maximumWeightBytes}; nothing is changed
+     */
+    @Override
+    public void putAll(Map<String, ?> entries, Duration ttl) {
+        CacheInputs.requireNonNull(entries, "entries");
+        CacheInputs.requireTtl(ttl);
+        long ttlNanos = ttlNanos(ttl);
+        List<String> keys = new ArrayList<>(entries.size());
+        List<Object> values = new ArrayList<>(entries.size());
+        int[] weights = new int[entries.size()];
+        entries.forEach((key, value) -> {
+            CacheInputs.requireKey(key);
+            CacheInputs.requireValue(value);
+            // Weighed now, so that a value too heavy for the bound is refused before anything is written.
+            weights[keys.size()] = weigh(key, value);
+            keys.add(key);
+            values.add(value);
+        });
+        for (int i = 0; i < keys.size(); i++) {
+            write(keys.get(i), values.get(i), ttlNanos, weights[i]);
+        }
+    }
+
+    /**
+     * Reads several keys, each as {@link #get(String, ValueType)} does (and counted the same way), after
+     * checking them all. Absent keys are missing from the result; a key given twice is read once.
+     *
+     * @throws InvalidInputException if the collection, a key or the type is invalid; nothing is read
+     */
+    @Override
+    public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        CacheInputs.requireNonNull(keys, "keys");
+        CacheInputs.requireNonNull(type, "type");
+        for (String key : keys) {
+            CacheInputs.requireKey(key);
+        }
+        Map<String, T> found = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (!found.containsKey(key)) {
+                @SuppressWarnings("unchecked")
+                T value = (T) lookup(key, type, false);
+                if (value != null) {
+                    found.put(key, value);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A put whose input has been checked: nothing can refuse it any more. */
+    private void write(String key, Object value, long ttlNanos, int weight) {
         boolean expires = ttlNanos != NO_DEADLINE;
-        int weight = weigh(key, value);
         // The clock is read only when a deadline needs it: System.nanoTime() is a good part of a put's cost.
         long expiresAt = expires ? ticker.read() + ttlNanos : Node.NEVER;
         // Before the write, so that a load of this key either stores before it or not at all.

@@ -6,6 +6,7 @@ import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.testkit.CacheStoreContract;
 import io.chatcache.testkit.redis.RedisServers;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +51,12 @@ class HybridCacheStoreContractTest extends CacheStoreContract {
     }
 
     /** Redis cannot tell of expiry or overwrites, and the hybrid does not report its L1 copies'. */
+    /** Refused by L2 (its default maxValueBytes is 512 KiB) before either level is written. */
+    @Override
+    protected Optional<Object> valueTooLargeToStore() {
+        return Optional.of("x".repeat(512 * 1024));
+    }
+
     @Override
     protected Set<RemovalCause> reportedRemovalCauses() {
         return EnumSet.of(RemovalCause.EXPLICIT, RemovalCause.CLEARED);

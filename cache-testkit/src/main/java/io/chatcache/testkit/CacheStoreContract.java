@@ -160,6 +160,18 @@ public abstract class CacheStoreContract {
     }
 
     /**
+     * A value this store refuses with {@link InvalidInputException} because it is too large (a store with
+     * a byte bound, such as a memory store built with {@code maximumWeightBytes}), or empty if the store
+     * has no such limit (the default). The bulk-write tests then also check that {@code putAll} with such a
+     * value anywhere in the map writes nothing.
+     *
+     * @return a value too large to store, or empty
+     */
+    protected Optional<Object> valueTooLargeToStore() {
+        return Optional.empty();
+    }
+
+    /**
      * The store of the current test, for tests a subclass adds.
      *
      * @return the store created by {@link #createStore()} for this test
@@ -590,6 +602,126 @@ public abstract class CacheStoreContract {
         assertThat(store.get("a", String.class)).contains("1");
         assertThat(store.get("b", String.class)).contains("2");
         assertThat(store.get("c", String.class)).contains("3");
+    }
+
+    @ParameterizedTest(name = "{0} with the bad entry {1}")
+    @MethodSource("io.chatcache.testkit.CacheStoreContract#badBulkWrites")
+    void aRefusedPutAllLeavesTheStoreAsItWas(BadEntry bad, Placement placement) {
+        store.put(EXISTING, ORIGINAL, NO_EXPIRY);
+        Optional<Object> tooLarge = valueTooLargeToStore();
+        if (bad == BadEntry.VALUE_TOO_LARGE && tooLarge.isEmpty()) {
+            // The store has no size limit: such a value is no bad input for it, and it is stored.
+            store.putAll(Map.of(OTHER, "large enough"), LONG_TTL);
+            assertThat(store.get(OTHER, String.class)).contains("large enough");
+            return;
+        }
+        // Valid entries that replace a key and add keys, and the bad one first, in the middle or last:
+        // a store that writes as it checks leaves the entries before the bad one written.
+        Map<String, Object> entries = new LinkedHashMap<>();
+        if (placement == Placement.FIRST) {
+            bad.addTo(entries, tooLarge);
+        }
+        entries.put(EXISTING, "replacement");
+        entries.put(OTHER, "replacement");
+        if (placement == Placement.MIDDLE) {
+            bad.addTo(entries, tooLarge);
+        }
+        entries.put(OTHER + "-2", "replacement");
+        if (placement == Placement.LAST) {
+            bad.addTo(entries, tooLarge);
+        }
+        Duration ttl = bad.ttl();
+        long entriesBefore = store.stats().entryCount();
+
+        assertThatThrownBy(() -> store.putAll(entries, ttl))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        refused -> assertThat(refused.argument()).isEqualTo(bad.argument));
+
+        assertThat(store.get(EXISTING, String.class)).as("the value stored before the refused putAll")
+                .contains(ORIGINAL);
+        if (reportsRemainingTtl()) {
+            assertThat(store.getEntry(EXISTING, ValueType.of(String.class)).orElseThrow().remainingTtl())
+                    .as("the TTL stored before the refused putAll").isEqualTo(NO_EXPIRY);
+        }
+        assertThat(store.getAll(List.of(OTHER, OTHER + "-2", BadEntry.HEAVY_KEY), ValueType.of(Object.class)))
+                .as("keys the refused putAll tried to add").isEmpty();
+        assertThat(store.stats().entryCount()).as("entries after the refused putAll").isEqualTo(entriesBefore);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.chatcache.testkit.CacheStoreContract#badBulkReads")
+    void aRefusedGetAllReadsAndCountsNothing(List<String> keys, String argument) {
+        store.put(EXISTING, ORIGINAL, NO_EXPIRY);
+        CacheStats before = store.stats();
+
+        assertThatThrownBy(() -> store.getAll(keys, ValueType.of(String.class)))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        refused -> assertThat(refused.argument()).isEqualTo(argument));
+
+        CacheStats after = store.stats();
+        assertThat(after.hits()).as("hits counted by the refused getAll").isEqualTo(before.hits());
+        assertThat(after.misses()).as("misses counted by the refused getAll").isEqualTo(before.misses());
+        assertThat(store.get(EXISTING, String.class)).contains(ORIGINAL);
+    }
+
+    /** The one bad entry (or TTL) of a refused putAll. */
+    enum BadEntry {
+        NULL_KEY("key"),
+        EMPTY_KEY("key"),
+        TOO_LONG_KEY("key"),
+        NULL_VALUE("value"),
+        VALUE_TOO_LARGE("value"),
+        NULL_TTL("ttl"),
+        ZERO_TTL("ttl"),
+        NEGATIVE_TTL("ttl");
+
+        /** The key of the bad value (and of the valid value put where the bad one is a TTL). */
+        static final String HEAVY_KEY = "bad-entry";
+
+        final String argument;
+
+        BadEntry(String argument) {
+            this.argument = argument;
+        }
+
+        void addTo(Map<String, Object> entries, Optional<Object> tooLarge) {
+            switch (this) {
+                case NULL_KEY -> entries.put(null, "replacement");
+                case EMPTY_KEY -> entries.put("", "replacement");
+                case TOO_LONG_KEY -> entries.put("k".repeat(CacheInputs.MAX_KEY_LENGTH + 1), "replacement");
+                case NULL_VALUE -> entries.put(HEAVY_KEY, null);
+                case VALUE_TOO_LARGE -> entries.put(HEAVY_KEY, tooLarge.orElseThrow());
+                default -> entries.put(HEAVY_KEY, "replacement");
+            }
+        }
+
+        Duration ttl() {
+            return switch (this) {
+                case NULL_TTL -> null;
+                case ZERO_TTL -> Duration.ZERO;
+                case NEGATIVE_TTL -> Duration.ofSeconds(-1);
+                default -> LONG_TTL;
+            };
+        }
+    }
+
+    /** Where the bad entry sits among the valid ones, in the map's iteration order. */
+    enum Placement {
+        FIRST, MIDDLE, LAST
+    }
+
+    static Stream<Arguments> badBulkWrites() {
+        return Stream.of(BadEntry.values())
+                .flatMap(bad -> Stream.of(Placement.values()).map(placement -> Arguments.of(bad, placement)));
+    }
+
+    static Stream<Arguments> badBulkReads() {
+        String tooLong = "k".repeat(CacheInputs.MAX_KEY_LENGTH + 1);
+        return Stream.of(
+                Arguments.of(Named.of("getAll with a null key last", Arrays.asList(EXISTING, OTHER, null)), "key"),
+                Arguments.of(Named.of("getAll with an empty key last", List.of(EXISTING, OTHER, "")), "key"),
+                Arguments.of(Named.of("getAll with a too long key last", List.of(EXISTING, OTHER, tooLong)), "key"),
+                Arguments.of(Named.of("getAll with a null key first", Arrays.asList(null, EXISTING)), "key"));
     }
 
     @Test

@@ -26,6 +26,7 @@ class ContractCatchesBrokenStoresTest {
                 broken(BrokenStoreContracts.IgnoresTtl.class, "entryReadsAsAbsentOnceItsTtlElapses"),
                 broken(BrokenStoreContracts.WritesBeforeValidating.class,
                         "badInputIsRefusedNamingTheArgumentBeforeAnythingChanges"),
+                broken(BrokenStoreContracts.WritesBeforeValidating.class, "aRefusedPutAllLeavesTheStoreAsItWas"),
                 broken(BrokenStoreContracts.ThrowsOnWrongType.class,
                         "valueNotReadableAsTheRequestedTypeReadsAsAMissAndCountsAnError"),
                 broken(BrokenStoreContracts.PatternAsPrefix.class, "deleteMatchingRemovesExactlyTheMatchingKeys"),
