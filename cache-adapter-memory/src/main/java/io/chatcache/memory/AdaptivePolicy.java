@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  * when the hit rate jumps (a workload change).
  *
  * <h2>Units</h2>
- * Sizes are in policy weight: 1 an entry for an entry-bounded store, the entry's weight for a weight-bounded
- * one. The caller decides when the cache is over its bounds ({@link Eviction#overBound()}); the policy decides
- * which entry leaves.
+ * Regions are sized in entries, from the entry bound. The caller decides when the cache is over its bounds
+ * ({@link Eviction#overBound()}, which may include a byte bound); the policy decides which entry leaves. A
+ * byte bound that binds far below the entry bound leaves the window relatively larger, which makes the policy
+ * lean towards recency (LRU) rather than frequency.
  *
  * <p>Not thread-safe: every method is called under the store's eviction lock (reads are replayed from buffers,
  * so that the read path never runs this code).
@@ -73,9 +74,6 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
 
         void region(int region);
 
-        /** The entry's size in the policy's units (constant while the entry is in a queue). */
-        long policyWeight();
-
         /** The key's hash code, for the frequency sketch. */
         int keyHash();
     }
@@ -114,7 +112,7 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     private long adjustment;
 
     /**
-     * @param maximum the bound, in policy weight (at least 1)
+     * @param maximum the entry bound (at least 1)
      * @param sketchCapacity the number of entries the cache may hold, which sizes the sketch
      * @param seed the salt of the sketch's hash and the seed of the admission's randomness
      * @param sentinel makes the queues' sentinels
@@ -151,7 +149,7 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         missesInSample++;
         node.region(WINDOW);
         window.addLast(node);
-        windowWeight += node.policyWeight();
+        windowWeight++;
     }
 
     /** A hit (or an in-place update) on an entry in a queue. */
@@ -180,6 +178,24 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
             unlink(node);
             node.region(NONE);
         }
+    }
+
+    /** {@code replacement} takes the place of {@code node} (same key) in its queue; {@code node} leaves. */
+    void onReplace(N node, N replacement) {
+        int region = node.region();
+        if (region == NONE) {
+            return;
+        }
+        N prev = node.policyPrev();
+        N next = node.policyNext();
+        replacement.policyPrev(prev);
+        replacement.policyNext(next);
+        prev.policyNext(replacement);
+        next.policyPrev(replacement);
+        replacement.region(region);
+        node.policyPrev(null);
+        node.policyNext(null);
+        node.region(NONE);
     }
 
     /** Every entry left the cache; the sketch's history stays. */
@@ -239,7 +255,7 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
                 victim = next;
                 continue;
             }
-            if (eviction.isDead(candidate) || candidate.policyWeight() > maximum) {
+            if (eviction.isDead(candidate)) {
                 N next = nextOf(candidate);
                 eviction.evict(candidate);
                 candidate = next;
@@ -270,14 +286,14 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         unlink(node);
         node.region(region);
         queue(region).addLast(node);
-        addWeight(region, node.policyWeight());
+        addWeight(region, 1);
     }
 
     /** Takes the entry out of its queue and its weight out of its region's total. */
     private void unlink(N node) {
         int region = node.region();
         queue(region).remove(node);
-        addWeight(region, -node.policyWeight());
+        addWeight(region, -1);
     }
 
     private Sentinels<N> queue(int region) {
@@ -411,15 +427,15 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         protectedMaximum -= quota;
         windowMaximum += quota;
         demoteFromProtected();
-        for (int moved = 0; moved < MOVE_LIMIT; moved++) {
+        for (int moved = 0; moved < MOVE_LIMIT && quota > 0; moved++) {
             N node = probation.first();
-            if (node == null || quota < node.policyWeight()) {
+            if (node == null) {
                 node = protectedQueue.first();
-                if (node == null || quota < node.policyWeight()) {
+                if (node == null) {
                     break;
                 }
             }
-            quota -= node.policyWeight();
+            quota--;
             transfer(node, WINDOW);
         }
         // What could not be moved stays where it was, for the next adaptation.
@@ -436,12 +452,12 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         long quota = Math.min(-adjustment, Math.max(0, windowMaximum - 1));
         protectedMaximum += quota;
         windowMaximum -= quota;
-        for (int moved = 0; moved < MOVE_LIMIT; moved++) {
+        for (int moved = 0; moved < MOVE_LIMIT && quota > 0; moved++) {
             N node = window.first();
-            if (node == null || quota < node.policyWeight()) {
+            if (node == null) {
                 break;
             }
-            quota -= node.policyWeight();
+            quota--;
             transfer(node, PROBATION);
         }
         protectedMaximum -= quota;

@@ -5,6 +5,7 @@ import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
+import io.chatcache.core.EvictionPolicy;
 import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.KeyPattern;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,12 +51,18 @@ import org.slf4j.LoggerFactory;
  * Values are kept by reference, never copied or serialised: a caller that changes a value after putting
  * it changes the cached value. The store holds at most {@code maximumSize} entries (default 1,000) and,
  * if {@code maximumWeightBytes} is set, at most that many estimated bytes (see {@link Weigher}); a put
- * that goes over a bound evicts least-recently-used entries until it is met. A single value heavier than
- * {@code maximumWeightBytes} is refused with {@link InvalidInputException}, and the store is left as it
- * was.
+ * that goes over a bound evicts entries (the least recently used, under the default policy) until it is met.
+ * A single value heavier than {@code maximumWeightBytes} is refused with {@link InvalidInputException}, and
+ * the store is left as it was.
  *
  * <h2>Eviction order</h2>
- * While one thread uses it (whichever thread that is), the store evicts exactly what an access-ordered
+ * The {@linkplain Builder#evictionPolicy(EvictionPolicy) eviction policy} is {@link EvictionPolicy#LRU} by
+ * default, described here. {@link EvictionPolicy#ADAPTIVE} is frequency-aware instead (W-TinyLFU with an
+ * adaptive window): a new entry is admitted only if it is used more often than the entry it would replace,
+ * so that scans and loops larger than the cache do not flush what is used often; TTLs, bounds, removal causes
+ * and statistics behave the same under both.
+ *
+ * <p>While one thread uses it (whichever thread that is), the store evicts exactly what an access-ordered
  * {@link java.util.LinkedHashMap} with the same capacity would: a hit or a put moves the key to the
  * most-recent end, and a miss (absent, expired or of the wrong type) moves nothing. Once several threads
  * have used it, the order is approximate: reads are recorded in lossy buffers, a read that loses a race
@@ -142,8 +150,12 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     /** Head of the access-order list: {@code sentinel.next} is the eldest entry, {@code sentinel.prev} the newest. */
     private final Node sentinel = new Node();
     private final ReadBuffer readBuffer = new ReadBuffer();
-    /** Made once, so that draining allocates nothing. */
-    private final Consumer<Node> replayer = this::replayRead;
+    /** Made once, so that draining allocates nothing: one per policy, so that LRU's replay has no branch. */
+    private final Consumer<Node> replayer;
+    /** The adaptive policy's regions and sketch; null under LRU, whose order is {@link #sentinel}'s list. */
+    private final AdaptivePolicy<Node> policy;
+    /** The store's side of the adaptive policy's evictions; null under LRU. */
+    private final PolicyEviction policyEviction;
 
     private final long maximumSize;
     private final long maximumWeight;
@@ -183,6 +195,17 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         this.defaultTtl = builder.defaultTtl == null ? DEFAULT_TTL : builder.defaultTtl;
         this.ticker = builder.ticker == null ? Ticker.system() : builder.ticker;
         this.weigher = builder.weigher == null ? Weigher.estimating() : builder.weigher;
+        if (builder.evictionPolicy == EvictionPolicy.ADAPTIVE) {
+            // Seeded from a per-thread random generator: unpredictable per store, as the sketch's salt must be.
+            long seed = ThreadLocalRandom.current().nextLong();
+            this.policy = new AdaptivePolicy<>(maximumSize, maximumSize, seed, Node::new);
+            this.policyEviction = new PolicyEviction();
+            this.replayer = this::replayAdaptive;
+        } else {
+            this.policy = null;
+            this.policyEviction = null;
+            this.replayer = this::replayRead;
+        }
         // Not presized from maximumSize: a large bound must not cost a large empty table.
         this.map = new ConcurrentHashMap<>();
         Duration interval = builder.cleanupInterval == null ? DEFAULT_CLEANUP_INTERVAL : builder.cleanupInterval;
@@ -372,6 +395,11 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         }
     }
 
+    /** Applies one recorded read under the adaptive policy (which ignores nodes removed meanwhile). */
+    private void replayAdaptive(Node node) {
+        policy.onAccess(node);
+    }
+
     private void removeIfExpired(Node node) {
         List<Removal> removals = newRemovals();
         long now = ticker.read();
@@ -399,7 +427,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     /**
      * Stores {@code value} under {@code key} for {@code ttl}, as the most recently used entry, replacing
      * any earlier value (listeners hear {@code REPLACED}, or {@code EXPIRED} if it had expired) and
-     * evicting least-recently-used entries if a bound is exceeded.
+     * evicting entries (the least recently used, under the default policy) if a bound is exceeded.
      *
      * @throws InvalidInputException if the key, value or TTL is invalid, or the value alone weighs more
      *     than {@code maximumWeightBytes}; nothing is changed
@@ -507,9 +535,13 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         if (current == null) {
             Node node = Node.create(key, value, expires, expiresAt, weight);
             map.put(key, node);
-            linkLast(node);
             size++;
             totalWeight += weight;
+            if (policy == null) {
+                linkLast(node);
+            } else {
+                policy.onAdd(node, size);
+            }
             sizeChanged();
         } else if (current.expires() == expires) {
             boolean expired;
@@ -520,12 +552,16 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 if (expires) {
                     current.setExpiresAt(expiresAt);
                 }
-                totalWeight += weight - current.weight;
-                current.weight = weight;
+                totalWeight += weight - current.weight();
+                current.weight(weight);
             }
             sizeChanged();
             noteReplaced(key, expired, removals);
-            moveToTail(current);
+            if (policy == null) {
+                moveToTail(current);
+            } else {
+                policy.onAccess(current);
+            }
         } else {
             replaceNode(current, Node.create(key, value, expires, expiresAt, weight), now, removals);
         }
@@ -545,9 +581,14 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             map.replace(current.key, current, node);
             current.value = null;
         }
-        unlink(current);
-        linkLast(node);
-        totalWeight += node.weight - current.weight;
+        if (policy == null) {
+            unlink(current);
+            linkLast(node);
+        } else {
+            policy.onReplace(current, node);
+            policy.onAccess(node);
+        }
+        totalWeight += node.weight() - current.weight();
         sizeChanged();
         noteReplaced(current.key, expired, removals);
     }
@@ -568,12 +609,12 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      * @return false if the node was retired meanwhile or its weight or kind do not fit: take the slow path
      */
     private boolean replaceInPlace(Node node, Object value, boolean expires, long expiresAt, int weight) {
-        if (node.weight != weight || node.expires() != expires) {
+        if (node.weight() != weight || node.expires() != expires) {
             return false;
         }
         boolean expired = false;
         synchronized (node) {
-            if (node.value == null || node.weight != weight) {
+            if (node.value == null || node.weight() != weight) {
                 return false;
             }
             // The value first, then its deadline: see lookup.
@@ -676,8 +717,14 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             long now = nowUnderLock();
             // Replayed, not dropped, so that listeners hear of the entries eldest first, as LRU has them.
             readBuffer.drainTo(replayer);
-            for (Node node = sentinel.next; node != sentinel; node = sentinel.next) {
-                retire(node, RemovalCause.CLEARED, now, false, removals);
+            if (policy == null) {
+                for (Node node = sentinel.next; node != sentinel; node = sentinel.next) {
+                    retire(node, RemovalCause.CLEARED, now, false, removals);
+                }
+            } else {
+                for (Node node : map.values()) {
+                    retire(node, RemovalCause.CLEARED, now, false, removals);
+                }
             }
         } finally {
             evictionLock.unlock();
@@ -939,7 +986,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     public String toString() {
         return "MemoryCacheStore[maximumSize=" + maximumSize
                 + (maximumWeight == Long.MAX_VALUE ? "" : ", maximumWeightBytes=" + maximumWeight)
-                + ", defaultTtl=" + defaultTtl + (closed.get() ? ", closed" : "") + "]";
+                + ", defaultTtl=" + defaultTtl + (policy == null ? "" : ", evictionPolicy=ADAPTIVE")
+                + (closed.get() ? ", closed" : "") + "]";
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -970,6 +1018,13 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     }
 
     private void evictIfNeeded(long now, List<Removal> removals) {
+        if (policy != null) {
+            policyEviction.now = now;
+            policyEviction.removals = removals;
+            policy.evict(policyEviction);
+            policyEviction.removals = null;
+            return;
+        }
         while (size > maximumSize || totalWeight > maximumWeight) {
             Node eldest = sentinel.next;
             if (eldest == sentinel) {
@@ -998,9 +1053,13 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             node.value = null;
         }
         map.remove(node.key, node);
-        unlink(node);
+        if (policy == null) {
+            unlink(node);
+        } else {
+            policy.onRemove(node);
+        }
         size--;
-        totalWeight -= node.weight;
+        totalWeight -= node.weight();
         sizeChanged();
         RemovalCause reported = expired ? RemovalCause.EXPIRED : cause;
         if (reported == RemovalCause.EXPIRED) {
@@ -1044,7 +1103,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             throw new InvalidInputException("value", "weighs an estimated " + weight
                     + " bytes, more than maximumWeightBytes (" + maximumWeight + "), so it is not stored");
         }
-        return (int) Math.min(Integer.MAX_VALUE, weight);
+        return (int) Math.min(Node.MAXIMUM_WEIGHT, weight);
     }
 
     /**
@@ -1057,6 +1116,27 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             return NO_DEADLINE;
         }
         return ttl.toNanos();
+    }
+
+    /** The store's side of an adaptive eviction; its fields are set under the lock before each use. */
+    private final class PolicyEviction implements AdaptivePolicy.Eviction<Node> {
+        long now;
+        List<Removal> removals;
+
+        @Override
+        public boolean overBound() {
+            return size > maximumSize || totalWeight > maximumWeight;
+        }
+
+        @Override
+        public boolean isDead(Node node) {
+            return node.isExpiredAt(now);
+        }
+
+        @Override
+        public void evict(Node node) {
+            retire(node, RemovalCause.EVICTED, now, false, removals);
+        }
     }
 
     /** A removal to report once the lock is released. */
@@ -1115,6 +1195,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         private Duration cleanupInterval;
         private Ticker ticker;
         private Weigher weigher;
+        private EvictionPolicy evictionPolicy;
 
         private Builder() {
         }
@@ -1210,6 +1291,21 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         public Builder weigher(Weigher weigher) {
             requireUnset(this.weigher == null, "weigher", this.weigher);
             this.weigher = CacheInputs.requireNonNull(weigher, "weigher");
+            return this;
+        }
+
+        /**
+         * Which entry leaves when the store is full (default {@link EvictionPolicy#LRU}, exact while one
+         * thread uses the store). {@link EvictionPolicy#ADAPTIVE} is frequency-aware and resists scans and
+         * loops; it adds a frequency sketch of 8 to 16 bytes per entry of {@code maximumSize}, allocated
+         * when the store is first half full.
+         *
+         * @throws InvalidInputException if null
+         * @throws IllegalStateException if already set
+         */
+        public Builder evictionPolicy(EvictionPolicy evictionPolicy) {
+            requireUnset(this.evictionPolicy == null, "evictionPolicy", this.evictionPolicy);
+            this.evictionPolicy = CacheInputs.requireNonNull(evictionPolicy, "evictionPolicy");
             return this;
         }
 

@@ -17,21 +17,29 @@ package io.chatcache.memory;
  *       was one) replaces the node in the map with one {@code ConcurrentHashMap.replace}, then retires
  *       the old one, both under its monitor. So the map never lacks the key meanwhile, and a reader that
  *       finds the old node retired finds its replacement in the map.</li>
- *   <li>{@link #weight} changes only under both the monitor and the eviction lock, so totals computed under
+ *   <li>{@link #weight()} changes only under both the monitor and the eviction lock, so totals computed under
  *       the lock stay exact.</li>
  *   <li>{@link #prev} and {@link #next} change only under the eviction lock; both are null once the node
- *       has left the list, which is how a replayed read recognises a node removed meanwhile.</li>
+ *       has left the list, which is how a replayed read recognises a node removed meanwhile. Under the
+ *       adaptive policy they link the node into its region's queue, and the region (also under the lock) is
+ *       {@link AdaptivePolicy#NONE} once it has left.</li>
  * </ul>
  */
-class Node {
+class Node implements AdaptivePolicy.Links<Node> {
     /** What {@link #expiresAt()} answers for an entry that never expires (only nodes without a deadline). */
     static final long NEVER = Long.MAX_VALUE;
+    /** The heaviest weight a node records (1 GiB less a byte): the top two bits hold the policy region. */
+    static final int MAXIMUM_WEIGHT = (1 << 30) - 1;
+    private static final int REGION_SHIFT = 30;
 
     final String key;
     /** The value; null once the node has been retired (removed from the store). */
     volatile Object value;
-    /** The estimated size in bytes, saturated at {@link Integer#MAX_VALUE}. */
-    int weight;
+    /**
+     * The estimated size in bytes (low 30 bits) and the adaptive policy's region (top 2 bits, always 0 under
+     * LRU): one int, so that the adaptive policy costs no byte per entry.
+     */
+    private int weightAndRegion;
 
     Node prev;
     Node next;
@@ -39,7 +47,7 @@ class Node {
     Node(String key, Object value, int weight) {
         this.key = key;
         this.value = value;
-        this.weight = weight;
+        this.weightAndRegion = weight;
     }
 
     /** The list's sentinel: it holds no entry and is never in the map. */
@@ -76,6 +84,51 @@ class Node {
     /** Whether the entry has expired at ticker reading {@code now}. */
     boolean isExpiredAt(long now) {
         return false;
+    }
+
+    /** The estimated size in bytes, at most {@link #MAXIMUM_WEIGHT}. */
+    final int weight() {
+        return weightAndRegion & MAXIMUM_WEIGHT;
+    }
+
+    /** Sets the weight (0 to {@link #MAXIMUM_WEIGHT}), keeping the region. */
+    final void weight(int weight) {
+        weightAndRegion = (weightAndRegion & ~MAXIMUM_WEIGHT) | weight;
+    }
+
+    @Override
+    public final int region() {
+        return weightAndRegion >>> REGION_SHIFT;
+    }
+
+    @Override
+    public final void region(int region) {
+        weightAndRegion = (weightAndRegion & MAXIMUM_WEIGHT) | (region << REGION_SHIFT);
+    }
+
+    @Override
+    public final Node policyPrev() {
+        return prev;
+    }
+
+    @Override
+    public final void policyPrev(Node node) {
+        prev = node;
+    }
+
+    @Override
+    public final Node policyNext() {
+        return next;
+    }
+
+    @Override
+    public final void policyNext(Node node) {
+        next = node;
+    }
+
+    @Override
+    public final int keyHash() {
+        return key.hashCode();
     }
 
     /** Whether the node is still in the access-order list (read under the eviction lock). */

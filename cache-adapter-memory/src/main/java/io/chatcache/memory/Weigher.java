@@ -7,8 +7,8 @@ package io.chatcache.memory;
  *
  * <p>A weigher is called once per put, on the putting thread, before the store changes anything; it
  * must be thread-safe, quick and free of side effects, and must not call the store. An exception from it
- * fails the put and leaves the store unchanged. Weights above {@link Integer#MAX_VALUE} count as
- * {@link Integer#MAX_VALUE}.
+ * fails the put and leaves the store unchanged. Weights above 2<sup>30</sup> - 1 (a byte less than 1 GiB)
+ * count as 2<sup>30</sup> - 1.
  */
 @FunctionalInterface
 public interface Weigher {

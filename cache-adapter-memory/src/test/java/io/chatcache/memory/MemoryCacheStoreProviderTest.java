@@ -67,4 +67,19 @@ class MemoryCacheStoreProviderTest {
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("CACHE_CLEANUP_INTERVAL");
     }
+
+    @Test
+    void theEvictionPolicyComesFromTheEnvironment() {
+        CacheStoreProvider provider = memoryProvider();
+        try (ProvidedStore adaptive = provider.open(StoreSettings.defaults(Map.of("CACHE_EVICTION_POLICY", " Adaptive ")));
+                ProvidedStore lru = provider.open(StoreSettings.defaults(Map.of("CACHE_EVICTION_POLICY", "lru")));
+                ProvidedStore unset = provider.open(StoreSettings.defaults(Map.of()))) {
+            assertThat(adaptive.store().toString()).contains("evictionPolicy=ADAPTIVE");
+            assertThat(lru.store().toString()).doesNotContain("evictionPolicy");
+            assertThat(unset.store().toString()).doesNotContain("evictionPolicy");
+        }
+        assertThatThrownBy(() -> provider.open(StoreSettings.defaults(Map.of("CACHE_EVICTION_POLICY", "lfu\n"))))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("CACHE_EVICTION_POLICY must be lru or adaptive, was 'lfu\\n'");
+    }
 }

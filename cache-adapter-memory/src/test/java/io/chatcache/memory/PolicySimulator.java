@@ -52,11 +52,6 @@ final class PolicySimulator {
         }
 
         @Override
-        public long policyWeight() {
-            return 1;
-        }
-
-        @Override
         public int keyHash() {
             return Integer.hashCode(key);
         }

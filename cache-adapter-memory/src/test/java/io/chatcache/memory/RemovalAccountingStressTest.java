@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
+import io.chatcache.core.EvictionPolicy;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.testkit.ManualTicker;
 import java.time.Duration;
@@ -29,13 +30,16 @@ class RemovalAccountingStressTest {
 
     private static final int OPERATIONS_PER_THREAD = 40_000;
 
-    @ParameterizedTest(name = "{0} threads, {1} keys, bound {2}")
-    @CsvSource({"4, 64, 32", "6, 16, 8", "4, 400, 100"})
-    void everyPutValueIsHeldOrReportedExactlyOnce(int threads, int keys, long bound) throws Exception {
+    @ParameterizedTest(name = "{0} threads, {1} keys, bound {2}, {3}")
+    @CsvSource({"4, 64, 32, LRU", "6, 16, 8, LRU", "4, 400, 100, LRU",
+        "4, 64, 32, ADAPTIVE", "6, 16, 8, ADAPTIVE", "4, 400, 100, ADAPTIVE"})
+    void everyPutValueIsHeldOrReportedExactlyOnce(int threads, int keys, long bound, EvictionPolicy policy)
+            throws Exception {
         Weigher weigher = (key, value) -> ((String) value).length();
         ManualTicker ticker = new ManualTicker(Long.MAX_VALUE - TimeUnit.SECONDS.toNanos(30));
         MemoryCacheStore store = MemoryCacheStore.builder()
-                .maximumSize(bound).cleanupInterval(Duration.ZERO).weigher(weigher).ticker(ticker).build();
+                .maximumSize(bound).cleanupInterval(Duration.ZERO).weigher(weigher).ticker(ticker)
+                .evictionPolicy(policy).build();
         ConcurrentHashMap<String, LongAdder> puts = new ConcurrentHashMap<>();
         ConcurrentHashMap<String, LongAdder> removals = new ConcurrentHashMap<>();
         store.addRemovalListener((key, cause) -> removals.computeIfAbsent(key, k -> new LongAdder()).increment());

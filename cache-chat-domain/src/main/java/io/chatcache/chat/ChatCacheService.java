@@ -7,6 +7,7 @@ import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheStoreProvider;
 import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.EvictionPolicy;
 import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.InvalidationBus;
@@ -22,6 +23,7 @@ import io.chatcache.core.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +147,9 @@ public final class ChatCacheService implements AutoCloseable {
      *   <li>{@code CACHE_MAX_MEMORY_SIZE}: the in-memory entry bound, positive (default 1000);</li>
      *   <li>{@code CACHE_CLEANUP_INTERVAL}: how often the memory store sweeps expired entries, in whole
      *       seconds, {@code 0} for never (default 300); ignored by the redis backend;</li>
+     *   <li>{@code CACHE_EVICTION_POLICY}: what the memory store evicts when full, {@code lru} (the default)
+     *       or {@code adaptive} (frequency-aware, see {@link EvictionPolicy}); ignored by the redis
+     *       backend;</li>
      *   <li>{@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_DB} and the other
      *       {@code REDIS_*} variables of the Redis adapter, for the redis and hybrid backends.</li>
      * </ul>
@@ -181,6 +186,9 @@ public final class ChatCacheService implements AutoCloseable {
                 .redisEnvironment(environment);
         if (settings.cleanupInterval() != null && settings.backend() != CacheBackend.REDIS) {
             builder.cleanupInterval(settings.cleanupInterval());
+        }
+        if (settings.evictionPolicy() != null && settings.backend() != CacheBackend.REDIS) {
+            builder.evictionPolicy(settings.evictionPolicy());
         }
         return builder;
     }
@@ -537,6 +545,7 @@ public final class ChatCacheService implements AutoCloseable {
         private Duration l1TtlCeiling;
         private Duration cleanupInterval;
         private Serializer serializer;
+        private EvictionPolicy evictionPolicy;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -687,6 +696,19 @@ public final class ChatCacheService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * MEMORY and HYBRID: the eviction policy of the memory store the service builds (the L1 of HYBRID):
+         * {@link EvictionPolicy#LRU} by default, or {@link EvictionPolicy#ADAPTIVE}, frequency-aware.
+         *
+         * @throws InvalidInputException if null
+         */
+        public Builder evictionPolicy(EvictionPolicy policy) {
+            CacheInputs.requireNonNull(policy, "evictionPolicy");
+            requireUnset("evictionPolicy", this.evictionPolicy);
+            this.evictionPolicy = policy;
+            return this;
+        }
+
         /** How adapters are found by name; a seam for tests. */
         Builder adapters(Function<String, Optional<CacheStoreProvider>> adapters) {
             this.adapters = CacheInputs.requireNonNull(adapters, "adapters");
@@ -729,8 +751,20 @@ public final class ChatCacheService implements AutoCloseable {
                         + "(MEMORY, or L1 of HYBRID); " + (memoryStore != null
                         ? "a handed-in memoryStore has its own" : "the backend is REDIS"));
             }
-            StoreSettings memorySettings = new StoreSettings(size, ttl, cleanupInterval == null ? Map.of()
-                    : Map.of(EnvironmentSettings.CACHE_CLEANUP_INTERVAL, Long.toString(cleanupInterval.getSeconds())));
+            if (evictionPolicy != null && (chosen == CacheBackend.REDIS || memoryStore != null)) {
+                throw new CacheConfigurationException("evictionPolicy is for the memory store the service builds "
+                        + "(MEMORY, or L1 of HYBRID); " + (memoryStore != null
+                        ? "a handed-in memoryStore has its own" : "the backend is REDIS"));
+            }
+            Map<String, String> memoryEnvironment = new HashMap<>();
+            if (cleanupInterval != null) {
+                memoryEnvironment.put(EnvironmentSettings.CACHE_CLEANUP_INTERVAL,
+                        Long.toString(cleanupInterval.getSeconds()));
+            }
+            if (evictionPolicy != null) {
+                memoryEnvironment.put(EvictionPolicy.VARIABLE, evictionPolicy.name());
+            }
+            StoreSettings memorySettings = new StoreSettings(size, ttl, Map.copyOf(memoryEnvironment));
             if (serializer != null && (chosen == CacheBackend.MEMORY || l2Store != null)) {
                 throw new CacheConfigurationException("serializer is for the Redis store the service opens (REDIS, "
                         + "or L2 of HYBRID); " + (l2Store != null ? "a handed-in l2Store has its own"

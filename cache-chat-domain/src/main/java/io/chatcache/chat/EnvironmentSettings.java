@@ -1,6 +1,7 @@
 package io.chatcache.chat;
 
 import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.EvictionPolicy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,8 +14,10 @@ import java.util.Map;
  * @param maxMemorySize {@code CACHE_MAX_MEMORY_SIZE}: entries, positive; default 1000
  * @param cleanupInterval {@code CACHE_CLEANUP_INTERVAL}: whole seconds, 0 for no periodic cleanup; null
  *     when not set (the memory store's default, five minutes)
+ * @param evictionPolicy {@code CACHE_EVICTION_POLICY}: lru or adaptive, any case; null when not set (LRU)
  */
-record EnvironmentSettings(CacheBackend backend, Duration defaultTtl, long maxMemorySize, Duration cleanupInterval) {
+record EnvironmentSettings(CacheBackend backend, Duration defaultTtl, long maxMemorySize, Duration cleanupInterval,
+                           EvictionPolicy evictionPolicy) {
 
     static final String CACHE_BACKEND = "CACHE_BACKEND";
     static final String CACHE_DEFAULT_TTL = "CACHE_DEFAULT_TTL";
@@ -31,13 +34,15 @@ record EnvironmentSettings(CacheBackend backend, Duration defaultTtl, long maxMe
         String ttl = blankToNull(environment.get(CACHE_DEFAULT_TTL));
         String size = blankToNull(environment.get(CACHE_MAX_MEMORY_SIZE));
         String cleanup = blankToNull(environment.get(CACHE_CLEANUP_INTERVAL));
+        String policy = blankToNull(environment.get(EvictionPolicy.VARIABLE));
         return new EnvironmentSettings(
                 backend == null ? CacheBackend.MEMORY : CacheBackend.parse(CACHE_BACKEND, backend),
                 ttl == null ? ChatCacheService.DEFAULT_TTL
                         : Duration.ofSeconds(positiveLong(CACHE_DEFAULT_TTL, ttl, "a whole number of seconds")),
                 size == null ? ChatCacheService.DEFAULT_MAX_MEMORY_SIZE
                         : positiveLong(CACHE_MAX_MEMORY_SIZE, size, "a whole number of entries"),
-                cleanup == null ? null : Duration.ofSeconds(seconds(CACHE_CLEANUP_INTERVAL, cleanup)));
+                cleanup == null ? null : Duration.ofSeconds(seconds(CACHE_CLEANUP_INTERVAL, cleanup)),
+                policy == null ? null : EvictionPolicy.parse(EvictionPolicy.VARIABLE, policy));
     }
 
     private static long seconds(String variable, String value) {

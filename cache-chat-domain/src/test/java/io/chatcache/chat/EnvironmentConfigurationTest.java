@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheStoreProvider;
+import io.chatcache.core.EvictionPolicy;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.memory.MemoryCacheStore;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class EnvironmentConfigurationTest {
         EnvironmentSettings settings = EnvironmentSettings.parse(Map.of(
                 "CACHE_BACKEND", "HyBrId", "CACHE_DEFAULT_TTL", "1800", "CACHE_MAX_MEMORY_SIZE", " 5000 "));
 
-        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.HYBRID, Duration.ofSeconds(1800), 5000, null));
+        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.HYBRID, Duration.ofSeconds(1800), 5000, null, null));
     }
 
     @Test
@@ -44,7 +45,7 @@ class EnvironmentConfigurationTest {
         EnvironmentSettings settings = EnvironmentSettings.parse(Map.of(
                 "CACHE_BACKEND", " ", "CACHE_DEFAULT_TTL", "", "CACHE_MAX_MEMORY_SIZE", "", "CACHE_CLEANUP_INTERVAL", " "));
 
-        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.MEMORY, Duration.ofHours(1), 1000, null));
+        assertThat(settings).isEqualTo(new EnvironmentSettings(CacheBackend.MEMORY, Duration.ofHours(1), 1000, null, null));
     }
 
     @Test
@@ -109,6 +110,42 @@ class EnvironmentConfigurationTest {
         assertThatThrownBy(() -> ChatCacheService.builder().cleanupInterval(Duration.ofMillis(500)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("cleanupInterval").hasMessageContaining("PT0.5S");
+    }
+
+    @Test
+    void theEvictionPolicyVariableMakesTheMemoryStoreAdaptive() {
+        assertThat(EnvironmentSettings.parse(Map.of("CACHE_EVICTION_POLICY", " ADAPTIVE ")).evictionPolicy())
+                .isEqualTo(EvictionPolicy.ADAPTIVE);
+        // A loop 10% larger than the store: LRU never hits it, the adaptive policy keeps most of it.
+        for (String policy : new String[] {"lru", "adaptive"}) {
+            try (ChatCacheService cache = ChatCacheService.fromEnvironment(Map.of(
+                    "CACHE_MAX_MEMORY_SIZE", "100", "CACHE_EVICTION_POLICY", policy))) {
+                for (int round = 0; round < 30; round++) {
+                    for (int i = 0; i < 110; i++) {
+                        if (cache.get("loop-" + i, Integer.class).isEmpty()) {
+                            cache.set("loop-" + i, i);
+                        }
+                    }
+                }
+                long hits = cache.getStats().get("memory").hits();
+                if (policy.equals("lru")) {
+                    assertThat(hits).as("LRU hits on the loop").isZero();
+                } else {
+                    assertThat(hits).as("adaptive hits on the loop, of 3,300 reads").isGreaterThan(2_000);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBadEvictionPolicyFailsNamingTheVariableAndTheValue() {
+        assertThatThrownBy(() -> ChatCacheService.fromEnvironment(Map.of("CACHE_EVICTION_POLICY", "lfu")))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessage("CACHE_EVICTION_POLICY must be lru or adaptive, was 'lfu'");
+        assertThatThrownBy(() -> ChatCacheService.builder().backend(CacheBackend.REDIS)
+                .evictionPolicy(EvictionPolicy.ADAPTIVE).build())
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("evictionPolicy").hasMessageContaining("the backend is REDIS");
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.chatcache.memory.internal;
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheStoreProvider;
+import io.chatcache.core.EvictionPolicy;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.StoreSettings;
@@ -16,7 +17,8 @@ import java.util.Optional;
  *
  * <p>Reads {@code maximumSize} and {@code defaultTtl} from the settings and, from the environment,
  * {@code CACHE_CLEANUP_INTERVAL}: the cleanup interval in whole seconds, {@code 0} to disable it
- * (default 300). The store has no invalidation bus.
+ * (default 300), and {@code CACHE_EVICTION_POLICY}: {@code lru} (default) or {@code adaptive}. The store has
+ * no invalidation bus.
  */
 public final class MemoryCacheStoreProvider implements CacheStoreProvider {
 
@@ -36,7 +38,7 @@ public final class MemoryCacheStoreProvider implements CacheStoreProvider {
      * Builds a memory store from the settings.
      *
      * @throws CacheConfigurationException if {@code CACHE_CLEANUP_INTERVAL} is not a whole number of
-     *     seconds from 0 up
+     *     seconds from 0 up, or {@code CACHE_EVICTION_POLICY} names no policy
      */
     @Override
     public ProvidedStore open(StoreSettings settings) {
@@ -46,6 +48,10 @@ public final class MemoryCacheStoreProvider implements CacheStoreProvider {
         String interval = settings.environment().get(CLEANUP_INTERVAL_VARIABLE);
         if (interval != null && !interval.isBlank()) {
             builder.cleanupInterval(Duration.ofSeconds(parseSeconds(interval.strip())));
+        }
+        String policy = settings.environment().get(EvictionPolicy.VARIABLE);
+        if (policy != null && !policy.isBlank()) {
+            builder.evictionPolicy(EvictionPolicy.parse(EvictionPolicy.VARIABLE, policy));
         }
         return new MemoryProvidedStore(builder.build());
     }
