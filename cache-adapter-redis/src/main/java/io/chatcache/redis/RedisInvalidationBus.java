@@ -174,6 +174,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 }))
                 .orElse(() -> { });
         try {
+            checkChannelRights();
             this.statusListenerId = topic.addListener(new StatusListener() {
                 @Override
                 public void onSubscribe(String subscribed) {
@@ -194,10 +195,35 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     dispatch(() -> received(message));
                 }
             });
+        } catch (CacheConfigurationException e) {
+            removeConnectionListener.run();
+            dispatcher.shutdownNow();
+            throw e;
         } catch (RuntimeException e) {
             removeConnectionListener.run();
             dispatcher.shutdownNow();
             throw RedisErrors.translate(e, "SUBSCRIBE " + channel, null, where, user);
+        }
+    }
+
+    /**
+     * Publishes one probe (which every bus ignores) before subscribing: an ACL user without the channel
+     * would otherwise only see the subscription time out, and a hybrid store run on without its bus.
+     *
+     * @throws CacheConfigurationException naming the channel right the user lacks
+     */
+    private void checkChannelRights() {
+        String operation = (sharded ? "SPUBLISH " : "PUBLISH ") + channel;
+        try {
+            topic.publish(encode(instanceId, 0, PROBE, "rights:" + probeNonce));
+        } catch (RuntimeException e) {
+            RuntimeException translated = RedisErrors.translate(e, operation, null, where, user);
+            if (translated instanceof CacheConfigurationException) {
+                throw new CacheConfigurationException("the invalidation bus needs the right to publish and subscribe"
+                        + " on channel '" + channel + "' (ACL rule &" + channel + ", commands " + (sharded
+                        ? "SPUBLISH and SSUBSCRIBE" : "PUBLISH and SUBSCRIBE") + "): " + translated.getMessage(), e);
+            }
+            throw translated;
         }
     }
 
@@ -713,7 +739,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
          * Builds the bus and subscribes. With a config it connects now.
          *
          * @throws CacheConfigurationException if neither or both of config and client are given, or
-         *     Redis refuses the credentials or the channel
+         *     Redis refuses the credentials, or the user may not publish on the channel (the message names
+         *     the ACL rule to grant: a probe is published before subscribing)
          * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached
          */
         public RedisInvalidationBus build() {
