@@ -38,6 +38,7 @@ jmh redis-write RedisWriteBenchmark
 jmh hybrid-read HybridReadBenchmark -t 1 -prof gc
 jmh hybrid-mix-t1 HybridMixBenchmark -t 1
 jmh hybrid-mix-t2 HybridMixBenchmark -t 2
+jmh spring-cacheable SpringCacheableBenchmark -t 1 -prof gc
 java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" 2>&1 | tee "$out/invalidation.txt" \
   || failed+=(invalidation)
 java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" --poll true 2>&1 \

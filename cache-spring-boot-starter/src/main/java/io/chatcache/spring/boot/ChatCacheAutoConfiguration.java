@@ -2,6 +2,7 @@ package io.chatcache.spring.boot;
 
 import io.chatcache.chat.ChatCacheManager;
 import io.chatcache.chat.ChatCacheService;
+import io.chatcache.core.Serializer;
 import io.chatcache.core.ValueType;
 import io.chatcache.micrometer.ChatCacheMetrics;
 import io.chatcache.spring.ChatCacheSpringCacheManager;
@@ -33,12 +34,17 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(ChatCacheProperties.class)
 public class ChatCacheAutoConfiguration {
 
-    /** The service; closed with the context. */
+    /**
+     * The service; closed with the context. A {@link Serializer} bean of the application (for instance a
+     * {@code JacksonSerializer} with modules of its own) is the one the Redis store uses.
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ChatCacheService chatCacheService(ChatCacheProperties properties, Environment environment) {
+    public ChatCacheService chatCacheService(ChatCacheProperties properties, Environment environment,
+                                             ObjectProvider<Serializer> serializer) {
         ChatCacheService.Builder builder = ChatCacheService.builderFromEnvironment(
                 ServiceEnvironment.of(properties, environment::getProperty));
+        serializer.ifAvailable(builder::serializer);
         if (properties.getL1TtlCeiling() != null) {
             builder.l1TtlCeiling(properties.getL1TtlCeiling());
         }

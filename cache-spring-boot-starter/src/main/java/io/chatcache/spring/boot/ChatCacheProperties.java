@@ -1,6 +1,7 @@
 package io.chatcache.spring.boot;
 
 import io.chatcache.chat.CacheBackend;
+import io.chatcache.core.EvictionPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public class ChatCacheProperties {
     private Duration cleanupInterval;
     /** HYBRID: the longest an entry lives in L1, whatever its Redis TTL (default 5 min). */
     private Duration l1TtlCeiling;
+    /** What the memory store evicts when full: lru or adaptive (CACHE_EVICTION_POLICY; default lru). */
+    private EvictionPolicy evictionPolicy;
     private final Redis redis = new Redis();
     private final Spring spring = new Spring();
     private final Metrics metrics = new Metrics();
@@ -79,6 +82,14 @@ public class ChatCacheProperties {
 
     public void setL1TtlCeiling(Duration l1TtlCeiling) {
         this.l1TtlCeiling = l1TtlCeiling;
+    }
+
+    public EvictionPolicy getEvictionPolicy() {
+        return evictionPolicy;
+    }
+
+    public void setEvictionPolicy(EvictionPolicy evictionPolicy) {
+        this.evictionPolicy = evictionPolicy;
     }
 
     public Redis getRedis() {

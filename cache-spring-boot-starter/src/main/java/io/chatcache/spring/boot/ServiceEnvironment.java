@@ -17,7 +17,7 @@ final class ServiceEnvironment {
 
     /** Every variable the service and the Redis adapter read. */
     static final List<String> VARIABLES = List.of("CACHE_BACKEND", "CACHE_DEFAULT_TTL", "CACHE_MAX_MEMORY_SIZE",
-            "CACHE_CLEANUP_INTERVAL", "REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_DB",
+            "CACHE_CLEANUP_INTERVAL", "CACHE_EVICTION_POLICY", "REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_DB",
             "REDIS_URL", "REDIS_SSL", "REDIS_SSL_TRUSTSTORE", "REDIS_SSL_TRUSTSTORE_PASSWORD", "REDIS_CLUSTER_NODES",
             "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "REDIS_NAMESPACE");
 
@@ -38,6 +38,9 @@ final class ServiceEnvironment {
         put(settings, "CACHE_DEFAULT_TTL", seconds(properties.getDefaultTtl(), "chatcache.default-ttl"));
         put(settings, "CACHE_MAX_MEMORY_SIZE", properties.getMaxMemorySize());
         put(settings, "CACHE_CLEANUP_INTERVAL", seconds(properties.getCleanupInterval(), "chatcache.cleanup-interval"));
+        if (properties.getEvictionPolicy() != null) {
+            settings.put("CACHE_EVICTION_POLICY", properties.getEvictionPolicy().name().toLowerCase(Locale.ROOT));
+        }
         ChatCacheProperties.Redis redis = properties.getRedis();
         put(settings, "REDIS_HOST", redis.getHost());
         put(settings, "REDIS_PORT", redis.getPort());

@@ -85,6 +85,14 @@ class ChatCacheAutoConfigurationTest {
     }
 
     @Test
+    void theEvictionPolicyComesFromThePropertyOrTheVariable() {
+        runner.withPropertyValues("chatcache.eviction-policy=adaptive", "CACHE_EVICTION_POLICY=sideways")
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues("CACHE_EVICTION_POLICY=sideways").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("CACHE_EVICTION_POLICY"));
+    }
+
+    @Test
     void badSettingsFailStartUpNamingTheSetting() {
         runner.withPropertyValues("chatcache.default-ttl=1500ms").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("chatcache.default-ttl"));
