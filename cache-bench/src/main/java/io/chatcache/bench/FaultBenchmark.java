@@ -56,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  *     [--keep DIR]
  * }</pre>
  *
- * <p>{@code --keep} saves each run's call logs and fault times in {@code DIR}, to judge them again.
+ * <p>{@code --keep} saves each run's call logs and fault times in {@code DIR}; {@code --judge DIR} judges them
+ * again (staleness columns only) and runs nothing.
  */
 public final class FaultBenchmark {
 
@@ -110,7 +111,12 @@ public final class FaultBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Args.parse(args, "--stores", "--scenarios", "--tolerance-ms", "--role",
-                "--store", "--redis", "--log", "--keep");
+                "--store", "--redis", "--log", "--keep", "--judge");
+        if (options.containsKey("--judge")) {
+            judge(Path.of(options.get("--judge")),
+                    Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200)));
+            return;
+        }
         if ("reader".equals(options.get("--role"))) {
             reader(FaultInstance.Kind.parse(options.get("--store")), decode(options.get("--redis")),
                     Path.of(options.get("--log")));
@@ -131,7 +137,8 @@ public final class FaultBenchmark {
                     row = run(scenario, store, tolerance, keep);
                 } catch (RuntimeException | IOException e) {
                     e.printStackTrace();
-                    row = "| " + scenario.label() + " | " + store.label() + " | FAILED: " + e + " |";
+                    row = "| " + scenario.label() + " | " + store.label() + " | FAILED: "
+                            + String.valueOf(e).lines().findFirst().orElse("") + " |";
                     failed = true;
                 }
                 System.out.println(row);
@@ -159,9 +166,13 @@ public final class FaultBenchmark {
                 + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
     }
 
-    /** The {@code REDIS_*} variables of this environment, passed to both instances; REDIS_URL is the harness's. */
+    /**
+     * The {@code REDIS_*} variables of this environment, passed to both instances; REDIS_URL is the harness's.
+     * {@code REDIS_STARTUP_TIMEOUT} defaults to 30 s here: start-up is not under test, and on a loaded machine a
+     * fresh JVM's first connection can take longer than the library's 5 s.
+     */
     private static Map<String, String> redisSettings() {
-        Map<String, String> settings = new TreeMap<>();
+        Map<String, String> settings = new TreeMap<>(Map.of("REDIS_STARTUP_TIMEOUT", "30s"));
         System.getenv().forEach((name, value) -> {
             if (name.startsWith("REDIS_") && !name.equals("REDIS_URL") && !name.contains("PASSWORD")) {
                 settings.put(name, value);
@@ -189,7 +200,7 @@ public final class FaultBenchmark {
             env.putAll(target);
             CallLog writes = new CallLog();
             try (FaultInstance writer = FaultInstance.open(store, env);
-                    AvailabilityWatch writerWatch = new AvailabilityWatch(writer.l2Available())) {
+                    AvailabilityWatch writerWatch = awaitConnected(writer)) {
                 boolean clientKill = scenario == Scenario.CLIENTKILL;
                 Set<Long> before = clientKill ? Fault.pubSubConnections(server) : Set.of();
                 child = startReader(store, target, readerLog, readerErr);
@@ -286,6 +297,44 @@ public final class FaultBenchmark {
     }
 
     /**
+     * Waits until the instance uses Redis (HYBRID starts on L1 and connects in the background when start-up is
+     * slow) and returns a watch of its availability from then on.
+     *
+     * @throws IllegalStateException if it has not connected within 30 s
+     */
+    private static AvailabilityWatch awaitConnected(FaultInstance instance) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!instance.l2Available().getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the instance did not connect to Redis within 30 s");
+            }
+            Fault.sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return new AvailabilityWatch(instance.l2Available());
+    }
+
+    /** Judges again the runs a {@code --keep} directory holds and prints their staleness after recovery. */
+    private static void judge(Path dir, Duration tolerance) throws IOException {
+        System.out.println("| run | reads after recovery | stale reads | > 1 s stale | longest stale (s)"
+                + " | last stale read (s after recovery) |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        List<Path> runs;
+        try (var files = Files.list(dir)) {
+            runs = files.filter(f -> f.getFileName().toString().endsWith("-times.txt")).sorted().toList();
+        }
+        for (Path times : runs) {
+            String name = times.getFileName().toString().replace("-times.txt", "");
+            long[] t = Arrays.stream(Files.readString(times).strip().split(" ")).mapToLong(Long::parseLong).toArray();
+            FaultReport report = FaultReport.of(CallLog.readFrom(dir.resolve(name + "-writes.log")),
+                    CallLog.readFrom(dir.resolve(name + "-reads.log")), t[0], t[2], t[1], tolerance);
+            System.out.println("| " + name + " | " + report.readsAfterRecovery() + " | " + report.staleReads()
+                    + " | " + report.readsStalerThan(Duration.ofSeconds(1)) + " | "
+                    + seconds(report.maxStalenessNanos()) + " | "
+                    + (report.staleReads() == 0 ? "-" : seconds(report.lastStaleReadNanos())) + " |");
+        }
+    }
+
+    /**
      * Waits the warm-up, SIGKILLs the Sentinel master, waits until the sentinels name the replica as master (the
      * recovery), then waits the time after recovery.
      */
@@ -314,6 +363,7 @@ public final class FaultBenchmark {
         env.putAll(target);
         CallLog reads = new CallLog();
         try (FaultInstance reader = FaultInstance.open(store, env)) {
+            awaitConnected(reader).close();
             AvailabilityWatch watch = new AvailabilityWatch(reader.l2Available(),
                     (up, at) -> System.out.println(L2 + " " + up + " " + at));
             reader.cache().read(FaultLoad.key(0));

@@ -18,10 +18,13 @@ import java.util.OptionalLong;
  *       start of the first bucket from which on every bucket holds calls and at least 99% of them returned in under
  *       1 ms, measured from the window's start. Empty if the last bucket is not fast (callers still waited when
  *       the window closed). A bucket with no call counts as slow: every caller was stuck.</li>
- *   <li><b>Staleness</b> of a read that returned version {@code v} of a key: how long before the read began the
- *       writer had been acknowledged a newer version of that key ({@code read start - ack of the first acknowledged
- *       version > v}), or zero. A miss is never stale (the application would load the value). Reads count as
- *       stale when their staleness exceeds the tolerance (the normal invalidation delay).</li>
+ *   <li><b>Staleness</b> of a read after recovery that returned version {@code v} of a key: how long the read began
+ *       after the later of two moments, the acknowledgement to the writer of the first version newer than
+ *       {@code v} and the recovery; zero if no newer version had been acknowledged when the read began. The clock
+ *       starts no earlier than the recovery because during the fault, serving the last value known is what a near
+ *       cache is for; what counts is how long it goes on once Redis is back. A miss is never stale (the
+ *       application would load the value). Reads count as stale when their staleness exceeds the tolerance (the
+ *       normal invalidation delay).</li>
  * </ul>
  *
  * @param writeLatency the writes that began in the fault window
@@ -95,7 +98,7 @@ public record FaultReport(Latency writeLatency, Latency readLatency, OptionalLon
                 continue;
             }
             judged++;
-            long staleness = staleness(read, acked.getOrDefault(read.key(), List.of()));
+            long staleness = staleness(read, acked.getOrDefault(read.key(), List.of()), recoveredNanos);
             if (staleness > toleranceNanos) {
                 stale.add(staleness);
                 lastStale = Math.max(lastStale, read.startNanos() - recoveredNanos);
@@ -111,8 +114,11 @@ public record FaultReport(Latency writeLatency, Latency readLatency, OptionalLon
         return calls.stream().filter(c -> c.startNanos() >= from && c.startNanos() < to).toList();
     }
 
-    /** How long before the read the writer was acknowledged a version newer than the one read; 0 if it was not. */
-    private static long staleness(Call read, List<Call> ackedByVersion) {
+    /**
+     * How long before the read the writer was acknowledged a version newer than the one read, counted from
+     * {@code recoveredNanos} at the earliest; 0 if no newer version was acknowledged before the read.
+     */
+    private static long staleness(Call read, List<Call> ackedByVersion, long recoveredNanos) {
         int low = 0;
         int high = ackedByVersion.size();
         while (low < high) {
@@ -126,7 +132,8 @@ public record FaultReport(Latency writeLatency, Latency readLatency, OptionalLon
         if (low == ackedByVersion.size()) {
             return 0;
         }
-        return Math.max(0, read.startNanos() - ackedByVersion.get(low).endNanos());
+        long ack = ackedByVersion.get(low).endNanos();
+        return ack >= read.startNanos() ? 0 : read.startNanos() - Math.max(ack, recoveredNanos);
     }
 
     private static OptionalLong failFast(List<Call> calls, long from, long to) {

@@ -44,6 +44,21 @@ class FaultReportTest {
     }
 
     @Test
+    void stalenessCountsFromTheRecoveryAtTheEarliest() {
+        CallLog writes = new CallLog();
+        writes.add(write(0, 1, 0, 1));
+        writes.add(write(0, 2, 100, 101));   // acknowledged during the fault
+        CallLog reads = new CallLog();
+        reads.add(read(0, 1, 1500, 1501));   // 500 ms after the recovery at 1000, not 1399 ms after the ack
+        reads.add(read(0, 1, 900, 901));     // during the fault: not judged
+
+        FaultReport report = FaultReport.of(writes, reads, 50 * MS, 1000 * MS, 1000 * MS, Duration.ofMillis(100));
+
+        assertThat(report.readsAfterRecovery()).isEqualTo(1);
+        assertThat(report.maxStalenessNanos()).isEqualTo(500 * MS);
+    }
+
+    @Test
     void failedWritesAreNotAcknowledged() {
         CallLog writes = new CallLog();
         writes.add(write(0, 1, 0, 1));
