@@ -63,9 +63,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       every master of a cluster) for {@code <namespace>:<pattern>} and UNLINK what they find in
  *       batches of {@value #SCAN_BATCH}. They never use the KEYS command or a database-wide flush.
  *       They are not atomic: keys written while they run may survive.</li>
- *   <li>{@link #getAll} and {@link #putAll} send one pipelined batch; {@code putAll} is not atomic.</li>
- *   <li>Every read ({@link #get}, {@link #getEntry}, {@link #getAll}) is one atomic round trip per key
- *       (a short Lua script, pipelined for {@code getAll}): it reads the remaining TTL ({@code PTTL}) and
+ *   <li>{@link #putAll} sends one pipelined batch and is not atomic; {@link #getAll} is one round trip
+ *       (below).</li>
+ *   <li>Every read is one atomic round trip: {@link #get} and {@link #getEntry} run a short Lua script,
+ *       {@link #getAll} runs it once for all keys (on a single server or Sentinel; in a cluster once
+ *       per key, pipelined): it reads the remaining TTL ({@code PTTL}) and
  *       the value's length ({@code STRLEN}), and the value only when it is not longer than
  *       {@link Builder#maxValueBytes(long)}. A longer value, planted by another client, is never sent:
  *       it reads as a miss, counts as an error in {@link #stats()} and is logged once per key. The ACL
@@ -110,17 +112,26 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisCacheStore.class);
     /**
-     * Reads a key's remaining TTL and, when its value is not longer than ARGV[1] bytes, the value; else
-     * only its length. One atomic round trip that never sends an oversized value over the network;
-     * a non-string key fails in STRLEN with WRONGTYPE. Replies {@code {-2}} for a missing key,
-     * {@code {ttl, length}} for an oversized value, {@code {ttl, value}} otherwise.
+     * Reads, for each key, its remaining TTL and, when its value is not longer than ARGV[1] bytes, the
+     * value; else only its length. One atomic round trip that never sends an oversized value over the
+     * network; a non-string key fails in STRLEN with WRONGTYPE. Replies two entries per key:
+     * {@code -2, 0} for a missing key, {@code ttl, length} (an integer) for an oversized value,
+     * {@code ttl, value} otherwise.
      */
     private static final String BOUNDED_GET = String.join("\n",
-            "local ttl = redis.call('PTTL', KEYS[1])",
-            "if ttl == -2 then return {ttl} end",
-            "local length = redis.call('STRLEN', KEYS[1])",
-            "if length > tonumber(ARGV[1]) then return {ttl, length} end",
-            "return {ttl, redis.call('GET', KEYS[1])}");
+            "local limit = tonumber(ARGV[1])",
+            "local out = {}",
+            "for i, key in ipairs(KEYS) do",
+            "  local ttl = redis.call('PTTL', key)",
+            "  out[2 * i - 1] = ttl",
+            "  if ttl == -2 then",
+            "    out[2 * i] = 0",
+            "  else",
+            "    local length = redis.call('STRLEN', key)",
+            "    if length > limit then out[2 * i] = length else out[2 * i] = redis.call('GET', key) end",
+            "  end",
+            "end",
+            "return out");
     /** Redis refuses expiry times that overflow its clock; a century is "forever" for a cache. */
     private static final Duration LONGEST_TTL = Duration.ofDays(36_500);
 
@@ -215,20 +226,21 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             }
             throw failure(e, "GET+PTTL", key);
         }
-        return decodeBounded(key, reply, type);
+        return decodeBounded(key, reply, 0, type);
     }
 
-    /** Decodes a {@link #BOUNDED_GET} reply. */
-    private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, ValueType<T> type) {
-        long remainingMillis = ((Number) reply.get(0)).longValue();
-        if (remainingMillis == -2 || reply.size() < 2) {
+    /** Decodes the key at {@code index} of a {@link #BOUNDED_GET} reply. */
+    private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, int index, ValueType<T> type) {
+        long remainingMillis = ((Number) reply.get(2 * index)).longValue();
+        Object valueOrLength = reply.get(2 * index + 1);
+        if (remainingMillis == -2) {
             misses.increment();
             return Optional.empty();
         }
-        if (reply.get(1) instanceof Number length) {
+        if (valueOrLength instanceof Number length) {
             return oversized(key, type, length.longValue());
         }
-        Optional<T> decoded = decode(key, (byte[]) reply.get(1), type);
+        Optional<T> decoded = decode(key, (byte[]) valueOrLength, type);
         Duration remaining = remainingMillis < 0 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, remainingMillis));
         return decoded.map(value -> new CacheEntry<>(value, remaining));
     }
@@ -344,15 +356,26 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         if (distinct.isEmpty()) {
             return found;
         }
-        RBatch batch = client.createBatch(BatchOptions.defaults());
-        RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
+        // One script run for all keys on one server; in a cluster, where keys live in different slots,
+        // one per key in a pipelined batch.
+        boolean oneRun = !client.getConfig().isClusterConfig();
+        RBatch batch = oneRun ? null : client.createBatch(BatchOptions.defaults());
+        RScriptAsync script = oneRun ? null : batch.getScript(ByteArrayCodec.INSTANCE);
         Map<String, RFuture<List<Object>>> replies = new LinkedHashMap<>();
-        for (String key : distinct) {
-            replies.put(key, script.evalAsync(redisKey(key), RScript.Mode.READ_ONLY, BOUNDED_GET,
-                    RScript.ReturnType.LIST, List.of(redisKey(key)), maxValueBytesArgument));
-        }
+        List<Object> all = null;
         try {
-            batch.execute();
+            if (oneRun) {
+                List<Object> redisKeys = new ArrayList<>(distinct.size());
+                distinct.forEach(key -> redisKeys.add(redisKey(key)));
+                all = client.getScript(ByteArrayCodec.INSTANCE).eval(redisKeys.get(0).toString(),
+                        RScript.Mode.READ_ONLY, BOUNDED_GET, RScript.ReturnType.LIST, redisKeys, maxValueBytesArgument);
+            } else {
+                for (String key : distinct) {
+                    replies.put(key, script.evalAsync(redisKey(key), RScript.Mode.READ_ONLY, BOUNDED_GET,
+                            RScript.ReturnType.LIST, List.of(redisKey(key)), maxValueBytesArgument));
+                }
+                batch.execute();
+            }
         } catch (RuntimeException e) {
             if (!isWrongType(e)) {
                 throw failure(e, "GET+PTTL (batch of " + distinct.size() + ")", null);
@@ -364,8 +387,13 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             }
             return found;
         }
-        replies.forEach((key, reply) -> decodeBounded(key, result(reply), type)
-                .ifPresent(entry -> found.put(key, entry.value())));
+        int index = 0;
+        for (String key : distinct) {
+            Optional<CacheEntry<T>> entry = all != null ? decodeBounded(key, all, index, type)
+                    : decodeBounded(key, result(replies.get(key)), 0, type);
+            entry.ifPresent(e -> found.put(key, e.value()));
+            index++;
+        }
         return found;
     }
 
