@@ -4,10 +4,11 @@ package io.chatcache.memory;
  * How often each key was seen recently, estimated in a few bits per cached entry: the history behind the
  * adaptive policy's admission (TinyLFU, Einziger, Friedman and Manes).
  *
- * <p>A count-min sketch of depth four with 4-bit counters (an estimate saturates at 15). The table holds
- * {@code ceilingPowerOfTwo(capacity)} longs (sixteen counters each), so it costs 8 to 16 bytes per entry of
- * the bound. A key's four counters sit in four consecutive longs, a 32-byte block chosen by the key's hash,
- * one counter in each long chosen by other bits of the hash: one or two cache lines a key.
+ * <p>A count-min sketch of depth four with 4-bit counters (an estimate saturates at 15). The table holds one
+ * long (sixteen counters) per entry of the bound, rounded up to a whole 32-byte block: 8 bytes per entry, where
+ * a power-of-two table would cost 8 to 16. A key's four counters sit in four consecutive longs, the block
+ * chosen by the key's hash (multiply-shift range reduction, so any number of blocks works), one counter in
+ * each long chosen by other bits of the hash: one or two cache lines a key.
  *
  * <p>An increment raises all four counters (below 15). Conservative update (raising only those that hold the
  * estimate) was tried and lost 2 to 6 points of hit rate on the loop-shaped LIRS traces: the plain update's
@@ -29,7 +30,7 @@ final class FrequencySketch {
     private static final int MAXIMUM_TABLE = 1 << 30;
 
     private final long[] table;
-    private final int blockMask;
+    private final long blocks;
     private final long seed;
     private final int sampleSize;
     /** Increments since the last aging, less the halves aging took away. */
@@ -40,9 +41,9 @@ final class FrequencySketch {
      * @param seed the hash salt
      */
     FrequencySketch(long capacity, long seed) {
-        int length = (int) Math.max(8, Math.min(MAXIMUM_TABLE, ceilingPowerOfTwo(capacity)));
+        int length = (int) Math.max(8, Math.min(MAXIMUM_TABLE, (capacity + 3) & ~3L));
         this.table = new long[length];
-        this.blockMask = (length >>> 2) - 1;
+        this.blocks = length >>> 2;
         this.seed = seed;
         long samples = 10 * Math.max(1, Math.min(capacity, MAXIMUM_TABLE));
         this.sampleSize = (int) Math.min(Integer.MAX_VALUE, samples);
@@ -56,7 +57,7 @@ final class FrequencySketch {
     /** The estimated number of recent occurrences of the key's hash, from 0 to 15. */
     int frequency(int hashCode) {
         long hash = mix(hashCode);
-        int block = ((int) hash & blockMask) << 2;
+        int block = block(hash);
         int shifts = (int) (hash >>> 32);
         int minimum = 15;
         for (int row = 0; row < 4; row++) {
@@ -69,7 +70,7 @@ final class FrequencySketch {
     /** Counts one occurrence of the key's hash; ages the whole sketch every {@link #sampleSize()} counts. */
     void increment(int hashCode) {
         long hash = mix(hashCode);
-        int block = ((int) hash & blockMask) << 2;
+        int block = block(hash);
         int shifts = (int) (hash >>> 32);
         boolean added = false;
         for (int row = 0; row < 4; row++) {
@@ -96,6 +97,11 @@ final class FrequencySketch {
         additions = (int) Math.max(0, (additions - (odd >>> 2)) >>> 1);
     }
 
+    /** The first long of the key's block: the low 32 bits of the hash scaled to the number of blocks. */
+    private int block(long hash) {
+        return (int) (((hash & 0xFFFF_FFFFL) * blocks) >>> 32) << 2;
+    }
+
     /** The table's length in longs (for the memory report and tests). */
     int tableLength() {
         return table.length;
@@ -107,9 +113,5 @@ final class FrequencySketch {
         z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
         return z ^ (z >>> 31);
-    }
-
-    private static long ceilingPowerOfTwo(long x) {
-        return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
     }
 }

@@ -20,9 +20,9 @@ class FrequencySketchTest {
     @Test
     void isSizedFromTheBound() {
         assertThat(new FrequencySketch(1, 1).tableLength()).isEqualTo(8);
-        assertThat(new FrequencySketch(1_000, 1).tableLength()).isEqualTo(1_024);
-        assertThat(new FrequencySketch(1_024, 1).tableLength()).isEqualTo(1_024);
-        assertThat(new FrequencySketch(100_000, 1).tableLength()).isEqualTo(131_072);
+        assertThat(new FrequencySketch(1_000, 1).tableLength()).isEqualTo(1_000);
+        assertThat(new FrequencySketch(1_001, 1).tableLength()).isEqualTo(1_004);
+        assertThat(new FrequencySketch(100_000, 1).tableLength()).isEqualTo(100_000);
         assertThat(new FrequencySketch(1_000, 1).sampleSize()).isEqualTo(10_000);
     }
 
