@@ -543,6 +543,8 @@ public final class ChatCacheService implements AutoCloseable {
         private CacheStore l2Store;
         private InvalidationBus invalidationBus;
         private Duration l1TtlCeiling;
+        private Integer breakerFailureThreshold;
+        private Duration breakerOpenDuration;
         private Duration cleanupInterval;
         private Serializer serializer;
         private EvictionPolicy evictionPolicy;
@@ -662,6 +664,28 @@ public final class ChatCacheService implements AutoCloseable {
         }
 
         /**
+         * HYBRID: the circuit breaker in front of Redis: it opens after {@code failureThreshold} consecutive
+         * Redis failures or timeouts (default {@link HybridCacheStore.Builder#DEFAULT_FAILURE_THRESHOLD}) and then
+         * keeps calls off Redis for {@code openDuration} (default {@link HybridCacheStore.Builder#DEFAULT_OPEN_DURATION})
+         * before one probe call.
+         *
+         * @throws InvalidInputException if the threshold is below 1 or the duration not positive
+         */
+        public Builder breaker(int failureThreshold, Duration openDuration) {
+            if (failureThreshold < 1) {
+                throw new InvalidInputException("failureThreshold", "must be at least 1, was " + failureThreshold);
+            }
+            CacheInputs.requireNonNull(openDuration, "openDuration");
+            if (openDuration.isNegative() || openDuration.isZero()) {
+                throw new InvalidInputException("openDuration", "must be positive, was " + openDuration);
+            }
+            requireUnset("breaker", this.breakerFailureThreshold);
+            this.breakerFailureThreshold = failureThreshold;
+            this.breakerOpenDuration = openDuration;
+            return this;
+        }
+
+        /**
          * MEMORY and HYBRID: how often the memory store the service builds sweeps its expired entries
          * (expired entries are never served either way; the sweep frees their memory). Default five
          * minutes, as the reference; {@link Duration#ZERO} for never. Whole seconds.
@@ -738,6 +762,9 @@ public final class ChatCacheService implements AutoCloseable {
                 throw new CacheConfigurationException("invalidationBus is for the HYBRID backend; "
                         + "the backend is REDIS");
             }
+            if (chosen != CacheBackend.HYBRID && breakerFailureThreshold != null) {
+                throw new CacheConfigurationException("breaker is for the HYBRID backend; the backend is " + chosen);
+            }
             if (chosen != CacheBackend.HYBRID && l1TtlCeiling != null) {
                 throw new CacheConfigurationException("l1TtlCeiling is for the HYBRID backend; the backend is "
                         + chosen);
@@ -793,6 +820,14 @@ public final class ChatCacheService implements AutoCloseable {
 
         Duration l1TtlCeilingOrNull() {
             return l1TtlCeiling;
+        }
+
+        Integer breakerFailureThresholdOrNull() {
+            return breakerFailureThreshold;
+        }
+
+        Duration breakerOpenDurationOrNull() {
+            return breakerOpenDuration;
         }
 
         /** Opens the memory store, or takes the handed-in one; the list collects what must be closed. */

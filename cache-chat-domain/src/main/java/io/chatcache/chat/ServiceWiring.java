@@ -42,6 +42,10 @@ final class ServiceWiring {
         if (builder.l1TtlCeilingOrNull() != null) {
             hybrid.l1TtlCeiling(builder.l1TtlCeilingOrNull());
         }
+        if (builder.breakerFailureThresholdOrNull() != null) {
+            hybrid.failureThreshold(builder.breakerFailureThresholdOrNull())
+                    .openDuration(builder.breakerOpenDurationOrNull());
+        }
         if (handedL2 != null) {
             hybrid.l2(handedL2);
             if (builder.handedBus() != null) {

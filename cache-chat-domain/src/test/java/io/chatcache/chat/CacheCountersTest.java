@@ -80,6 +80,25 @@ class CacheCountersTest {
     }
 
     @Test
+    void aBreakerOfThresholdOneOpensOnTheFirstFailedProbe() {
+        RedisServer server = REDIS.startSingle();
+        try (ChatCacheService cache = ChatCacheService.builder().backend(CacheBackend.HYBRID)
+                .redis(server.host(), server.port(), server.password())
+                .breaker(1, Duration.ofMinutes(5)).build()) {
+            await().atMost(Duration.ofSeconds(20)).until(cache::probeRedis);
+            server.kill();
+            assertThat(cache.probeRedis()).isFalse();
+            assertThat(cache.counters().redisAvailable()).isFalse();
+        }
+        assertThatThrownBy(() -> ChatCacheService.builder().breaker(3, Duration.ofSeconds(1)).build())
+                .isInstanceOf(io.chatcache.core.CacheConfigurationException.class).hasMessageContaining("HYBRID");
+        assertThatThrownBy(() -> ChatCacheService.builder().breaker(0, Duration.ofSeconds(1)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("failureThreshold");
+        assertThatThrownBy(() -> ChatCacheService.builder().breaker(1, Duration.ZERO))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("openDuration");
+    }
+
+    @Test
     void hashedKeysAreTheMemoizersKeys() {
         try (ChatCacheService cache = ChatCacheService.builder().build()) {
             Memoizer.using(cache).of("add", Duration.ofMinutes(1), Integer.class,

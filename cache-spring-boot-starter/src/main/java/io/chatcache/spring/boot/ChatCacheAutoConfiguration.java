@@ -2,6 +2,7 @@ package io.chatcache.spring.boot;
 
 import io.chatcache.chat.ChatCacheManager;
 import io.chatcache.chat.ChatCacheService;
+import io.chatcache.chat.HybridCacheStore;
 import io.chatcache.core.Serializer;
 import io.chatcache.core.ValueType;
 import io.chatcache.micrometer.ChatCacheMetrics;
@@ -47,6 +48,13 @@ public class ChatCacheAutoConfiguration {
         serializer.ifAvailable(builder::serializer);
         if (properties.getL1TtlCeiling() != null) {
             builder.l1TtlCeiling(properties.getL1TtlCeiling());
+        }
+        ChatCacheProperties.Breaker breaker = properties.getBreaker();
+        if (breaker.getFailureThreshold() != null || breaker.getOpenDuration() != null) {
+            builder.breaker(breaker.getFailureThreshold() == null ? HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD
+                            : breaker.getFailureThreshold(),
+                    breaker.getOpenDuration() == null ? HybridCacheStore.Builder.DEFAULT_OPEN_DURATION
+                            : breaker.getOpenDuration());
         }
         return builder.build();
     }

@@ -32,6 +32,7 @@ public class ChatCacheProperties {
     private Duration l1TtlCeiling;
     /** What the memory store evicts when full: lru or adaptive (CACHE_EVICTION_POLICY; default lru). */
     private EvictionPolicy evictionPolicy;
+    private final Breaker breaker = new Breaker();
     private final Redis redis = new Redis();
     private final Spring spring = new Spring();
     private final Metrics metrics = new Metrics();
@@ -92,6 +93,10 @@ public class ChatCacheProperties {
         this.evictionPolicy = evictionPolicy;
     }
 
+    public Breaker getBreaker() {
+        return breaker;
+    }
+
     public Redis getRedis() {
         return redis;
     }
@@ -102,6 +107,30 @@ public class ChatCacheProperties {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    /** HYBRID: the circuit breaker in front of Redis. */
+    public static class Breaker {
+        /** Consecutive Redis failures or timeouts that open the breaker (default 5). */
+        private Integer failureThreshold;
+        /** How long the open breaker keeps calls off Redis before one probe (default 5 s). */
+        private Duration openDuration;
+
+        public Integer getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        public void setFailureThreshold(Integer failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
+
+        public Duration getOpenDuration() {
+            return openDuration;
+        }
+
+        public void setOpenDuration(Duration openDuration) {
+            this.openDuration = openDuration;
+        }
     }
 
     /** Redis, for the redis and hybrid backends. */
