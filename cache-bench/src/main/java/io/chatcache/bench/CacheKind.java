@@ -2,6 +2,7 @@ package io.chatcache.bench;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.chatcache.core.EvictionPolicy;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,15 @@ enum CacheKind {
     CHATCACHE_LRU("chatcache-lru") {
         @Override
         BenchCache create(int maximumSize, boolean sameThreadMaintenance) {
-            return new ChatCacheLru(maximumSize, sameThreadMaintenance);
+            return new ChatCacheLru(maximumSize, sameThreadMaintenance, EvictionPolicy.LRU);
+        }
+    },
+
+    /** The same store with {@code EvictionPolicy.ADAPTIVE} (W-TinyLFU with an adaptive window). */
+    CHATCACHE_ADAPTIVE("chatcache-adaptive") {
+        @Override
+        BenchCache create(int maximumSize, boolean sameThreadMaintenance) {
+            return new ChatCacheLru(maximumSize, sameThreadMaintenance, EvictionPolicy.ADAPTIVE);
         }
     },
 

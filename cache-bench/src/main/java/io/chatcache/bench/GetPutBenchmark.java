@@ -45,7 +45,7 @@ public class GetPutBenchmark {
     static final int ITEMS = SIZE / 3;
 
     /** Which cache: {@code chatcache-lru}, {@code caffeine}, {@code chm} (unbounded) or {@code lhm-sync}. */
-    @Param({"chatcache-lru", "caffeine", "chm", "lhm-sync"})
+    @Param({"chatcache-lru", "chatcache-adaptive", "caffeine", "chm", "lhm-sync"})
     public String cache;
 
     private BenchCache store;

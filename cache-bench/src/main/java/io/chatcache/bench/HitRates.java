@@ -1,15 +1,18 @@
 package io.chatcache.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Hit rates on every LIRS trace in the repository's {@code traces} folder at 250, 500 and 1000 entries, printed as a Markdown
- * table: an access-ordered {@link java.util.LinkedHashMap} (exact LRU, the oracle), chat-cache's LRU and
- * Caffeine (W-TinyLFU). Each access is a read; a miss is followed by a put of the key, as a cache-aside
- * application does.
+ * Hit rates on every LIRS trace in the repository's {@code traces} folder and on two synthetic traces (Zipfian,
+ * and chat-shaped: see {@link SyntheticTraces}) at 250, 500 and 1000 entries, printed as a Markdown table: an
+ * access-ordered {@link java.util.LinkedHashMap} (exact LRU, the oracle), chat-cache's LRU, chat-cache's
+ * adaptive policy and Caffeine (W-TinyLFU). Each access is a read; a miss is followed by a put of the key, as a
+ * cache-aside application does. The adaptive policy (its sketch's hash is salted per store) and Caffeine (its
+ * admission has a random element) are each run {@value #RUNS} times: the mean, and the lowest and highest.
  *
  * <p>Fails (exit status 1) when chat-cache's hit count differs from the oracle's on any trace and size: the
  * memory store promises exact LRU order when used from one thread.
@@ -19,6 +22,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class HitRates {
+
+    /** Runs of each randomised cache per trace and size. */
+    static final int RUNS = 5;
 
     private HitRates() {
     }
@@ -33,26 +39,40 @@ public final class HitRates {
         Map<String, String> options = Args.parse(args, "--traces", "--sizes");
         int[] sizes = Args.ints(options.getOrDefault("--sizes", "250,500,1000"));
         Path folder = Traces.locate(options.get("--traces"));
-        List<Traces.Trace> traces = Traces.readAll(folder);
+        List<Traces.Trace> traces = new ArrayList<>(Traces.readAll(folder));
+        traces.add(SyntheticTraces.zipf());
+        traces.add(SyntheticTraces.chat());
 
         System.out.println("Hit rates on the traces in " + folder + " (hits / accesses; a miss is followed by a put)");
         System.out.println();
-        System.out.println("| trace | accesses | distinct keys | size | LRU oracle (LinkedHashMap) | chatcache-lru | caffeine |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| trace | accesses | distinct keys | size | LRU oracle (LinkedHashMap) | chatcache-lru "
+                + "| chatcache-adaptive (mean, min–max) | caffeine (mean, min–max) | adaptive − caffeine |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         boolean allExact = true;
+        int cells = 0;
+        int atLeastCaffeine = 0;
+        double sumDifference = 0;
         for (Traces.Trace trace : traces) {
             for (int size : sizes) {
                 long oracle = simulate(trace, CacheKind.LHM_SYNC, size);
                 long lru = simulate(trace, CacheKind.CHATCACHE_LRU, size);
-                long caffeine = simulate(trace, CacheKind.CAFFEINE, size);
+                double[] adaptive = runs(trace, CacheKind.CHATCACHE_ADAPTIVE, size);
+                double[] caffeine = runs(trace, CacheKind.CAFFEINE, size);
                 boolean exact = oracle == lru;
                 allExact &= exact;
-                System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %d | %s | %s%s | %s |%n",
+                double difference = adaptive[0] - caffeine[0];
+                cells++;
+                atLeastCaffeine += difference >= 0 ? 1 : 0;
+                sumDifference += difference;
+                System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %d | %s | %s%s | %s | %s | %+.2f |%n",
                         trace.name(), trace.keys().length, trace.distinctKeys(), size,
-                        percent(oracle, trace), percent(lru, trace), exact ? "" : " **≠ LRU**", percent(caffeine, trace));
+                        percent(oracle, trace), percent(lru, trace), exact ? "" : " **≠ LRU**",
+                        spread(adaptive), spread(caffeine), difference);
             }
         }
         System.out.println();
+        System.out.printf(Locale.ROOT, "chatcache-adaptive's mean >= caffeine's in %d of %d cells; mean difference "
+                + "%+.2f points.%n", atLeastCaffeine, cells, sumDifference / cells);
         if (!allExact) {
             System.out.println("FAILED: chatcache-lru's hits differ from exact LRU's (marked ≠ LRU above)");
             System.exit(1);
@@ -73,6 +93,24 @@ public final class HitRates {
             }
         }
         return hits;
+    }
+
+    /** Mean, lowest and highest hit rate in percent over {@link #RUNS} fresh caches. */
+    private static double[] runs(Traces.Trace trace, CacheKind kind, int size) {
+        double sum = 0;
+        double lowest = Double.MAX_VALUE;
+        double highest = 0;
+        for (int run = 0; run < RUNS; run++) {
+            double rate = 100.0 * simulate(trace, kind, size) / trace.keys().length;
+            sum += rate;
+            lowest = Math.min(lowest, rate);
+            highest = Math.max(highest, rate);
+        }
+        return new double[] {sum / RUNS, lowest, highest};
+    }
+
+    private static String spread(double[] rates) {
+        return String.format(Locale.ROOT, "%.2f%% (%.2f–%.2f)", rates[0], rates[1], rates[2]);
     }
 
     private static String percent(long hits, Traces.Trace trace) {

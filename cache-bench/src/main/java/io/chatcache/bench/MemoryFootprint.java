@@ -34,7 +34,8 @@ import org.openjdk.jol.vm.VM;
 public final class MemoryFootprint {
 
     private static final List<CacheKind> KINDS =
-            List.of(CacheKind.CHATCACHE_LRU, CacheKind.CAFFEINE, CacheKind.LHM_SYNC, CacheKind.CHM);
+            List.of(CacheKind.CHATCACHE_LRU, CacheKind.CHATCACHE_ADAPTIVE, CacheKind.CAFFEINE, CacheKind.LHM_SYNC,
+                    CacheKind.CHM);
 
     private MemoryFootprint() {
     }
