@@ -503,20 +503,22 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         boolean expires = ttlNanos != NO_DEADLINE;
         // The clock is read only when a deadline needs it: System.nanoTime() is a good part of a put's cost.
         long expiresAt = expires ? ticker.read() + ttlNanos : Node.NEVER;
-        // Before the write, so that a load of this key either stores before it or not at all.
-        supersedeLoad(key);
         Node existing = map.get(key);
-        if (existing != null && replaceInPlace(existing, value, expires, expiresAt, weight)) {
-            return;
+        if (existing == null || !replaceInPlace(existing, value, expires, expiresAt, weight)) {
+            List<Removal> removals = newRemovals();
+            evictionLock.lock();
+            try {
+                putLocked(key, value, expires, expiresAt, weight, removals);
+            } finally {
+                evictionLock.unlock();
+            }
+            notifyListeners(removals);
         }
-        List<Removal> removals = newRemovals();
-        evictionLock.lock();
-        try {
-            putLocked(key, value, expires, expiresAt, weight, removals);
-        } finally {
-            evictionLock.unlock();
-        }
-        notifyListeners(removals);
+        // After the write, not before: a load that stores before the write is overwritten by it, and one
+        // that checks after it finds the entry changed (storeLoaded) and does not store. Marking the load
+        // before the write would let it return its value unstored while the key still reads as absent,
+        // so that the next getOrCompute loads again (not linearizable; found by Lincheck).
+        supersedeLoad(key);
     }
 
     /**
@@ -826,14 +828,18 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             // A load that finished between our miss and our registration has stored its value: use it.
             Node node = map.get(key);
             Object current = null;
+            long expiresAt = Node.NEVER;
             boolean live = false;
             while (node != null) {
                 // The deadline on both sides of the value, as in lookup.
-                long before = node.expiresAt();
-                current = node.value;
-                long expiresAt = node.expiresAt();
+                long before;
+                do {
+                    before = node.expiresAt();
+                    current = node.value;
+                    expiresAt = node.expiresAt();
+                } while (before != expiresAt);
                 if (current != null) {
-                    live = before == expiresAt && (!node.expires() || ticker.read() - expiresAt < 0);
+                    live = !node.expires() || ticker.read() - expiresAt < 0;
                     break;
                 }
                 // Retired: removed, or replaced by a node of the other kind (see lookup).
@@ -846,7 +852,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
             }
             T loaded = loader.get();
             if (loaded != null) {
-                storeLoaded(key, loaded, ttl, mine, current == null ? null : node, current);
+                storeLoaded(key, loaded, ttl, mine, current == null ? null : node, current, expiresAt);
             }
             mine.result.complete(loaded);
             return loaded;
@@ -862,14 +868,15 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     }
 
     /**
-     * Stores a loaded value, unless the key was written while the loader ran: a put, delete,
-     * deleteMatching or clear since the load registered (which marks it superseded), or any change of the
-     * entry the load saw when it started (other than its removal by eviction or expiry). A value loaded
-     * before a write may predate it, so the write wins.
+     * Stores a loaded value, unless the key was written while the loader ran: a delete, deleteMatching or
+     * clear since the load registered, or a put that completed since (each marks it superseded), or any
+     * change of the entry the load saw when it started (other than its removal by eviction or expiry),
+     * which a put in progress makes. A value loaded before a write may predate it, so the write wins.
      * The check and the store are one step under the lock and the monitor of the current node, which every
      * writer of the key needs too.
      */
-    private void storeLoaded(String key, Object value, Duration ttl, Load mine, Node seen, Object seenValue) {
+    private void storeLoaded(String key, Object value, Duration ttl, Load mine, Node seen, Object seenValue,
+            long seenExpiresAt) {
         CacheInputs.requireValue(value);
         long ttlNanos = ttlNanos(ttl);
         boolean expires = ttlNanos != NO_DEADLINE;
@@ -887,7 +894,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 putLocked(key, value, expires, expiresAt, weight, removals);
             } else {
                 synchronized (current) {
-                    if (current.value != seenValue) {
+                    // The deadline too: a put of the same value object renews it.
+                    if (current.value != seenValue || current.expiresAt() != seenExpiresAt) {
                         return;
                     }
                     putLocked(key, value, expires, expiresAt, weight, removals);
