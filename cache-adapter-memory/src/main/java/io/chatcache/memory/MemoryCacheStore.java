@@ -197,7 +197,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         this.weigher = builder.weigher == null ? Weigher.estimating() : builder.weigher;
         if (builder.evictionPolicy == EvictionPolicy.ADAPTIVE) {
             // Seeded from a per-thread random generator: unpredictable per store, as the sketch's salt must be.
-            long seed = ThreadLocalRandom.current().nextLong();
+            long seed = builder.policySeed != null ? builder.policySeed : ThreadLocalRandom.current().nextLong();
             this.policy = new AdaptivePolicy<>(maximumSize, maximumSize, seed, Node::new);
             this.policyEviction = new PolicyEviction();
             this.replayer = this::replayAdaptive;
@@ -340,7 +340,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         try {
             // The buffered reads first: this read happened after them.
             readBuffer.drainTo(replayer);
-            replayRead(node);
+            replayer.accept(node);
         } finally {
             evictionLock.unlock();
         }
@@ -1204,6 +1204,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         private Ticker ticker;
         private Weigher weigher;
         private EvictionPolicy evictionPolicy;
+        private Long policySeed;
 
         private Builder() {
         }
@@ -1314,6 +1315,12 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         public Builder evictionPolicy(EvictionPolicy evictionPolicy) {
             requireUnset(this.evictionPolicy == null, "evictionPolicy", this.evictionPolicy);
             this.evictionPolicy = CacheInputs.requireNonNull(evictionPolicy, "evictionPolicy");
+            return this;
+        }
+
+        /** Fixes the adaptive policy's salt and coin, for tests that compare it with the bare policy. */
+        Builder policySeed(long seed) {
+            this.policySeed = seed;
             return this;
         }
 
