@@ -498,6 +498,17 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         return sketch == null ? 0 : sketch.tableLength();
     }
 
+    /**
+     * Whether every queue holds exactly as many entries as its region's count says, each tagged with its
+     * region, and the total is {@code entries}: the policy's books balance (for tests, under the lock).
+     */
+    boolean isConsistentWith(long entries) {
+        return window.countTagged(WINDOW) == windowWeight
+                && probation.countTagged(PROBATION) == probationWeight
+                && protectedQueue.countTagged(PROTECTED) == protectedWeight
+                && windowWeight + probationWeight + protectedWeight == entries;
+    }
+
     /** A circular doubly linked queue threaded through the entries, around a sentinel. */
     private static final class Sentinels<N extends Links<N>> {
         private final N sentinel;
@@ -539,6 +550,18 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
                 remove(node);
                 addLast(node);
             }
+        }
+
+        /** The number of entries in the queue, or -1 if one is not tagged with {@code region}. */
+        long countTagged(int region) {
+            long count = 0;
+            for (N node = sentinel.policyNext(); node != sentinel; node = node.policyNext()) {
+                if (node.region() != region) {
+                    return -1;
+                }
+                count++;
+            }
+            return count;
         }
 
         void clear() {

@@ -985,6 +985,20 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         }
     }
 
+    /**
+     * For tests: whether the eviction policy's books balance with the store's (always true under LRU, whose
+     * list is checked by the LRU tests).
+     */
+    boolean policyIsConsistent() {
+        evictionLock.lock();
+        try {
+            readBuffer.drainTo(replayer);
+            return policy == null || policy.isConsistentWith(size);
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
     /** Whether the periodic cleanup is scheduled (it is until {@link #close()}, unless disabled). */
     boolean isCleanupScheduled() {
         return cleanup != null && !cleanup.isDone();

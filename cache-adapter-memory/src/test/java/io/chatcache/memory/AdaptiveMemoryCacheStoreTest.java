@@ -126,8 +126,10 @@ class AdaptiveMemoryCacheStoreTest {
                 }
                 assertThat(store.stats().entryCount()).isLessThanOrEqualTo(50);
             }
+            assertThat(store.policyIsConsistent()).isTrue();
             store.clear();
             assertThat(store.stats().entryCount()).isZero();
+            assertThat(store.policyIsConsistent()).isTrue();
             for (int i = 0; i < 200; i++) {
                 store.put("again-" + i, i);
             }

@@ -124,6 +124,7 @@ class ConcurrencyStressTest {
             }
         }
         assertThat(present).isEqualTo(stats.entryCount());
+        assertThat(store.policyIsConsistent()).as("the policy's queues match its counts and the entries").isTrue();
         assertThat(weight).isEqualTo(stats.totalSizeBytes());
         store.clear();
         assertThat(store.stats().entryCount()).isZero();

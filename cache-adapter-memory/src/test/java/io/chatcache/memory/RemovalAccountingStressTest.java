@@ -103,6 +103,8 @@ class RemovalAccountingStressTest {
         }
         assertThat(stats.entryCount()).isEqualTo(held);
         assertThat(stats.totalSizeBytes()).isEqualTo(weight);
+        assertThat(stats.entryCount()).isLessThanOrEqualTo(bound);
+        assertThat(store.policyIsConsistent()).as("the policy's queues match its counts and the entries").isTrue();
         store.close();
     }
 
