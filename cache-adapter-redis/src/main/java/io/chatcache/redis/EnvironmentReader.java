@@ -4,6 +4,7 @@ import io.chatcache.core.CacheConfigurationException;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,11 @@ final class EnvironmentReader {
     static final String REDIS_SENTINEL_MASTER = "REDIS_SENTINEL_MASTER";
     static final String REDIS_SENTINEL_NODES = "REDIS_SENTINEL_NODES";
     static final String REDIS_NAMESPACE = "REDIS_NAMESPACE";
+    static final String REDIS_TIMEOUT = "REDIS_TIMEOUT";
+    static final String REDIS_CONNECT_TIMEOUT = "REDIS_CONNECT_TIMEOUT";
+    static final String REDIS_STARTUP_TIMEOUT = "REDIS_STARTUP_TIMEOUT";
+    /** Above this, a duration is surely a mistake (and would overflow Redisson's int milliseconds). */
+    private static final long MAX_DURATION_MILLIS = Duration.ofHours(1).toMillis();
 
     private EnvironmentReader() {
     }
@@ -111,6 +117,19 @@ final class EnvironmentReader {
                 throw fail(REDIS_NAMESPACE, invalid.getMessage().replaceFirst("^Redis option namespace ", ""));
             }
         }
+        String timeout = value(env, REDIS_TIMEOUT);
+        if (timeout != null) {
+            Duration parsed = duration(timeout, REDIS_TIMEOUT, RedisConfig.MIN_TIMEOUT.toMillis(), "300");
+            builder.timeout(parsed);
+        }
+        String connectTimeout = value(env, REDIS_CONNECT_TIMEOUT);
+        if (connectTimeout != null) {
+            builder.connectTimeout(duration(connectTimeout, REDIS_CONNECT_TIMEOUT, 1, "1000"));
+        }
+        String startupTimeout = value(env, REDIS_STARTUP_TIMEOUT);
+        if (startupTimeout != null) {
+            builder.startupTimeout(duration(startupTimeout, REDIS_STARTUP_TIMEOUT, 1, "5000"));
+        }
         try {
             return builder.build();
         } catch (CacheConfigurationException conflict) {
@@ -154,6 +173,34 @@ final class EnvironmentReader {
             // fall through to the message that says what is accepted
         }
         throw fail(variable, "must be " + accepted + ", was '" + SecretMask.mask(text) + "'");
+    }
+
+    /**
+     * A duration: milliseconds ({@code 300}) or a whole number with the unit {@code ms} or {@code s}
+     * ({@code 300ms}, {@code 2s}), from {@code minMillis} to one hour.
+     */
+    private static Duration duration(String text, String variable, long minMillis, String defaultMillis) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        String digits = lower;
+        long unit = 1;
+        if (lower.endsWith("ms")) {
+            digits = lower.substring(0, lower.length() - 2).trim();
+        } else if (lower.endsWith("s")) {
+            digits = lower.substring(0, lower.length() - 1).trim();
+            unit = 1000;
+        }
+        try {
+            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9') && digits.length() <= 9) {
+                long millis = Long.parseLong(digits) * unit;
+                if (millis >= minMillis && millis <= MAX_DURATION_MILLIS) {
+                    return Duration.ofMillis(millis);
+                }
+            }
+        } catch (NumberFormatException notANumber) {
+            // fall through to the message that says what is accepted
+        }
+        throw fail(variable, "must be a duration from " + minMillis + " ms to 1 hour: milliseconds (" + defaultMillis
+                + ") or a whole number with the unit ms or s (" + defaultMillis + "ms), was '" + text + "'");
     }
 
     private static boolean bool(String text, String variable) {

@@ -713,7 +713,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
                         + " and client(RedissonClient), was " + (config == null ? "neither" : "both"));
             }
             if (client != null) {
-                return new RedisCacheStore(this, client, false, "Redis (supplied client)",
+                return new RedisCacheStore(this, client, false, RedissonClients.where(client),
                         client.getConfig().getUsername());
             }
             RedissonClient created = RedissonClients.connect(config);

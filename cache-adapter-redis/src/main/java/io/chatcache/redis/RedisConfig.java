@@ -29,10 +29,13 @@ import java.util.Objects;
  * @param tls whether connections use TLS ({@code rediss://})
  * @param trustStore a JKS or PKCS#12 trust store for the server certificate, or {@code null} for the JDK's
  * @param trustStorePassword the trust store's password, or {@code null}
- * @param connectTimeout how long opening one connection may take
- * @param commandTimeout how long a command may wait for its answer, per attempt
- * @param retryAttempts how often a failed command is retried before the caller sees the failure
- * @param retryDelay the pause between two attempts
+ * @param connectTimeout how long opening one connection may take (in the background: callers never wait
+ *     for it longer than {@code timeout})
+ * @param timeout the budget of one operation: a command (or a pipelined batch) that has no answer
+ *     within it fails with {@link io.chatcache.core.CacheUnavailableException}; nothing is retried. The
+ *     Redisson settings are derived from it (see the README's table)
+ * @param startupTimeout how long connecting at start-up may take, all attempts and the first PING
+ *     included
  * @param connectionPoolSize the most command connections per server
  * @param connectionMinimumIdleSize the command connections per server kept open while idle
  * @param subscriptionConnectionPoolSize the most pub/sub connections per server
@@ -51,9 +54,8 @@ public record RedisConfig(
         Path trustStore,
         String trustStorePassword,
         Duration connectTimeout,
-        Duration commandTimeout,
-        int retryAttempts,
-        Duration retryDelay,
+        Duration timeout,
+        Duration startupTimeout,
         int connectionPoolSize,
         int connectionMinimumIdleSize,
         int subscriptionConnectionPoolSize,
@@ -67,22 +69,28 @@ public record RedisConfig(
     public static final int DEFAULT_PORT = 6379;
     /** The namespace when none is configured. */
     public static final String DEFAULT_NAMESPACE = "chatcache";
-    /** Long enough for a TLS handshake across a data centre, short enough to fail start-up quickly. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    /** The per-attempt command timeout by default. */
-    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(3);
-    /** Retries of a failed command by default. */
-    public static final int DEFAULT_RETRY_ATTEMPTS = 2;
-    /** The pause between attempts by default. */
-    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(200);
+    /** Long enough for a TLS handshake across a data centre, short enough to notice a dead server soon. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * The budget of one operation by default: 300 ms. A healthy Redis answers in well under a millisecond
+     * on a LAN; a cache that makes a chat request wait longer than this is worse than a cache miss.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(300);
+    /** How long start-up may take by default: 5 seconds. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
     /** Command connections per server by default. */
     public static final int DEFAULT_CONNECTION_POOL_SIZE = 32;
     /** Idle command connections per server by default. */
     public static final int DEFAULT_CONNECTION_MINIMUM_IDLE_SIZE = 2;
     /** Pub/sub connections per server by default. */
     public static final int DEFAULT_SUBSCRIPTION_CONNECTION_POOL_SIZE = 8;
-    /** The reference's {@code health_check_interval}: 30 seconds. */
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    /**
+     * How often an idle connection is checked by default: every second, so that a connection to a server
+     * that hangs or vanished (no RST) is replaced within about a second rather than at the next command.
+     */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(1);
+    /** The shortest operation budget accepted: 20 ms. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(20);
     /** The longest namespace accepted, in characters. */
     public static final int MAX_NAMESPACE_LENGTH = 128;
 
@@ -135,11 +143,8 @@ public record RedisConfig(
                 "must be 0 in a cluster (Redis Cluster has one database), was " + database);
         require(trustStore == null || tls, "trustStore", "needs TLS: set tls(true) or use rediss:// addresses");
         requirePositive(connectTimeout, "connectTimeout");
-        requirePositive(commandTimeout, "commandTimeout");
-        require(retryAttempts >= 0 && retryAttempts <= 100, "retryAttempts",
-                "must be from 0 to 100, was " + retryAttempts);
-        require(retryDelay != null && !retryDelay.isNegative() && fitsMillis(retryDelay), "retryDelay",
-                "must be zero or positive and at most " + Integer.MAX_VALUE + " ms, was " + retryDelay);
+        requireTimeout(timeout, "timeout");
+        requirePositive(startupTimeout, "startupTimeout");
         require(connectionPoolSize >= 1, "connectionPoolSize", "must be at least 1, was " + connectionPoolSize);
         require(connectionMinimumIdleSize >= 0 && connectionMinimumIdleSize <= connectionPoolSize,
                 "connectionMinimumIdleSize", "must be from 0 to connectionPoolSize (" + connectionPoolSize
@@ -188,7 +193,11 @@ public record RedisConfig(
      *       which selects cluster mode;</li>
      *   <li>{@code REDIS_SENTINEL_MASTER} with {@code REDIS_SENTINEL_NODES}: the master name and the
      *       comma-separated sentinels, which select sentinel mode;</li>
-     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}), without {@code ':'}.</li>
+     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}), without {@code ':'};</li>
+     *   <li>{@code REDIS_TIMEOUT}: the budget of one operation (default 300 ms);
+     *       {@code REDIS_CONNECT_TIMEOUT}: opening one connection (default 1 s);
+     *       {@code REDIS_STARTUP_TIMEOUT}: connecting at start-up (default 5 s). Each is milliseconds
+     *       ({@code 300}) or a number with the unit {@code ms} or {@code s} ({@code 300ms}, {@code 2s}).</li>
      * </ul>
      *
      * @throws CacheConfigurationException if a variable holds an invalid value, naming the variable and
@@ -211,9 +220,8 @@ public record RedisConfig(
         builder.trustStore = trustStore;
         builder.trustStorePassword = trustStorePassword;
         builder.connectTimeout = connectTimeout;
-        builder.commandTimeout = commandTimeout;
-        builder.retryAttempts = retryAttempts;
-        builder.retryDelay = retryDelay;
+        builder.timeout = timeout;
+        builder.startupTimeout = startupTimeout;
         builder.connectionPoolSize = connectionPoolSize;
         builder.connectionMinimumIdleSize = connectionMinimumIdleSize;
         builder.subscriptionConnectionPoolSize = subscriptionConnectionPoolSize;
@@ -236,9 +244,8 @@ public record RedisConfig(
                 + (trustStore == null ? "" : ", trustStore=" + trustStore
                         + ", trustStorePassword=" + mask(trustStorePassword))
                 + ", connectTimeout=" + connectTimeout
-                + ", commandTimeout=" + commandTimeout
-                + ", retryAttempts=" + retryAttempts
-                + ", retryDelay=" + retryDelay
+                + ", timeout=" + timeout
+                + ", startupTimeout=" + startupTimeout
                 + ", connectionPoolSize=" + connectionPoolSize
                 + ", connectionMinimumIdleSize=" + connectionMinimumIdleSize
                 + ", subscriptionConnectionPoolSize=" + subscriptionConnectionPoolSize
@@ -260,6 +267,12 @@ public record RedisConfig(
     private static void requirePositive(Duration duration, String option) {
         require(duration != null && !duration.isNegative() && !duration.isZero() && fitsMillis(duration),
                 option, "must be positive and at most " + Integer.MAX_VALUE + " ms, was " + duration);
+    }
+
+    private static void requireTimeout(Duration timeout, String option) {
+        requirePositive(timeout, option);
+        require(timeout.compareTo(MIN_TIMEOUT) >= 0, option, "must be at least " + MIN_TIMEOUT.toMillis()
+                + " ms (Redisson's timer ticks every 10 ms), was " + timeout.toMillis() + " ms");
     }
 
     private static boolean fitsMillis(Duration duration) {
@@ -294,9 +307,8 @@ public record RedisConfig(
         private Path trustStore;
         private String trustStorePassword;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
-        private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
-        private Duration retryDelay = DEFAULT_RETRY_DELAY;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private int connectionPoolSize = DEFAULT_CONNECTION_POOL_SIZE;
         private int connectionMinimumIdleSize = DEFAULT_CONNECTION_MINIMUM_IDLE_SIZE;
         private int subscriptionConnectionPoolSize = DEFAULT_SUBSCRIPTION_CONNECTION_POOL_SIZE;
@@ -409,32 +421,33 @@ public record RedisConfig(
             return this;
         }
 
-        /** How long opening one connection may take (default 3 s). */
+        /**
+         * How long opening one connection may take (default 1 s). Connections are opened in the
+         * background; a command never waits for one longer than {@link #timeout}.
+         */
         public Builder connectTimeout(Duration timeout) {
             requirePositive(timeout, "connectTimeout");
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** How long one command attempt may wait for its answer (default 3 s). */
-        public Builder commandTimeout(Duration timeout) {
-            requirePositive(timeout, "commandTimeout");
-            this.commandTimeout = timeout;
+        /**
+         * The budget of one operation, at least {@link RedisConfig#MIN_TIMEOUT} (default 300 ms): a command or a
+         * pipelined batch without an answer within it fails with
+         * {@link io.chatcache.core.CacheUnavailableException}, and nothing is retried (a cache miss costs
+         * less than a retry on a sick server). Operations that scan ({@code clear}, pattern deletes,
+         * statistics) are several commands, each with this budget.
+         */
+        public Builder timeout(Duration timeout) {
+            requireTimeout(timeout, "timeout");
+            this.timeout = timeout;
             return this;
         }
 
-        /** How often a failed command is retried, 0 to 100 (default 2). */
-        public Builder retryAttempts(int attempts) {
-            require(attempts >= 0 && attempts <= 100, "retryAttempts", "must be from 0 to 100, was " + attempts);
-            this.retryAttempts = attempts;
-            return this;
-        }
-
-        /** The pause between two attempts of a command (default 200 ms). */
-        public Builder retryDelay(Duration delay) {
-            require(delay != null && !delay.isNegative() && fitsMillis(delay), "retryDelay",
-                    "must be zero or positive, was " + delay);
-            this.retryDelay = delay;
+        /** How long connecting at start-up may take, all attempts and the first PING included (default 5 s). */
+        public Builder startupTimeout(Duration timeout) {
+            requirePositive(timeout, "startupTimeout");
+            this.startupTimeout = timeout;
             return this;
         }
 
@@ -465,7 +478,7 @@ public record RedisConfig(
             return this;
         }
 
-        /** How often idle connections are checked with PING (default 30 s; {@link Duration#ZERO} turns it off). */
+        /** How often idle connections are checked with PING (default 1 s; {@link Duration#ZERO} turns it off). */
         public Builder pingInterval(Duration interval) {
             require(interval != null && !interval.isNegative() && fitsMillis(interval), "pingInterval",
                     "must be zero (off) or positive, was " + interval);
@@ -491,7 +504,7 @@ public record RedisConfig(
          */
         public RedisConfig build() {
             return new RedisConfig(topology, addresses, sentinelMaster, username, password, database, tls,
-                    trustStore, trustStorePassword, connectTimeout, commandTimeout, retryAttempts, retryDelay,
+                    trustStore, trustStorePassword, connectTimeout, timeout, startupTimeout,
                     connectionPoolSize, connectionMinimumIdleSize, subscriptionConnectionPoolSize, tcpKeepAlive,
                     pingInterval, namespace);
         }

@@ -749,7 +749,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                         + " and client(RedissonClient), was " + (config == null ? "neither" : "both"));
             }
             if (client != null) {
-                return new RedisInvalidationBus(this, client, false, "Redis (supplied client)",
+                return new RedisInvalidationBus(this, client, false, RedissonClients.where(client),
                         client.getConfig().getUsername());
             }
             RedissonClient created = RedissonClients.connect(config);

@@ -26,7 +26,10 @@ class RedisConfigTest {
         assertThat(config.username()).isNull();
         assertThat(config.tls()).isFalse();
         assertThat(config.namespace()).isEqualTo("chatcache");
-        assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.timeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.tcpKeepAlive()).isTrue();
     }
 
@@ -99,6 +102,16 @@ class RedisConfigTest {
     }
 
     @Test
+    void timeoutVariablesTakeMillisecondsOrAUnit() {
+        RedisConfig config = RedisConfig.fromEnvironment(Map.of("REDIS_TIMEOUT", "250",
+                "REDIS_CONNECT_TIMEOUT", "2s", "REDIS_STARTUP_TIMEOUT", "1500ms"));
+
+        assertThat(config.timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.startupTimeout()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
     void namespaceVariableSetsTheNamespace() {
         assertThat(RedisConfig.fromEnvironment(Map.of("REDIS_NAMESPACE", "app")).namespace()).isEqualTo("app");
     }
@@ -121,6 +134,11 @@ class RedisConfigTest {
         "REDIS_CLUSTER_NODES|a:99999|port from 1 to 65535",
         "REDIS_SENTINEL_MASTER|mymaster|must be set together with REDIS_SENTINEL_MASTER for sentinel mode",
         "REDIS_NAMESPACE|has space|whitespace",
+        "REDIS_TIMEOUT|fast|a duration from 20 ms to 1 hour",
+        "REDIS_TIMEOUT|5|a duration from 20 ms to 1 hour",
+        "REDIS_TIMEOUT|-300|a duration from 20 ms to 1 hour",
+        "REDIS_CONNECT_TIMEOUT|2h|a duration from 1 ms to 1 hour",
+        "REDIS_STARTUP_TIMEOUT|0|a duration from 1 ms to 1 hour",
     })
     void invalidVariableFailsNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         assertThatThrownBy(() -> RedisConfig.fromEnvironment(Map.of(variable, value)))
@@ -174,12 +192,14 @@ class RedisConfigTest {
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("port");
         assertThatThrownBy(() -> RedisConfig.builder().database(-1))
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("database");
-        assertThatThrownBy(() -> RedisConfig.builder().commandTimeout(Duration.ZERO))
-                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("commandTimeout");
+        assertThatThrownBy(() -> RedisConfig.builder().timeout(Duration.ZERO))
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> RedisConfig.builder().timeout(Duration.ofMillis(5)))
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("at least 20 ms");
         assertThatThrownBy(() -> RedisConfig.builder().connectTimeout(Duration.ofMillis(-1)))
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("connectTimeout");
-        assertThatThrownBy(() -> RedisConfig.builder().retryAttempts(-1))
-                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("retryAttempts");
+        assertThatThrownBy(() -> RedisConfig.builder().startupTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("startupTimeout");
         assertThatThrownBy(() -> RedisConfig.builder().connectionPoolSize(0))
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("connectionPoolSize");
         assertThatThrownBy(() -> RedisConfig.builder().namespace(""))

@@ -280,7 +280,7 @@ class RedisInvalidationBusTest {
     void publishToADeadServerFailsAsUnavailable() {
         RedisServer server = redis.startSingle();
         try (RedisInvalidationBus bus = RedisInvalidationBus.builder()
-                .config(RedisTestSupport.configFor(server).commandTimeout(Duration.ofMillis(500)).retryAttempts(0).build())
+                .config(RedisTestSupport.configFor(server).timeout(Duration.ofMillis(500)).build())
                 .build()) {
             server.kill();
 
@@ -357,7 +357,7 @@ class RedisInvalidationBusTest {
     void asyncPublishToADeadServerFailsTheFutureAsUnavailableAndUsesUpTheSequenceNumber() {
         RedisServer server = redis.startSingle();
         try (RedisInvalidationBus bus = RedisInvalidationBus.builder()
-                .config(RedisTestSupport.configFor(server).commandTimeout(Duration.ofMillis(500)).retryAttempts(0).build())
+                .config(RedisTestSupport.configFor(server).timeout(Duration.ofMillis(500)).build())
                 .instanceId("lonely")
                 .build()) {
             server.kill();

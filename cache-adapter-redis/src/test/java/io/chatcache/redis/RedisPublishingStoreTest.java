@@ -153,7 +153,7 @@ class RedisPublishingStoreTest {
     @Test
     void aDeadServerFailsTheWriteAsUnavailable() {
         RedisServer doomed = redis.startSingle();
-        RedisConfig config = RedisTestSupport.configFor(doomed).commandTimeout(Duration.ofMillis(500)).retryAttempts(0).build();
+        RedisConfig config = RedisTestSupport.configFor(doomed).timeout(Duration.ofMillis(500)).build();
         RedissonClient own = RedissonClients.connect(config);
         try (RedisCacheStore store = RedisCacheStore.builder().client(own).build();
                 RedisInvalidationBus mine = RedisInvalidationBus.builder().client(own).build()) {

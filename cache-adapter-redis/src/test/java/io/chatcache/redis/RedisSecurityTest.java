@@ -59,7 +59,7 @@ class RedisSecurityTest {
     void tlsServerWithoutItsCertificateAuthorityFailsAtStartupNamingTls() {
         RedisServer server = redis.startSingle(RedisServerOptions.builder().tls(true).build());
         RedisConfig config = RedisConfig.builder().single(server.address())
-                .connectTimeout(Duration.ofSeconds(1)).commandTimeout(Duration.ofSeconds(1)).retryAttempts(0).build();
+                .connectTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1)).build();
         long start = System.nanoTime();
 
         // Usually the handshake failure itself surfaces (a configuration error); when Redisson swallows

@@ -35,8 +35,7 @@ class RedisStartupTest {
     private static RedisConfig.Builder config(String address) {
         return RedisConfig.builder().single(address)
                 .connectTimeout(Duration.ofSeconds(1))
-                .commandTimeout(Duration.ofSeconds(1))
-                .retryAttempts(1)
+                .timeout(Duration.ofSeconds(1))
                 .connectionMinimumIdleSize(1);
     }
 

@@ -64,7 +64,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  * A cache failure never loses the caller's data. {@link CacheBackend#HYBRID} handles Redis failures
- * itself (it serves from memory). With {@link CacheBackend#REDIS} this service catches the store's
+ * itself (it serves from memory). {@link CacheBackend#REDIS} puts the same circuit breaker and bulkhead
+ * in front of Redis as the hybrid store (three consecutive failures, timeouts or answers slower than
+ * 300 ms open it for a second; at most 64 callers wait on Redis at once), so that a hung Redis costs the
+ * first callers one operation budget each and the others nothing. With it, this service catches the store's
  * failures ({@link CacheUnavailableException} and any other {@link CacheException} but the two below): a
  * read that fails reads as a miss, a write or delete that fails is skipped (a failed delete leaves the
  * entry in Redis until its TTL ends), the failure is counted in {@link #failures()} and logged once
@@ -98,6 +101,7 @@ public final class ChatCacheService implements AutoCloseable {
     private final BooleanSupplier redisAvailable;
     private final List<AutoCloseable> owned;
     private final LongSupplier cleanup;
+    private final LongSupplier degraded;
     private final boolean guardFailures;
     private final SingleFlight loads = new SingleFlight();
     private final LongAdder failures = new LongAdder();
@@ -116,10 +120,11 @@ public final class ChatCacheService implements AutoCloseable {
         this.stats = wiring.stats();
         this.owned = wiring.owned();
         this.cleanup = wiring.cleanup();
+        this.degraded = wiring.degraded();
         this.guardFailures = wiring.backend() == CacheBackend.REDIS;
         this.redisAvailable = switch (wiring.backend()) {
             case MEMORY -> () -> false;
-            case REDIS -> () -> !failing.get();
+            case REDIS -> () -> !failing.get() && wiring.redisAvailable().getAsBoolean();
             case HYBRID -> wiring.redisAvailable();
         };
     }
@@ -449,11 +454,13 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
-     * How many operations failed in Redis (unreachable, or refusing the command) and were answered without it (a
-     * miss, a skipped write). Always 0 for MEMORY; for HYBRID see the hybrid store's statistics.
+     * How many operations were answered without Redis (a miss or a memory-only read, a skipped or
+     * memory-only write) because Redis failed, refused the command, answered too slowly, or was kept off
+     * by the circuit breaker or the bulkhead. Always 0 for MEMORY; for HYBRID the same count as
+     * {@link HybridCacheStore#l2Failures()}.
      */
     public long failures() {
-        return failures.sum();
+        return failures.sum() + degraded.getAsLong();
     }
 
     /** Releases the stores and connections this service opened. Idempotent. */
@@ -520,7 +527,8 @@ public final class ChatCacheService implements AutoCloseable {
 
     /** What a backend is made of once opened. */
     record Wiring(CacheBackend backend, CacheStore store, Supplier<Map<String, CacheStats>> stats,
-                  BooleanSupplier redisAvailable, LongSupplier cleanup, List<AutoCloseable> owned) {
+                  BooleanSupplier redisAvailable, LongSupplier cleanup, List<AutoCloseable> owned,
+                  LongSupplier degraded) {
     }
 
     /** How to clean up expired entries of {@code memory}: through {@link ExpiringStore} if it offers it. */
@@ -849,21 +857,27 @@ public final class ChatCacheService implements AutoCloseable {
             List<AutoCloseable> owned = new ArrayList<>();
             CacheStore store = openMemory(settings, owned);
             return new Wiring(CacheBackend.MEMORY, store, () -> Map.of("memory", store.stats()), () -> false,
-                    cleanupOf(store), List.copyOf(owned));
+                    cleanupOf(store), List.copyOf(owned), () -> 0);
         }
 
         private Wiring redis(StoreSettings settings) {
             List<AutoCloseable> owned = new ArrayList<>();
-            CacheStore store;
+            CacheStore redis;
             if (l2Store != null) {
-                store = l2Store;
+                redis = l2Store;
             } else {
                 ProvidedStore provided = redisProvider().open(settings);
                 owned.add(provided);
-                store = provided.store();
+                redis = provided.store();
             }
-            return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()), () -> true,
-                    () -> 0, List.copyOf(owned));
+            // The same breaker, bulkhead and slow-call rule as the hybrid's L2: a hung Redis costs the first
+            // callers one budget each, then every call fails fast (a miss, a skipped write, the loader).
+            GuardedStore store = new GuardedStore(redis, new L2Gateway("Redis",
+                    HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD, HybridCacheStore.Builder.DEFAULT_OPEN_DURATION,
+                    HybridCacheStore.Builder.DEFAULT_SLOW_CALL_THRESHOLD,
+                    HybridCacheStore.Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS, io.chatcache.core.Ticker.system()));
+            return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()), store::available,
+                    () -> 0, List.copyOf(owned), () -> 0);
         }
 
         private CacheStoreProvider provider(String name, String artifact) {

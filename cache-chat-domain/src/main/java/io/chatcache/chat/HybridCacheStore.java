@@ -1,5 +1,6 @@
 package io.chatcache.chat;
 
+import io.chatcache.chat.L2Gateway.Timing;
 import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheException;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,22 +64,27 @@ import org.slf4j.LoggerFactory;
  *   <li>A read that fetched a value from L2 does not copy it into L1 if the key was written or
  *       invalidated while the read was in flight (the fill race), so an invalidation that overtakes a
  *       read is never undone by it.</li>
- *   <li>L1 is dropped whole when the bus reports a reconnect (messages may have been lost while it was
- *       disconnected), when a publisher's sequence numbers show a gap (a lost message), and when L2
- *       comes back after an outage. A disconnect alone keeps L1: when Redis is down, L1 is all an
- *       instance has.</li>
+ *   <li>Coherence is a state: after anything that may have cost this instance an
+ *       invalidation (an L2 failure or outage, a bus disconnect or reconnect, a gap in a publisher's
+ *       sequence numbers, its own {@linkplain Builder#heartbeatInterval heartbeat} not coming back), L1
+ *       neither serves nor is filled while L2 answers: reads go to L2. Once a heartbeat this instance
+ *       published afterwards has come back through the bus, L1 is dropped once and serves again. While L2
+ *       cannot be used (the breaker is open), L1 serves: it is all the instance has.</li>
  * </ul>
  * {@link #getAll} and {@link #putAll} use L2's bulk calls (one round trip for Redis) with L1 in front;
  * {@code getAll} does not copy L2 hits into L1, because the bulk read does not tell their remaining
  * TTLs.
  *
- * <h2>When L2 is down</h2>
- * A circuit breaker guards L2: after {@linkplain Builder#failureThreshold a number} of consecutive
- * failures or timeouts ({@link CacheUnavailableException} from L2) it opens, and L2 is not called at all
- * for {@linkplain Builder#openDuration a while}; then one call probes it. Until the probe succeeds,
+ * <h2>When L2 is down or slow</h2>
+ * A circuit breaker guards L2: after {@linkplain Builder#failureThreshold a number} of
+ * consecutive failures, timeouts ({@link CacheUnavailableException} from L2) or {@linkplain
+ * Builder#slowCallThreshold slow answers} it opens, and L2 is not called at all for {@linkplain
+ * Builder#openDuration a while}; then one call probes it. A {@linkplain Builder#maxConcurrentL2Calls
+ * bulkhead} bounds how many callers wait on L2 at once; the others are served as while L2 is down. Until
+ * the probe succeeds,
  * callers see no exception: reads are served from L1 (a miss if L1 lacks the key), writes and deletes go
- * to L1 only, and nothing is published. The failures are counted in {@link #stats()} errors and logged
- * once per outage. Writes made while L2 is down are seen by this instance only. When L2 answers again,
+ * to L1 only, and nothing is published. Every operation answered without L2 is counted
+ * ({@link #l2Failures()}, also in {@link #stats()} errors), and the outage logged once. Writes made while L2 is down are seen by this instance only. When L2 answers again,
  * L1 is dropped (it missed the other instances' invalidations, and holds values L2 lacks), and the keys
  * this instance wrote or deleted meanwhile are deleted from L2 and published, so that no instance
  * serves the values those changes replaced (past 10,000 keys or patterns, L2
@@ -96,11 +103,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Staleness bounds</h2>
  * Between instances the store is eventually coherent, not linearizable: another instance may serve its
- * L1 copy of a key for as long as the invalidation takes to reach it (normally a pub/sub hop). If a
- * message is lost without the bus noticing, a copy lives at most the L1 TTL ceiling. Messages lost while
- * the bus was disconnected, or shown lost by a sequence gap, drop L1 when the bus reconnects or the gap
- * shows: until then a copy may be stale for as long as the disconnection lasts (at most the ceiling).
- * While L2 is down, instances do not see each other's changes at all; the recovery repairs that.
+ * L1 copy of a key for as long as the invalidation takes to reach it (normally a pub/sub hop). A message lost silently shows as a gap at its
+ * publisher's next heartbeat: the copy may be served for about one and a half heartbeat intervals (the
+ * reorder grace is half an interval) plus a bus round trip. After an L2 outage or a bus disconnect, no L1
+ * copy is served while L2 answers until the bus proves it delivers. While L2 is down, instances do not see
+ * each other's changes at all; the recovery repairs that. {@link #close()} applies to L2 what is still
+ * journaled within {@linkplain Builder#closeTimeout a bound}; what it cannot apply
+ * ({@link #unappliedAtClose()}) stays in L2 until its TTL ends, and in other instances' L1 for at most the
+ * L1 TTL ceiling.
  *
  * <h2>Removal listeners</h2>
  * {@link #addRemovalListener} reports each key removed on behalf of a caller once: a {@link #delete} as
@@ -127,18 +137,12 @@ public final class HybridCacheStore implements CacheStore {
      * deletion from L2 on recovery; past it, L2 is cleared on recovery instead.
      */
     static final int MAX_JOURNALED_CHANGES = 10_000;
-    /**
-     * The most publishers whose sequence numbers are remembered (the least recently heard go first), and
-     * how long a silent one is remembered: forged messages with a new origin each must not grow the map.
-     */
-    static final int MAX_ORIGINS = 4096;
-    static final Duration FORGET_ORIGIN_AFTER = Duration.ofMinutes(10);
 
     private final CacheStore l1;
     private final Duration l1TtlCeiling;
     private final Duration defaultTtl;
     private final Duration reconnectInterval;
-    private final CircuitBreaker breaker;
+    private final L2Gateway gateway;
     private final FillGuard guard = new FillGuard();
     /**
      * Changes made outside this instance's own L1 writes: other instances' invalidations, L1 drops for
@@ -155,7 +159,12 @@ public final class HybridCacheStore implements CacheStore {
     private volatile L2Link link;
     /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
     private final AtomicLong recoveries = new AtomicLong();
-    private final OriginSequences lastSequences;
+    private final Coherence coherence;
+    private final Duration heartbeatInterval;
+    private final Duration closeTimeout;
+    /** Journaled invalidations that {@link #close()} could not apply to L2. */
+    private final LongAdder unappliedAtClose = new LongAdder();
+    private ScheduledExecutorService coherenceThread;
     private final CopyOnWriteArrayList<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
     /** The keys that L1 or L2 report removing during a call of this thread that wants to report them. */
     private final ThreadLocal<Set<String>> collectedRemovals = new ThreadLocal<>();
@@ -163,11 +172,11 @@ public final class HybridCacheStore implements CacheStore {
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final LongAdder l2Failures = new LongAdder();
     private final LongAdder publishFailures = new LongAdder();
+    /** Calls made while there was no L2 connection at all: answered without it. */
+    private final LongAdder unconnected = new LongAdder();
     private final AtomicBoolean publishFailureLogged = new AtomicBoolean();
     private final AtomicBoolean connectorFailureLogged = new AtomicBoolean();
-    private final AtomicBoolean rejectionLogged = new AtomicBoolean();
     private volatile CacheStats lastL2Stats = CacheStats.EMPTY;
     /** Test hook: runs after an L2 read and before its value is copied into L1. */
     private volatile Consumer<String> beforeFillHook;
@@ -177,15 +186,19 @@ public final class HybridCacheStore implements CacheStore {
         this.l1TtlCeiling = orDefault(builder.l1TtlCeiling, Builder.DEFAULT_L1_TTL_CEILING);
         this.defaultTtl = orDefault(builder.defaultTtl, Builder.DEFAULT_TTL);
         this.reconnectInterval = orDefault(builder.reconnectInterval, Builder.DEFAULT_RECONNECT_INTERVAL);
-        this.breaker = new CircuitBreaker(
+        this.gateway = new L2Gateway("L2 cache",
                 builder.failureThreshold == null ? Builder.DEFAULT_FAILURE_THRESHOLD : builder.failureThreshold,
-                orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION).toNanos(),
+                orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION),
+                orDefault(builder.slowCallThreshold, Builder.DEFAULT_SLOW_CALL_THRESHOLD),
+                builder.maxConcurrentL2Calls == null ? Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS
+                        : builder.maxConcurrentL2Calls,
                 builder.ticker == null ? Ticker.system() : builder.ticker);
         this.journal = builder.l2 != null || builder.l2Connector != null
                 ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
+        this.heartbeatInterval = orDefault(builder.heartbeatInterval, Builder.DEFAULT_HEARTBEAT_INTERVAL);
+        this.closeTimeout = orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT);
+        this.coherence = new Coherence(new CoherenceHooks(), heartbeatInterval);
         this.l1Subscription = l1.addRemovalListener(this::collectRemoval);
-        this.lastSequences = new OriginSequences(MAX_ORIGINS, FORGET_ORIGIN_AFTER.toNanos(),
-                builder.ticker == null ? Ticker.system() : builder.ticker);
     }
 
     /** A builder with every option at its default; {@link Builder#l1} is required. */
@@ -205,18 +218,19 @@ public final class HybridCacheStore implements CacheStore {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Optional<T> local = l1.get(key, type);
-        if (local.isPresent()) {
-            hits.increment();
-            return local;
+        boolean l1First = trustL1();
+        if (l1First) {
+            Optional<T> local = l1.get(key, type);
+            if (local.isPresent()) {
+                hits.increment();
+                return local;
+            }
         }
-        Optional<CacheEntry<T>> remote = readL2(key, type);
-        if (remote == null || remote.isEmpty()) {
-            misses.increment();
-            return Optional.empty();
-        }
-        hits.increment();
-        return Optional.of(remote.get().value());
+        L2Gateway.Result<Optional<CacheEntry<T>>> remote = readL2(key, type);
+        Optional<T> found = remote.answered() ? remote.value().map(CacheEntry::value)
+                : l1First ? Optional.empty() : l1.get(key, type);
+        (found.isPresent() ? hits : misses).increment();
+        return found;
     }
 
     /**
@@ -228,10 +242,8 @@ public final class HybridCacheStore implements CacheStore {
     public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Optional<CacheEntry<T>> entry = readL2(key, type);
-        if (entry == null) {
-            entry = l1.getEntry(key, type);
-        }
+        L2Gateway.Result<Optional<CacheEntry<T>>> remote = readL2(key, type);
+        Optional<CacheEntry<T>> entry = remote.answered() ? remote.value() : l1.getEntry(key, type);
         if (entry.isEmpty()) {
             misses.increment();
         } else {
@@ -240,17 +252,13 @@ public final class HybridCacheStore implements CacheStore {
         return entry;
     }
 
-    /** Reads L2 and fills L1 on a hit; null when L2 could not be used. */
-    private <T> Optional<CacheEntry<T>> readL2(String key, ValueType<T> type) {
-        L2Link l2 = admitL2();
-        if (l2 == null) {
-            return null;
-        }
+    /** Reads L2 and fills L1 on a hit. */
+    private <T> L2Gateway.Result<Optional<CacheEntry<T>>> readL2(String key, ValueType<T> type) {
         long stamp = guard.stamp(key);
         long startNanos = System.nanoTime();
-        Optional<CacheEntry<T>> entry = callL2(l2, store -> store.getEntry(key, type));
-        if (entry != null && entry.isPresent()) {
-            fillL1(key, entry.get(), stamp, startNanos);
+        L2Gateway.Result<Optional<CacheEntry<T>>> entry = callL2(link, Timing.SINGLE, store -> store.getEntry(key, type));
+        if (entry.answered() && entry.value().isPresent()) {
+            fillL1(key, entry.value().get(), stamp, startNanos);
         }
         return entry;
     }
@@ -267,7 +275,8 @@ public final class HybridCacheStore implements CacheStore {
             hook.accept(key);
         }
         Duration ttl = l1Ttl(entry.remainingTtl(), startNanos);
-        if (ttl == null || !guard.unchangedSince(key, stamp)) {
+        // A suspicion bumps the guard, so a fill that began before it fails the second check below.
+        if (ttl == null || !coherence.coherent() || !guard.unchangedSince(key, stamp)) {
             return;
         }
         l1.put(key, entry.value(), ttl);
@@ -288,22 +297,19 @@ public final class HybridCacheStore implements CacheStore {
         keys.forEach(CacheInputs::requireKey);
         CacheInputs.requireNonNull(type, "type");
         Set<String> distinct = new LinkedHashSet<>(keys);
-        Map<String, T> local = l1.getAll(distinct, type);
+        Map<String, T> local = trustL1() ? l1.getAll(distinct, type) : Map.of();
         Set<String> missing = new LinkedHashSet<>();
         for (String key : distinct) {
             if (!local.containsKey(key)) {
                 missing.add(key);
             }
         }
-        Map<String, T> remote = null;
+        Map<String, T> remote = Map.of();
         if (!missing.isEmpty()) {
-            L2Link l2 = admitL2();
-            if (l2 != null) {
-                remote = callL2(l2, store -> store.getAll(missing, type));
+            L2Gateway.Result<Map<String, T>> answer = callL2(link, Timing.SINGLE, store -> store.getAll(missing, type));
+            if (answer.answered()) {
+                remote = answer.value();
             }
-        }
-        if (remote == null) {
-            remote = Map.of();
         }
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : distinct) {
@@ -350,11 +356,11 @@ public final class HybridCacheStore implements CacheStore {
         long stamp = guard.stamp(key);
         long outsideStamp = outsideChanges.stamp(key);
         long startNanos = System.nanoTime();
-        L2Link l2 = admitL2();
-        Boolean published = l2 == null ? null : callL2(l2, store -> putInL2(store, l2.bus(), key, value, ttl));
-        if (published != null) {
+        L2Link l2 = link;
+        L2Gateway.Result<L2Write> written = callL2(l2, Timing.SINGLE, store -> putInL2(store, l2.bus(), key, value, ttl));
+        if (written.answered()) {
             putL1AfterL2(key, value, ttl, stamp, startNanos);
-            if (!published) {
+            if (written.value() == L2Write.WRITTEN) {
                 publish(l2, Invalidation.Kind.KEY, key);
             }
         } else {
@@ -387,11 +393,11 @@ public final class HybridCacheStore implements CacheStore {
         Map<String, Long> outsideStamps = new HashMap<>();
         copy.keySet().forEach(key -> outsideStamps.put(key, outsideChanges.stamp(key)));
         long startNanos = System.nanoTime();
-        L2Link l2 = admitL2();
-        if (l2 != null && callL2(l2, store -> {
+        L2Link l2 = link;
+        if (callL2(l2, Timing.SINGLE, store -> {
             store.putAll(copy, ttl);
-            return Boolean.TRUE;
-        }) != null) {
+            return L2Write.WRITTEN;
+        }).answered()) {
             copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key), startNanos));
             copy.keySet().forEach(key -> publish(l2, Invalidation.Kind.KEY, key));
         } else {
@@ -407,7 +413,7 @@ public final class HybridCacheStore implements CacheStore {
     private void putL1AfterL2(String key, Object value, Duration ttl, long stampBefore, long startNanos) {
         boolean sole = guard.bumpAndCheckSole(key, stampBefore);
         Duration l1Ttl = l1Ttl(ttl, startNanos);
-        if (sole && l1Ttl != null) {
+        if (sole && l1Ttl != null && coherence.coherent()) {
             l1.put(key, value, l1Ttl);
             if (!guard.unchangedSince(key, stampBefore + 1)) {
                 l1.delete(key);
@@ -452,16 +458,16 @@ public final class HybridCacheStore implements CacheStore {
     @Override
     public boolean delete(String key) {
         CacheInputs.requireKey(key);
-        L2Link l2 = admitL2();
-        Boolean inL2 = l2 == null ? null : callL2(l2, store -> store.delete(key));
+        L2Link l2 = link;
+        L2Gateway.Result<Boolean> inL2 = callL2(l2, Timing.SINGLE, store -> store.delete(key));
         guard.bump(key);
         boolean inL1 = l1.delete(key);
-        if (inL2 != null) {
+        if (inL2.answered()) {
             publish(l2, Invalidation.Kind.KEY, key);
         } else if (journal != null) {
             journal.key(key);
         }
-        boolean removed = Boolean.TRUE.equals(inL2) || inL1;
+        boolean removed = (inL2.answered() && inL2.value()) || inL1;
         if (removed) {
             fire(Set.of(key), RemovalCause.EXPLICIT);
         }
@@ -479,29 +485,28 @@ public final class HybridCacheStore implements CacheStore {
     public long deleteMatching(KeyPattern pattern) {
         CacheInputs.requireNonNull(pattern, "pattern");
         Set<String> removed = new LinkedHashSet<>();
-        L2Link l2;
-        Long inL2;
+        L2Link l2 = link;
+        L2Gateway.Result<Long> inL2;
         long inL1;
         Set<String> outer = collectedRemovals.get();
         collectedRemovals.set(removed);
         try {
-            l2 = admitL2();
-            inL2 = l2 == null ? null : callL2(l2, store -> store.deleteMatching(pattern));
+            inL2 = callL2(l2, Timing.SCAN, store -> store.deleteMatching(pattern));
             guard.bumpAll();
             inL1 = l1.deleteMatching(pattern);
-            if (inL2 != null && matchesBytewiseInL2(pattern.pattern())) {
+            if (inL2.answered() && matchesBytewiseInL2(pattern.pattern())) {
                 dropL1();
             }
         } finally {
             restoreCollector(outer);
         }
-        if (inL2 != null) {
+        if (inL2.answered()) {
             publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
         } else if (journal != null) {
             journal.pattern(pattern);
         }
         fire(removed, RemovalCause.EXPLICIT);
-        return inL2 != null ? inL2 : inL1;
+        return inL2.answered() ? inL2.value() : inL1;
     }
 
     /**
@@ -511,22 +516,21 @@ public final class HybridCacheStore implements CacheStore {
     @Override
     public void clear() {
         Set<String> removed = new LinkedHashSet<>();
-        L2Link l2;
-        Boolean clearedL2;
+        L2Link l2 = link;
+        L2Gateway.Result<L2Write> clearedL2;
         Set<String> outer = collectedRemovals.get();
         collectedRemovals.set(removed);
         try {
-            l2 = admitL2();
-            clearedL2 = l2 == null ? null : callL2(l2, store -> {
+            clearedL2 = callL2(l2, Timing.SCAN, store -> {
                 store.clear();
-                return Boolean.TRUE;
+                return L2Write.WRITTEN;
             });
             guard.bumpAll();
             l1.clear();
         } finally {
             restoreCollector(outer);
         }
-        if (clearedL2 != null) {
+        if (clearedL2.answered()) {
             publish(l2, Invalidation.Kind.CLEAR, "");
         } else if (journal != null) {
             journal.clear();
@@ -557,7 +561,7 @@ public final class HybridCacheStore implements CacheStore {
         CacheStats local = l1.stats();
         return new CacheStats(hits.sum(), misses.sum(), local.entryCount(), local.totalSizeBytes(),
                 local.evictions(), local.expirations(),
-                local.errors() + l2Failures.sum() + publishFailures.sum());
+                local.errors() + l2Failures() + publishFailures.sum());
     }
 
     /** L1's own statistics. */
@@ -571,16 +575,25 @@ public final class HybridCacheStore implements CacheStore {
      * Redis this scans the namespace: call it for monitoring, not per request.
      */
     public CacheStats l2Stats() {
-        L2Link l2 = admitL2();
-        if (l2 != null) {
-            CacheStats answered = callL2(l2, CacheStore::stats);
-            if (answered != null) {
-                lastL2Stats = answered;
+        // Only while L2 is in use: monitoring must neither probe a failed L2 nor count as a failed operation.
+        if (isL2Available()) {
+            L2Gateway.Result<CacheStats> answered = callL2(link, Timing.SCAN, CacheStore::stats);
+            if (answered.answered()) {
+                lastL2Stats = answered.value();
             }
         }
         CacheStats last = lastL2Stats;
         return new CacheStats(last.hits(), last.misses(), last.entryCount(), last.totalSizeBytes(),
-                last.evictions(), last.expirations(), last.errors() + l2Failures.sum());
+                last.evictions(), last.expirations(), last.errors() + l2Failures());
+    }
+
+    /**
+     * How many operations were answered without L2 because it failed, refused the command, was kept
+     * off by the circuit breaker or the bulkhead, or was not connected yet: reads served from L1 (or
+     * missed), writes that reached L1 only.
+     */
+    public long l2Failures() {
+        return gateway.failures() + gateway.skips() + unconnected.sum();
     }
 
     /**
@@ -588,7 +601,7 @@ public final class HybridCacheStore implements CacheStore {
      * only (L2 not reached yet, or failing, or waiting for a probe to show it answers again).
      */
     public boolean isL2Available() {
-        return link != null && breaker.state() == CircuitBreaker.State.CLOSED;
+        return link != null && gateway.closed();
     }
 
     /**
@@ -605,20 +618,89 @@ public final class HybridCacheStore implements CacheStore {
             if (connectorThread != null) {
                 connectorThread.shutdownNow();
             }
+            if (coherenceThread != null) {
+                coherenceThread.shutdownNow();
+            }
             l2 = link;
             link = null;
         }
         try {
-            if (l2 != null) {
-                l2.close();
-            }
+            flushJournal(l2);
         } finally {
             try {
-                l1Subscription.close();
+                if (l2 != null) {
+                    l2.close();
+                }
             } finally {
-                l1.close();
+                try {
+                    l1Subscription.close();
+                } finally {
+                    l1.close();
+                }
             }
         }
+    }
+
+    /**
+     * Applies what the journal holds to L2 (and publishes it) before the store goes, within
+     * {@link Builder#closeTimeout}; stops at the first L2 failure. What it could not apply is logged and
+     * counted in {@link #unappliedAtClose()}: L2 keeps those values until their TTL ends, and the other
+     * instances their L1 copies for at most the L1 TTL ceiling.
+     */
+    private void flushJournal(L2Link l2) {
+        if (journal == null || !journal.hasPending()) {
+            return;
+        }
+        OutageJournal.Replay replay = journal.take();
+        long total = replay.size();
+        long applied = 0;
+        if (l2 != null) {
+            long deadline = System.nanoTime() + closeTimeout.toNanos();
+            try {
+                if (replay.clear()) {
+                    l2.store().clear();
+                    publish(l2, Invalidation.Kind.CLEAR, "");
+                    applied = total;
+                } else {
+                    for (KeyPattern pattern : replay.patterns()) {
+                        if (System.nanoTime() > deadline) {
+                            break;
+                        }
+                        l2.store().deleteMatching(pattern);
+                        publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
+                        applied++;
+                    }
+                    for (String key : replay.keys()) {
+                        if (applied < replay.patterns().size() || System.nanoTime() > deadline) {
+                            break;
+                        }
+                        l2.store().delete(key);
+                        publish(l2, Invalidation.Kind.KEY, key);
+                        applied++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Applying the outage journal at close failed: {}", e.getMessage());
+            }
+        }
+        long unapplied = total - applied;
+        if (unapplied > 0) {
+            unappliedAtClose.add(unapplied);
+            LOG.warn("Closing with {} of {} invalidations made while L2 was out of use not applied to L2 ({}); "
+                    + "L2 keeps those values until their TTL ends, other instances their L1 copies for at most {}",
+                    unapplied, total, l2 == null ? "L2 was never reached" : "L2 did not take them within "
+                    + closeTimeout, l1TtlCeiling);
+        } else {
+            LOG.info("Applied the {} invalidations made while L2 was out of use before closing", total);
+        }
+    }
+
+    /**
+     * How many invalidations made while L2 was out of use {@link #close()} could not apply to L2 (L2 still
+     * unreachable, or not within the close timeout). 0 until the store is closed.
+     */
+    public long unappliedAtClose() {
+        return unappliedAtClose.sum();
     }
 
     @Override
@@ -628,56 +710,29 @@ public final class HybridCacheStore implements CacheStore {
 
     // ---------------------------------------------------------------- L2 and its breaker
 
-    /** The L2 link if L2 may be called now; the caller must then make the call through {@link #callL2}. */
-    private L2Link admitL2() {
-        L2Link l2 = link;
-        return l2 != null && breaker.tryAcquire() ? l2 : null;
-    }
-
     /**
-     * Runs {@code call} on an admitted L2 and tells the breaker how it went.
-     *
-     * @return the call's (non-null) result, or null if L2 failed for want of availability
+     * Calls L2 through the gateway (breaker, bulkhead, triage); once L2 answers, takes it back into use
+     * after an outage, or replays what a failed call left in the journal.
      */
-    private <R> R callL2(L2Link l2, Function<CacheStore, R> call) {
-        R result;
-        try {
-            result = call.apply(l2.store());
-        } catch (CacheUnavailableException e) {
-            l2Failures.increment();
-            if (breaker.onFailure()) {
-                LOG.warn("L2 cache unavailable ({}); serving from L1 only until it answers again",
-                        LogText.escape(e.getMessage()));
+    private <R> L2Gateway.Result<R> callL2(L2Link l2, Timing timing, Function<CacheStore, R> call) {
+        if (l2 == null) {
+            if (journal != null) {
+                unconnected.increment();
             }
-            return null;
-        } catch (SerializationException | CacheConfigurationException e) {
-            breaker.release();
-            throw e;
-        } catch (CacheException e) {
-            // L2 answered but refused the command (out of memory, a server error): retrying cannot help
-            // this call, yet it is no fault of the caller's, and L1 can still serve it. Redis is up, so
-            // the breaker is not told; the refused change is journaled like any other L1-only change.
-            l2Failures.increment();
-            breaker.release();
-            if (rejectionLogged.compareAndSet(false, true)) {
-                LOG.warn("L2 cache refused a command ({}); such calls use L1 only (logged once, counted in "
-                        + "stats errors)", LogText.escape(e.getMessage()));
-            } else {
-                LOG.debug("L2 cache refused a command: {}", LogText.escape(e.getMessage()));
-            }
-            return null;
-        } catch (RuntimeException | Error e) {
-            breaker.release();
-            throw e;
+            return L2Gateway.Result.skipped(L2Gateway.Skip.NOT_CONNECTED);
         }
-        boolean recovering = breaker.onSuccess();
-        if (recovering || journal.hasPending()) {
+        L2Gateway.Result<R> result = gateway.call(l2.store(), timing, call);
+        if (result.skipped() == L2Gateway.Skip.UNAVAILABLE) {
+            // Whatever else failed meanwhile may include this instance's subscription.
+            coherence.suspect("an L2 call failed");
+        }
+        if (result.answered() && (result.reopened() || journal.hasPending())) {
             // The L1 drop and the replay are not the caller's removals: a pattern delete or clear that
             // happens to be the call finding L2 back must not report what they remove as its own.
             Set<String> outer = collectedRemovals.get();
             collectedRemovals.remove();
             try {
-                if (recovering) {
+                if (result.reopened()) {
                     LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
                     recovered(l2);
                 } else {
@@ -697,6 +752,9 @@ public final class HybridCacheStore implements CacheStore {
     private void recovered(L2Link l2) {
         recoveries.incrementAndGet();
         dropL1();
+        // Invalidations published while L2 was away may not have reached this instance, and the bus may
+        // still be re-subscribing: L1 waits for the bus's proof.
+        coherence.suspect("L2 answers again after an outage");
         replayJournal(l2);
     }
 
@@ -731,11 +789,7 @@ public final class HybridCacheStore implements CacheStore {
             }
         } catch (CacheUnavailableException e) {
             journal.restore(replay);
-            l2Failures.increment();
-            if (breaker.onFailure()) {
-                LOG.warn("L2 cache unavailable again ({}); serving from L1 only until it answers again",
-                        LogText.escape(e.getMessage()));
-            }
+            gateway.failed(e);
         } catch (RuntimeException e) {
             // Not the caller's failure: its own call succeeded. A later L2 success tries again.
             journal.restore(replay);
@@ -748,24 +802,30 @@ public final class HybridCacheStore implements CacheStore {
         }
     }
 
+    /** What a write did in L2. */
+    private enum L2Write {
+        /** Written; the invalidation is still to be published. */
+        WRITTEN,
+        /** Written, and the invalidation published with it in the same round trip. */
+        WRITTEN_AND_PUBLISHED
+    }
+
     /**
      * Writes to L2 and, where the L2 store can carry the bus's messages ({@link PublishingStore}), publishes
      * in the same round trip.
-     *
-     * @return whether the invalidation was published with the write
      */
-    private static Boolean putInL2(CacheStore store, InvalidationBus bus, String key, Object value, Duration ttl) {
+    private static L2Write putInL2(CacheStore store, InvalidationBus bus, String key, Object value, Duration ttl) {
         if (bus != null && store instanceof PublishingStore publishing && publishing.publishesOn(bus)) {
             try {
                 publishing.putAndPublish(key, value, ttl, bus);
-                return Boolean.TRUE;
+                return L2Write.WRITTEN_AND_PUBLISHED;
             } catch (IllegalStateException closed) {
                 // The bus (or the store) was closed: write as if there were no shared batch; a closed store
                 // throws again below, and the publish that follows counts a closed bus as a failed publish.
             }
         }
         store.put(key, value, ttl);
-        return Boolean.FALSE;
+        return L2Write.WRITTEN;
     }
 
     /**
@@ -810,10 +870,17 @@ public final class HybridCacheStore implements CacheStore {
     // ---------------------------------------------------------------- invalidations from the bus
 
     private void onInvalidation(InvalidationBus bus, Invalidation invalidation) {
-        if (closed.get() || invalidation.isFrom(bus.instanceId())) {
+        if (closed.get()) {
             return;
         }
-        boolean gap = sequenceBroken(invalidation);
+        if (invalidation.isFrom(bus.instanceId())) {
+            coherence.ownMessage(invalidation);
+            return;
+        }
+        coherence.othersMessage(invalidation);
+        if (invalidation.kind() == Invalidation.Kind.HEARTBEAT) {
+            return;
+        }
         Set<String> removed = new LinkedHashSet<>();
         Set<String> outer = collectedRemovals.get();
         collectedRemovals.set(removed);
@@ -839,25 +906,14 @@ public final class HybridCacheStore implements CacheStore {
                     outsideChanges.bumpAll();
                     l1.clear();
                 }
+                case HEARTBEAT -> {
+                    // Carries only its sequence number, checked above.
+                }
             }
         } finally {
             restoreCollector(outer);
         }
         fire(removed, invalidation.kind() == Invalidation.Kind.CLEAR ? RemovalCause.CLEARED : RemovalCause.EXPLICIT);
-        if (gap) {
-            LOG.info("Missed invalidations from instance {} (sequence jumped to {}); dropped L1",
-                    LogText.escape(invalidation.origin()), invalidation.sequence());
-            dropL1();
-        }
-    }
-
-    /**
-     * Whether the message does not follow the last one seen from its publisher: a gap means messages
-     * were lost; a step back means the publisher started over, and what it sent before we saw it again
-     * is unknown too. The first message seen from a publisher is taken as it comes.
-     */
-    private boolean sequenceBroken(Invalidation invalidation) {
-        return lastSequences.broken(invalidation.origin(), invalidation.sequence());
     }
 
     private void onBusEvent(InvalidationListener.BusEvent event) {
@@ -865,15 +921,49 @@ public final class HybridCacheStore implements CacheStore {
             return;
         }
         switch (event) {
-            case DISCONNECTED ->
-                // L1 is kept: if L2 is down too (the usual reason), it is all this instance has. What it
-                // misses meanwhile is dropped on the reconnect.
-                LOG.debug("Invalidation bus disconnected; L1 will be dropped when it reconnects");
+            // While L2 is down too (the usual reason), L1 still serves: it is all this instance has.
+            case DISCONNECTED -> coherence.suspect("the invalidation bus disconnected");
             case RECONNECTED -> {
-                dropL1();
-                lastSequences.clear();
-                LOG.info("Invalidation bus reconnected; dropped L1, which may have missed invalidations");
+                coherence.forgetOrigins();
+                coherence.suspect("the invalidation bus reconnected; messages may have been lost meanwhile");
             }
+        }
+    }
+
+    /** Whether L1 may serve: the store is coherent, or L2 cannot be used (then L1 is all there is). */
+    private boolean trustL1() {
+        return coherence.coherent() || link == null || !gateway.closed();
+    }
+
+    /** What {@link Coherence} may do to this store. */
+    private final class CoherenceHooks implements Coherence.Store {
+        @Override
+        public void dropL1() {
+            HybridCacheStore.this.dropL1();
+        }
+
+        @Override
+        public void invalidateFills() {
+            guard.bumpAll();
+        }
+
+        @Override
+        public boolean publishHeartbeat(String target) {
+            L2Link l2 = link;
+            if (l2 == null || l2.bus() == null || closed.get()) {
+                return false;
+            }
+            try {
+                l2.bus().publishAsync(Invalidation.Kind.HEARTBEAT, target);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public boolean l2Available() {
+            return link != null && gateway.closed();
         }
     }
 
@@ -1051,10 +1141,32 @@ public final class HybridCacheStore implements CacheStore {
             removals.close();
             throw e;
         }
-        breaker.reset();
+        gateway.reset();
         L2Link installed = new L2Link(store, bus, owned, messages, removals);
         link = installed;
+        if (bus != null) {
+            startCoherence();
+        }
         return installed;
+    }
+
+    /** Heartbeats every interval, and while suspect a probe every quarter interval. */
+    private void startCoherence() {
+        coherence.busAttached();
+        coherenceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "chat-cache-coherence");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long tickNanos = Math.max(heartbeatInterval.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
+        coherenceThread.scheduleWithFixedDelay(() -> {
+            try {
+                coherence.tick();
+            } catch (RuntimeException e) {
+                // Thrown out of a scheduled task it would end the heartbeats silently.
+                LOG.warn("Coherence check failed; trying again at the next tick", e);
+            }
+        }, 0, tickNanos, TimeUnit.NANOSECONDS);
     }
 
     private Duration capped(Duration ttl) {
@@ -1094,7 +1206,23 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     CircuitBreaker.State breakerState() {
-        return breaker.state();
+        return gateway.state();
+    }
+
+    /** Whether L1 serves and is filled (false while the store waits for the bus's proof). */
+    boolean isL1Coherent() {
+        return coherence.coherent();
+    }
+
+    /** How often the store stopped trusting L1. */
+    long coherenceSuspicions() {
+        return coherence.suspicions();
+    }
+
+    /** Hands {@code message} to the store as if its bus had delivered it. */
+    void deliverForTest(Invalidation message) {
+        L2Link l2 = link;
+        onInvalidation(l2.bus(), message);
     }
 
     // ---------------------------------------------------------------- builder
@@ -1111,10 +1239,24 @@ public final class HybridCacheStore implements CacheStore {
         public static final Duration DEFAULT_L1_TTL_CEILING = Duration.ofMinutes(5);
         /** Default {@link #reconnectInterval}: five seconds. */
         public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(5);
-        /** Default {@link #failureThreshold}: five consecutive failures. */
-        public static final int DEFAULT_FAILURE_THRESHOLD = 5;
-        /** Default {@link #openDuration}: five seconds. */
-        public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(5);
+        /**
+         * Default {@link #failureThreshold}: three consecutive failures. With the Redis adapter's default
+         * budget (300 ms) the breaker opens within a second of a hang even for a single calling thread.
+         */
+        public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+        /** Default {@link #openDuration}: one second between probes of a failed L2. */
+        public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(1);
+        /**
+         * Default {@link #slowCallThreshold}: 300 ms, the Redis adapter's default operation budget (a call
+         * that answers later than that is failing its caller).
+         */
+        public static final Duration DEFAULT_SLOW_CALL_THRESHOLD = Duration.ofMillis(300);
+        /** Default {@link #maxConcurrentL2Calls}: 64 callers waiting on L2 at once. */
+        public static final int DEFAULT_MAX_CONCURRENT_L2_CALLS = 64;
+        /** Default {@link #heartbeatInterval}: one second. */
+        public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+        /** Default {@link #closeTimeout}: two seconds. */
+        public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(2);
         /** Default {@link #defaultTtl}: one hour, the reference's. */
         public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
@@ -1126,6 +1268,10 @@ public final class HybridCacheStore implements CacheStore {
         private Duration l1TtlCeiling;
         private Integer failureThreshold;
         private Duration openDuration;
+        private Duration slowCallThreshold;
+        private Integer maxConcurrentL2Calls;
+        private Duration heartbeatInterval;
+        private Duration closeTimeout;
         private Duration defaultTtl;
         private Ticker ticker;
 
@@ -1194,7 +1340,7 @@ public final class HybridCacheStore implements CacheStore {
         }
 
         /**
-         * How many consecutive L2 failures or timeouts open the circuit breaker. Default five.
+         * How many consecutive L2 failures, timeouts or slow calls open the circuit breaker. Default three.
          *
          * @throws InvalidInputException if below 1
          */
@@ -1207,10 +1353,61 @@ public final class HybridCacheStore implements CacheStore {
             return this;
         }
 
-        /** How long the open breaker keeps calls off L2 before one probe call. Default five seconds. */
+        /** How long the open breaker keeps calls off L2 before one probe call. Default one second. */
         public Builder openDuration(Duration duration) {
             requireUnset("openDuration", this.openDuration);
             this.openDuration = requirePositive(duration, "openDuration");
+            return this;
+        }
+
+        /**
+         * How long a single-key L2 call may take before it counts as a failure for the circuit breaker,
+         * even though its answer is used. Default 300 ms (the Redis adapter's default budget); set it to
+         * the L2's own deadline ({@code REDIS_TIMEOUT}) if that is longer. Scans ({@code clear},
+         * {@code deleteMatching}, {@link #l2Stats}) are not timed.
+         */
+        public Builder slowCallThreshold(Duration threshold) {
+            requireUnset("slowCallThreshold", this.slowCallThreshold);
+            this.slowCallThreshold = requirePositive(threshold, "slowCallThreshold");
+            return this;
+        }
+
+        /**
+         * The bulkhead: how many callers may wait on L2 at once. Further callers do not wait: they are
+         * answered from L1 (a write goes to L1 only and is journaled), as while L2 is down, so that a hung
+         * L2 cannot hold every request thread. Default 64.
+         *
+         * @throws InvalidInputException if below 1
+         */
+        public Builder maxConcurrentL2Calls(int calls) {
+            requireUnset("maxConcurrentL2Calls", this.maxConcurrentL2Calls);
+            if (calls < 1) {
+                throw new InvalidInputException("maxConcurrentL2Calls", "must be at least 1, was " + calls);
+            }
+            this.maxConcurrentL2Calls = calls;
+            return this;
+        }
+
+        /**
+         * How often this instance publishes a heartbeat on the bus (a message that carries its sequence
+         * number and invalidates nothing). A message another instance lost shows as a gap at the next
+         * heartbeat, so a lost invalidation is noticed within about one interval even on a quiet key; and an
+         * instance that does not hear its own heartbeat back suspends L1. While suspended, probes go out
+         * every quarter interval. Default one second.
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            requireUnset("heartbeatInterval", this.heartbeatInterval);
+            this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * How long {@link HybridCacheStore#close()} may spend applying to L2 the invalidations made while L2
+         * was out of use. Default two seconds.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            requireUnset("closeTimeout", this.closeTimeout);
+            this.closeTimeout = requirePositive(timeout, "closeTimeout");
             return this;
         }
 

@@ -24,6 +24,11 @@ final class OutageJournal {
         boolean isEmpty() {
             return !clear && patterns.isEmpty() && keys.isEmpty();
         }
+
+        /** How many invalidations this replay applies: one clear, or its patterns and keys. */
+        long size() {
+            return clear ? 1 : patterns.size() + keys.size();
+        }
     }
 
     private final int maxKeys;

@@ -65,7 +65,7 @@ final class ServiceWiring {
         Supplier<Map<String, CacheStats>> stats = () ->
                 ChatCacheService.ordered("memory", store.l1Stats(), "redis", store.l2Stats());
         return new ChatCacheService.Wiring(CacheBackend.HYBRID, store, stats, store::isL2Available,
-                ChatCacheService.cleanupOf(handedL1 != null ? handedL1 : l1), List.copyOf(owned));
+                ChatCacheService.cleanupOf(handedL1 != null ? handedL1 : l1), List.copyOf(owned), store::l2Failures);
     }
 
     private static void closeQuietly(List<AutoCloseable> resources) {

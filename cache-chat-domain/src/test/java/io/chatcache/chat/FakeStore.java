@@ -43,6 +43,8 @@ final class FakeStore implements CacheStore {
     private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextPut =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    private volatile Runnable onEveryCall;
+
     FakeStore(AtomicLong clock) {
         this.clock = clock;
     }
@@ -50,6 +52,11 @@ final class FakeStore implements CacheStore {
     /** Makes every later call throw {@link CacheUnavailableException}, or stops doing so. */
     void setDown(boolean down) {
         this.down.set(down);
+    }
+
+    /** Runs {@code hook} at the start of every later call (to block it, or to let the clock run); null for none. */
+    void onEveryCall(Runnable hook) {
+        onEveryCall = hook;
     }
 
     /** Runs {@code hook} once, inside the next put, before the value is stored. */
@@ -80,6 +87,10 @@ final class FakeStore implements CacheStore {
 
     private void enter() {
         calls.increment();
+        Runnable hook = onEveryCall;
+        if (hook != null) {
+            hook.run();
+        }
         if (down.get()) {
             throw new CacheUnavailableException("fake backend is down");
         }

@@ -53,6 +53,10 @@ class HybridCacheStoreTest {
     private static final Duration CEILING = Duration.ofMinutes(1);
     private static final Duration OPEN = Duration.ofSeconds(10);
     private static final int THRESHOLD = 3;
+    /** Heartbeats run in real time on the stores' own threads; short, so that coherence tests are quick. */
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    /** Generous for a loaded 2-core CI machine. */
+    private static final Duration EVENTUALLY = Duration.ofSeconds(10);
 
     private final AtomicLong clock = new AtomicLong();
     private final FakeBusNetwork network = new FakeBusNetwork();
@@ -84,6 +88,7 @@ class HybridCacheStoreTest {
                 .l1TtlCeiling(CEILING)
                 .failureThreshold(THRESHOLD)
                 .openDuration(OPEN)
+                .heartbeatInterval(HEARTBEAT)
                 .ticker(clock::get);
     }
 
@@ -471,7 +476,49 @@ class HybridCacheStoreTest {
 
             a.store.put("unrelated", "x", TTL);
 
-            assertThat(b.l1.peek("k")).isEmpty();
+            // Not at once: the missing message might still come late, so the gap counts once the reorder
+            // grace (half a heartbeat) is over; then L1 waits for b's own heartbeat to come back, and drops.
+            Awaitility.await("b to notice the gap and drop L1").atMost(EVENTUALLY)
+                    .untilAsserted(() -> assertThat(b.l1.peek("k")).isEmpty());
+        }
+
+        @Test
+        void aMessageLostOnAQuietBusIsNoticedAtThePublishersNextHeartbeat() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            // b knows a's sequence (the first message heard from a publisher is taken as it comes).
+            a.store.put("seen", "x", TTL);
+            l2.put("k", "v1", TTL);
+            b.store.get("k", String.class);
+            network.dropNextMessages(1);
+
+            a.store.put("k", "v2", TTL);
+
+            // Nothing else is published but heartbeats; the next one of a's shows b the gap.
+            Awaitility.await("b to serve the new value").atMost(EVENTUALLY)
+                    .untilAsserted(() -> assertThat(b.store.get("k", String.class)).contains("v2"));
+            Awaitility.await("b to resume serving from L1").atMost(EVENTUALLY)
+                    .until(() -> b.store.isL1Coherent());
+            assertThat(b.store.get("k", String.class)).contains("v2");
+        }
+
+        @Test
+        void aDuplicatedOrLateMessageDoesNotDropL1() {
+            Instance b = new Instance("b");
+            l2.put("k", "v", TTL);
+            b.store.get("k", String.class);
+            long suspicionsBefore = b.store.coherenceSuspicions();
+
+            b.store.deliverForTest(new Invalidation("x", 1, Invalidation.Kind.KEY, "other"));
+            b.store.deliverForTest(new Invalidation("x", 3, Invalidation.Kind.KEY, "other"));
+            b.store.deliverForTest(new Invalidation("x", 3, Invalidation.Kind.KEY, "other"));
+            b.store.deliverForTest(new Invalidation("x", 2, Invalidation.Kind.KEY, "other"));
+            b.store.deliverForTest(new Invalidation("x", 1, Invalidation.Kind.KEY, "other"));
+
+            // Several reorder graces later, nothing counted as lost: k is still served from L1.
+            Awaitility.await().pollDelay(HEARTBEAT.multipliedBy(3)).atMost(EVENTUALLY).until(() -> true);
+            assertThat(b.store.coherenceSuspicions()).isEqualTo(suspicionsBefore);
+            assertThat(b.l1.peek("k")).contains("v");
         }
 
         @Test
@@ -523,8 +570,30 @@ class HybridCacheStoreTest {
             b.store.get("k", String.class);
             network.disconnect();
             network.reconnect();
+            long l2Calls = l2.calls();
 
+            assertThat(b.store.get("k", String.class)).as("read from L2 until the bus is proven").contains("v");
+            assertThat(l2.calls()).isGreaterThan(l2Calls);
+            Awaitility.await("b's heartbeat to come back and L1 to be dropped").atMost(EVENTUALLY)
+                    .until(() -> b.store.isL1Coherent());
             assertThat(b.l1.peek("k")).isEmpty();
+        }
+
+        @Test
+        void whileTheBusIsDownAndL2UpL1NeitherServesNorIsFilled() {
+            Instance a = new Instance("a");
+            Instance b = new Instance("b");
+            l2.put("k", "v1", TTL);
+            b.store.get("k", String.class);
+
+            network.disconnect();
+            a.store.put("k", "v2", TTL);
+
+            assertThat(b.store.get("k", String.class)).contains("v2");
+            assertThat(b.l1.peek("k")).as("not filled while suspect").isNotEqualTo(Optional.of("v2"));
+            network.reconnect();
+            Awaitility.await("b to resume").atMost(EVENTUALLY).until(() -> b.store.isL1Coherent());
+            assertThat(b.store.get("k", String.class)).contains("v2");
         }
     }
 
@@ -713,8 +782,9 @@ class HybridCacheStoreTest {
             assertThat(a.store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
             assertThat(a.store.isL2Available()).isFalse();
             assertThat(l2.calls()).isEqualTo(callsWhenOpen);
-            assertThat(a.store.stats().errors()).isEqualTo(THRESHOLD);
-            assertThat(a.store.l2Stats().errors()).isEqualTo(THRESHOLD);
+            // The failures, and the two calls answered without L2 while it was open.
+            assertThat(a.store.stats().errors()).isEqualTo(THRESHOLD + 2);
+            assertThat(a.store.l2Stats().errors()).isEqualTo(THRESHOLD + 2);
             assertThat(network.published()).isZero();
         }
 

@@ -40,9 +40,8 @@ final class RedisL2 implements ProvidedStore {
                 .single(server.address())
                 .password(server.password())
                 .connectTimeout(Duration.ofSeconds(2))
-                .commandTimeout(commandTimeout)
-                .retryAttempts(0)
-                .retryDelay(Duration.ofMillis(50))
+                .timeout(commandTimeout)
+                .startupTimeout(Duration.ofSeconds(30))
                 .connectionMinimumIdleSize(1)
                 .pingInterval(Duration.ofMillis(500));
     }

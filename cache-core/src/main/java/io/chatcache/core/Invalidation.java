@@ -8,7 +8,7 @@ package io.chatcache.core;
  *     receiver that sees a gap knows it missed messages
  * @param kind what to drop
  * @param target the key for {@link Kind#KEY}, the glob pattern for {@link Kind#PATTERN}, empty for
- *     {@link Kind#CLEAR}
+ *     {@link Kind#CLEAR}, the publisher's own token for {@link Kind#HEARTBEAT}
  */
 public record Invalidation(String origin, long sequence, Kind kind, String target) {
 
@@ -19,7 +19,14 @@ public record Invalidation(String origin, long sequence, Kind kind, String targe
         /** Every key matching the target, a {@link KeyPattern} glob. */
         PATTERN,
         /** Everything. */
-        CLEAR
+        CLEAR,
+        /**
+         * Nothing: the publisher's periodic sign of life. It takes a sequence number like any message, so
+         * a receiver that missed an earlier message sees the gap at the next heartbeat, even when no other
+         * message follows; and a publisher that hears its own heartbeats knows its subscription delivers.
+         * The target is a token of the publisher's (at most {@link CacheInputs#MAX_KEY_LENGTH} characters).
+         */
+        HEARTBEAT
     }
 
     /** Checks the message's parts. */
@@ -34,7 +41,7 @@ public record Invalidation(String origin, long sequence, Kind kind, String targe
             throw new InvalidInputException("sequence", "must be at least 1, was " + sequence);
         }
         switch (kind) {
-            case KEY -> CacheInputs.requireKey(target);
+            case KEY, HEARTBEAT -> CacheInputs.requireKey(target);
             case PATTERN -> KeyPattern.glob(target);
             case CLEAR -> {
                 if (!target.isEmpty()) {
@@ -55,6 +62,7 @@ public record Invalidation(String origin, long sequence, Kind kind, String targe
             case KEY -> target.equals(key);
             case PATTERN -> KeyPattern.glob(target).matches(key);
             case CLEAR -> true;
+            case HEARTBEAT -> false;
         };
     }
 }

@@ -30,6 +30,7 @@ public final class ConnectionEvents implements ConnectionListener {
     }
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile String description = "Redis";
 
     ConnectionEvents() {
     }
@@ -45,6 +46,15 @@ public final class ConnectionEvents implements ConnectionListener {
         synchronized (BY_CLIENT) {
             return Optional.ofNullable(BY_CLIENT.get(client));
         }
+    }
+
+    void describe(String where) {
+        this.description = where;
+    }
+
+    /** Where the client connects, for messages ("Redis at 127.0.0.1:6379"); never a secret. */
+    public String description() {
+        return description;
     }
 
     /** Adds a listener; the returned runnable removes it. */

@@ -7,10 +7,13 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.FailedConnectionDetector;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
+import org.redisson.config.BaseMasterSlaveServersConfig;
 import org.redisson.config.ConstantDelay;
+import org.redisson.config.EqualJitterDelay;
 import org.redisson.config.ReadMode;
 import org.redisson.config.SentinelServersConfig;
 import org.redisson.config.SingleServerConfig;
@@ -47,6 +50,7 @@ public final class RedissonClients {
         redisson.setConnectionListener(events);
         String where = describe(config);
         Duration deadline = startupDeadline(config);
+        long startNanos = System.nanoTime();
         CompletableFuture<RedissonClient> creation = new CompletableFuture<>();
         Thread creator = new Thread(() -> {
             try {
@@ -63,9 +67,9 @@ public final class RedissonClients {
         } catch (TimeoutException e) {
             // Redisson may still finish later; whatever it builds then is shut down, not leaked.
             creation.thenAccept(RedissonClient::shutdown);
-            throw new CacheUnavailableException("cannot reach Redis at " + where + " within " + seconds(deadline)
-                    + " (connect timeout " + seconds(config.connectTimeout()) + ", " + (config.retryAttempts() + 1)
-                    + " attempts); is the server running and the host, port and TLS setting right?", e);
+            throw new CacheUnavailableException("cannot reach Redis at " + where + " within the start-up budget of "
+                    + seconds(deadline) + " (REDIS_STARTUP_TIMEOUT; connect timeout " + seconds(config.connectTimeout())
+                    + "); is the server running and the host, port and TLS setting right?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             creation.thenAccept(RedissonClient::shutdown);
@@ -77,9 +81,11 @@ public final class RedissonClients {
             }
             throw startupFailure((RuntimeException) cause, config, where);
         }
+        events.describe("Redis at " + where);
         ConnectionEvents.register(client, events);
         try {
-            ping(client, config);
+            long leftMillis = deadline.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            ping(client, config, Math.max(leftMillis, config.timeout().toMillis()));
         } catch (RuntimeException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             throw startupFailure(e, config, where);
@@ -88,13 +94,21 @@ public final class RedissonClients {
     }
 
     /**
-     * How long start-up may take before it is abandoned: every connect attempt, one command timeout for
-     * the PING, and two seconds for thread and TLS set-up.
+     * How long start-up may take before it is abandoned: the configured start-up budget, connecting and
+     * the first PING included (the PING gets at least one operation budget).
      */
     public static Duration startupDeadline(RedisConfig config) {
-        return config.connectTimeout().multipliedBy(config.retryAttempts() + 1L)
-                .plus(config.commandTimeout())
-                .plusSeconds(2);
+        return config.startupTimeout();
+    }
+
+    /**
+     * Where {@code client} connects, for messages: "Redis at 127.0.0.1:6379" for a client made by
+     * {@link #connect}; for a client the application built itself, which does not tell its servers,
+     * "Redis (the application's RedissonClient)".
+     */
+    public static String where(RedissonClient client) {
+        return ConnectionEvents.of(client).map(ConnectionEvents::description)
+                .orElse("Redis (the application's RedissonClient)");
     }
 
     /** The servers of {@code config}, for messages: {@code 127.0.0.1:6379} or a list. */
@@ -113,8 +127,7 @@ public final class RedissonClients {
         return scheme < 0 ? uri : uri.substring(scheme + 3);
     }
 
-    private static void ping(RedissonClient client, RedisConfig config) {
-        long timeoutMs = config.connectTimeout().toMillis() + config.commandTimeout().toMillis();
+    private static void ping(RedissonClient client, RedisConfig config, long timeoutMs) {
         BaseRedisNodes nodes = switch (config.topology()) {
             case SINGLE -> client.getRedisNodes(RedisNodes.SINGLE);
             case CLUSTER -> client.getRedisNodes(RedisNodes.CLUSTER);
@@ -171,6 +184,7 @@ public final class RedissonClients {
         redisson.setUsername(config.username());
         redisson.setPassword(config.password());
         redisson.setTcpKeepAlive(config.tcpKeepAlive());
+        redisson.setTcpNoDelay(true);
         if (config.trustStore() != null) {
             if (!Files.isReadable(config.trustStore())) {
                 throw new CacheConfigurationException("Redis trust store " + config.trustStore()
@@ -198,6 +212,8 @@ public final class RedissonClients {
             case CLUSTER -> {
                 ClusterServersConfig cluster = redisson.useClusterServers();
                 cluster.setNodeAddresses(new java.util.ArrayList<>(config.addresses()));
+                cluster.setScanInterval(millis(TOPOLOGY_SCAN_INTERVAL));
+                applyReplicaSettings(cluster);
                 cluster.setReadMode(ReadMode.MASTER)
                         .setMasterConnectionPoolSize(config.connectionPoolSize())
                         .setMasterConnectionMinimumIdleSize(config.connectionMinimumIdleSize())
@@ -211,7 +227,9 @@ public final class RedissonClients {
                 SentinelServersConfig sentinel = redisson.useSentinelServers()
                         .setMasterName(config.sentinelMaster())
                         .setDatabase(config.database())
-                        .setCheckSentinelsList(false);
+                        .setCheckSentinelsList(false)
+                        .setScanInterval(millis(TOPOLOGY_SCAN_INTERVAL));
+                applyReplicaSettings(sentinel);
                 sentinel.setSentinelAddresses(new java.util.ArrayList<>(config.addresses()));
                 sentinel.setReadMode(ReadMode.MASTER)
                         .setMasterConnectionPoolSize(config.connectionPoolSize())
@@ -226,13 +244,55 @@ public final class RedissonClients {
         return redisson;
     }
 
+    /**
+     * Redisson's timeout per command: 90% of the operation budget, so that the timer's tick (10 ms, see
+     * {@link #TIMER_TICK_HINT}) and the hand-off to the caller's thread still fit in the budget.
+     */
+    public static Duration commandTimeout(RedisConfig config) {
+        return Duration.ofMillis(Math.max(10, config.timeout().toMillis() * 9 / 10));
+    }
+
+    /**
+     * The retry delay handed to Redisson. No command is retried (retryAttempts 0), so it delays nothing;
+     * Redisson sizes its timer's tick from it (the smaller of it and the command timeout, 100 ms for a
+     * multiple of 100 ms), and 20 ms makes the tick 10 ms, so a timeout fires within 10 ms of its time.
+     */
+    static final Duration TIMER_TICK_HINT = Duration.ofMillis(20);
+    /** The first reconnection attempt after a lost connection comes this soon (with jitter). */
+    static final Duration RECONNECTION_BASE_DELAY = Duration.ofMillis(100);
+    /**
+     * Reconnection attempts back off to at most this: Redisson's default (10 s) would leave the pub/sub
+     * subscription, and with it the coherence of L1 copies, down for seconds after the server is back.
+     */
+    static final Duration RECONNECTION_MAX_DELAY = Duration.ofSeconds(1);
+    /** Unused pooled connections are closed after this long. */
+    static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** How often a cluster client re-reads the slot map: a failover is seen within this. */
+    static final Duration TOPOLOGY_SCAN_INTERVAL = Duration.ofSeconds(1);
+    /** How often a replica that failed is tried again, and how long it may fail before it is dropped. */
+    static final Duration FAILED_REPLICA_RECONNECTION_INTERVAL = Duration.ofSeconds(1);
+    static final Duration FAILED_REPLICA_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+    /**
+     * Every Redisson setting that bounds a wait, set explicitly from {@code config} (nothing is inherited
+     * from Redisson's defaults: its 3 s timeout times 4 attempts would hold a caller for seconds). The
+     * README's "Deadlines" table lists them.
+     */
     private static void applyCommon(BaseConfig<?> base, RedisConfig config) {
         base.setConnectTimeout(millis(config.connectTimeout()));
-        base.setTimeout(millis(config.commandTimeout()));
-        base.setRetryAttempts(config.retryAttempts());
-        base.setRetryDelay(new ConstantDelay(config.retryDelay()));
+        base.setTimeout(millis(commandTimeout(config)));
+        base.setRetryAttempts(0);
+        base.setRetryDelay(new ConstantDelay(TIMER_TICK_HINT));
+        base.setReconnectionDelay(new EqualJitterDelay(RECONNECTION_BASE_DELAY, RECONNECTION_MAX_DELAY));
+        base.setSubscriptionTimeout(millis(config.connectTimeout().plus(config.timeout())));
         base.setPingConnectionInterval(millis(config.pingInterval()));
+        base.setIdleConnectionTimeout(millis(IDLE_CONNECTION_TIMEOUT));
         base.setClientName("chatcache");
+    }
+
+    private static void applyReplicaSettings(BaseMasterSlaveServersConfig<?> servers) {
+        servers.setFailedSlaveReconnectionInterval(millis(FAILED_REPLICA_RECONNECTION_INTERVAL));
+        servers.setFailedSlaveNodeDetector(new FailedConnectionDetector(FAILED_REPLICA_CHECK_INTERVAL.toMillis()));
     }
 
     private static int millis(Duration duration) {

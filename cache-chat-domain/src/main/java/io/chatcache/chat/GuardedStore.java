@@ -1,0 +1,130 @@
+package io.chatcache.chat;
+
+import io.chatcache.chat.L2Gateway.Timing;
+import io.chatcache.core.CacheEntry;
+import io.chatcache.core.CacheStats;
+import io.chatcache.core.CacheStore;
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.KeyPattern;
+import io.chatcache.core.RemovalListener;
+import io.chatcache.core.Subscription;
+import io.chatcache.core.ValueType;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The REDIS backend's store behind an {@link L2Gateway}: the same breaker, bulkhead and slow-call rule as
+ * the hybrid's L2. A call the gateway keeps off Redis (breaker open, bulkhead full) or that Redis fails
+ * throws {@link CacheUnavailableException} at once, which the service turns into a miss or a skipped
+ * write (and {@code getOrLoad} into a call of the loader). Closing it does nothing: the service closes
+ * what it opened.
+ */
+final class GuardedStore implements CacheStore {
+
+    private final CacheStore redis;
+    private final L2Gateway gateway;
+
+    GuardedStore(CacheStore redis, L2Gateway gateway) {
+        this.redis = redis;
+        this.gateway = gateway;
+    }
+
+    private <R> R call(String operation, Timing timing, Function<CacheStore, R> call) {
+        L2Gateway.Result<R> result = gateway.call(redis, timing, call);
+        if (!result.answered()) {
+            throw new CacheUnavailableException("Redis not used for " + operation + ": " + switch (result.skipped()) {
+                case BREAKER_OPEN -> "the circuit breaker is open after repeated failures or slow answers";
+                case BULKHEAD_FULL -> "too many callers already wait on it";
+                case UNAVAILABLE -> "it is unavailable";
+                case REFUSED -> "it refused the command";
+                case NOT_CONNECTED -> "not connected";
+            });
+        }
+        return result.value();
+    }
+
+    @Override
+    public <T> Optional<T> get(String key, ValueType<T> type) {
+        return call("get", Timing.SINGLE, store -> store.get(key, type));
+    }
+
+    @Override
+    public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
+        return call("getEntry", Timing.SINGLE, store -> store.getEntry(key, type));
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        call("put", Timing.SINGLE, store -> {
+            store.put(key, value);
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
+    public void put(String key, Object value, Duration ttl) {
+        call("put", Timing.SINGLE, store -> {
+            store.put(key, value, ttl);
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return call("delete", Timing.SINGLE, store -> store.delete(key));
+    }
+
+    @Override
+    public long deleteMatching(KeyPattern pattern) {
+        return call("deleteMatching", Timing.SCAN, store -> store.deleteMatching(pattern));
+    }
+
+    @Override
+    public void clear() {
+        call("clear", Timing.SCAN, store -> {
+            store.clear();
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
+    public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        return call("getAll", Timing.SINGLE, store -> store.getAll(keys, type));
+    }
+
+    @Override
+    public void putAll(Map<String, ?> entries, Duration ttl) {
+        call("putAll", Timing.SINGLE, store -> {
+            store.putAll(entries, ttl);
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
+    public Subscription addRemovalListener(RemovalListener listener) {
+        return redis.addRemovalListener(listener);
+    }
+
+    @Override
+    public CacheStats stats() {
+        return call("stats", Timing.SCAN, CacheStore::stats);
+    }
+
+    /** Whether calls go to Redis now (the breaker is closed). */
+    boolean available() {
+        return gateway.closed();
+    }
+
+    @Override
+    public void close() {
+        // The service closes the store it opened; a store handed in stays the application's.
+    }
+
+    @Override
+    public String toString() {
+        return redis.toString();
+    }
+}
