@@ -90,6 +90,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
     /** How long a lost connection may go unconfirmed by a probe before listeners hear DISCONNECTED. */
     static final Duration DISCONNECT_GRACE = Duration.ofSeconds(1);
+    /** How often subscribing is tried when SUBSCRIBE's answer does not come within the command timeout. */
+    static final int SUBSCRIBE_ATTEMPTS = 5;
     /** How long {@link #close()} waits for messages already published to go out. */
     static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
@@ -174,8 +176,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 }))
                 .orElse(() -> { });
         try {
-            checkChannelRights();
-            this.statusListenerId = topic.addListener(new StatusListener() {
+            // A publish that times out on a busy host is tried again, as SUBSCRIBE is.
+            subscribing(() -> {
+                checkChannelRights();
+                return 0;
+            });
+            this.statusListenerId = subscribing(() -> topic.addListener(new StatusListener() {
                 @Override
                 public void onSubscribe(String subscribed) {
                     LOG.debug("subscribed to {}", subscribed);
@@ -186,15 +192,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 public void onUnsubscribe(String unsubscribed) {
                     // Only our own close() unsubscribes; nothing to tell listeners.
                 }
-            });
-            this.messageListenerId = topic.addListener(byte[].class, (ignored, message) -> {
+            }));
+            this.messageListenerId = subscribing(() -> topic.addListener(byte[].class, (ignored, message) -> {
                 // Checked on Redisson's thread, so that an oversized message is neither queued nor decoded.
                 if (message.length > MAX_MESSAGE_BYTES) {
                     oversized(message.length);
                 } else {
                     dispatch(() -> received(message));
                 }
-            });
+            }));
         } catch (CacheConfigurationException e) {
             removeConnectionListener.run();
             dispatcher.shutdownNow();
@@ -225,6 +231,34 @@ public final class RedisInvalidationBus implements InvalidationBus {
             }
             throw translated;
         }
+    }
+
+    /**
+     * Redisson waits for SUBSCRIBE's answer for its command timeout (the operation budget, 270 ms by
+     * default), which a busy host at start-up can exceed without anything wrong with Redis: a subscription
+     * that timed out is tried again, {@link #SUBSCRIBE_ATTEMPTS} times in all. (Should a timed-out attempt
+     * have subscribed after all, its listener hears messages twice; receivers take duplicates in stride.)
+     */
+    private static int subscribing(java.util.function.IntSupplier subscribe) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return subscribe.getAsInt();
+            } catch (RuntimeException e) {
+                if (attempt >= SUBSCRIBE_ATTEMPTS || !timedOut(e)) {
+                    throw e;
+                }
+                LOG.debug("SUBSCRIBE timed out (attempt {} of {}); trying again", attempt, SUBSCRIBE_ATTEMPTS);
+            }
+        }
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.redisson.client.RedisTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A builder; give it a {@link RedisConfig} or a {@link RedissonClient}. */

@@ -35,8 +35,7 @@ class RedisCredentialsTest {
     private static RedisConfig.Builder config() {
         return RedisConfig.builder().single(server.address())
                 .connectTimeout(Duration.ofSeconds(2))
-                .commandTimeout(Duration.ofSeconds(2))
-                .retryAttempts(1)
+                .timeout(Duration.ofSeconds(2))
                 .connectionMinimumIdleSize(1);
     }
 

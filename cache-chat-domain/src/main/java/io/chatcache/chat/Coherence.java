@@ -112,11 +112,11 @@ final class Coherence {
 
     /**
      * Something may have cost this instance an invalidation: stop serving and filling L1 until the bus
-     * proves it delivers again. Without a bus there is nothing to wait for: L1 is dropped at once.
+     * proves it delivers again. Without a bus there are no invalidations to miss (the store drops L1 when
+     * L2 comes back after an outage, for the values it wrote to L1 alone): nothing to do.
      */
     void suspect(String why) {
         if (!busAttached) {
-            store.dropL1();
             return;
         }
         synchronized (this) {
@@ -176,7 +176,7 @@ final class Coherence {
         }
         lastOwnHeardNanos = System.nanoTime();
         lastOwnHeardCounter = counter;
-        if (!coherent && counter >= awaited) {
+        if (!coherent && counter >= awaited && store.l2Available()) {
             resume(counter);
         }
     }

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -160,10 +159,16 @@ public final class HybridCacheStore implements CacheStore {
     /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
     private final AtomicLong recoveries = new AtomicLong();
     private final Coherence coherence;
+    /**
+     * Whether the latest L2 call failed: until one answers again (or the breaker opens), L1 is not trusted
+     * back, since a probe of the bus alone says nothing about L2 (below the breaker's threshold L2 may be
+     * failing with the breaker still closed).
+     */
+    private volatile boolean lastL2CallFailed;
     private final Duration heartbeatInterval;
     private final Duration closeTimeout;
-    /** Journaled invalidations that {@link #close()} could not apply to L2. */
-    private final LongAdder unappliedAtClose = new LongAdder();
+    /** Applies the journal to L2 on recovery and at close; null without L2 (nothing to replay). */
+    private final JournalReplayer replayer;
     private ScheduledExecutorService coherenceThread;
     private final CopyOnWriteArrayList<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
     /** The keys that L1 or L2 report removing during a call of this thread that wants to report them. */
@@ -197,6 +202,8 @@ public final class HybridCacheStore implements CacheStore {
                 ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
         this.heartbeatInterval = orDefault(builder.heartbeatInterval, Builder.DEFAULT_HEARTBEAT_INTERVAL);
         this.closeTimeout = orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT);
+        this.replayer = journal == null ? null
+                : new JournalReplayer(journal, new ReplayHooks(), closeTimeout, l1TtlCeiling);
         this.coherence = new Coherence(new CoherenceHooks(), heartbeatInterval);
         this.l1Subscription = l1.addRemovalListener(this::collectRemoval);
     }
@@ -625,7 +632,9 @@ public final class HybridCacheStore implements CacheStore {
             link = null;
         }
         try {
-            flushJournal(l2);
+            if (replayer != null) {
+                replayer.flushAtClose(l2);
+            }
         } finally {
             try {
                 if (l2 != null) {
@@ -642,65 +651,11 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Applies what the journal holds to L2 (and publishes it) before the store goes, within
-     * {@link Builder#closeTimeout}; stops at the first L2 failure. What it could not apply is logged and
-     * counted in {@link #unappliedAtClose()}: L2 keeps those values until their TTL ends, and the other
-     * instances their L1 copies for at most the L1 TTL ceiling.
-     */
-    private void flushJournal(L2Link l2) {
-        if (journal == null || !journal.hasPending()) {
-            return;
-        }
-        OutageJournal.Replay replay = journal.take();
-        long total = replay.size();
-        long applied = 0;
-        if (l2 != null) {
-            long deadline = System.nanoTime() + closeTimeout.toNanos();
-            try {
-                if (replay.clear()) {
-                    l2.store().clear();
-                    publish(l2, Invalidation.Kind.CLEAR, "");
-                    applied = total;
-                } else {
-                    for (KeyPattern pattern : replay.patterns()) {
-                        if (System.nanoTime() > deadline) {
-                            break;
-                        }
-                        l2.store().deleteMatching(pattern);
-                        publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
-                        applied++;
-                    }
-                    for (String key : replay.keys()) {
-                        if (applied < replay.patterns().size() || System.nanoTime() > deadline) {
-                            break;
-                        }
-                        l2.store().delete(key);
-                        publish(l2, Invalidation.Kind.KEY, key);
-                        applied++;
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("Applying the outage journal at close failed: {}", e.getMessage());
-            }
-        }
-        long unapplied = total - applied;
-        if (unapplied > 0) {
-            unappliedAtClose.add(unapplied);
-            LOG.warn("Closing with {} of {} invalidations made while L2 was out of use not applied to L2 ({}); "
-                    + "L2 keeps those values until their TTL ends, other instances their L1 copies for at most {}",
-                    unapplied, total, l2 == null ? "L2 was never reached" : "L2 did not take them within "
-                    + closeTimeout, l1TtlCeiling);
-        } else {
-            LOG.info("Applied the {} invalidations made while L2 was out of use before closing", total);
-        }
-    }
-
-    /**
      * How many invalidations made while L2 was out of use {@link #close()} could not apply to L2 (L2 still
      * unreachable, or not within the close timeout). 0 until the store is closed.
      */
     public long unappliedAtClose() {
-        return unappliedAtClose.sum();
+        return replayer == null ? 0 : replayer.unappliedAtClose();
     }
 
     @Override
@@ -723,10 +678,13 @@ public final class HybridCacheStore implements CacheStore {
         }
         L2Gateway.Result<R> result = gateway.call(l2.store(), timing, call);
         if (result.skipped() == L2Gateway.Skip.UNAVAILABLE) {
+            lastL2CallFailed = true;
             // Whatever else failed meanwhile may include this instance's subscription.
             coherence.suspect("an L2 call failed");
+        } else if (result.answered()) {
+            lastL2CallFailed = false;
         }
-        if (result.answered() && (result.reopened() || journal.hasPending())) {
+        if (result.answered() && (result.reopened() || replayer.hasPending())) {
             // The L1 drop and the replay are not the caller's removals: a pattern delete or clear that
             // happens to be the call finding L2 back must not report what they remove as its own.
             Set<String> outer = collectedRemovals.get();
@@ -736,7 +694,7 @@ public final class HybridCacheStore implements CacheStore {
                     LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
                     recovered(l2);
                 } else {
-                    replayJournal(l2);
+                    replayer.replay(l2);
                 }
             } finally {
                 restoreCollector(outer);
@@ -755,50 +713,31 @@ public final class HybridCacheStore implements CacheStore {
         // Invalidations published while L2 was away may not have reached this instance, and the bus may
         // still be re-subscribing: L1 waits for the bus's proof.
         coherence.suspect("L2 answers again after an outage");
-        replayJournal(l2);
+        replayer.replay(l2);
     }
 
-    /**
-     * Deletes from L2 (and L1) what this instance changed while L2 was out of use, and tells the other
-     * instances, so that nobody serves the values those changes replaced. Runs on recovery, and after
-     * any L2 success while a single failed call (below the breaker's threshold) left something behind.
-     */
-    private void replayJournal(L2Link l2) {
-        OutageJournal.Replay replay = journal.take();
-        if (replay.isEmpty()) {
-            return;
+    /** What replaying the journal does to this store beside L2. */
+    private final class ReplayHooks implements JournalReplayer.Target {
+        @Override
+        public void publish(L2Link l2, Invalidation.Kind kind, String target) {
+            HybridCacheStore.this.publish(l2, kind, target);
         }
-        try {
-            if (replay.clear()) {
-                LOG.info("Clearing L2: this instance cleared the cache, or changed more than {} keys, while "
-                        + "L2 was out of use", MAX_JOURNALED_CHANGES);
-                l2.store().clear();
-                publish(l2, Invalidation.Kind.CLEAR, "");
-            } else {
-                for (KeyPattern pattern : replay.patterns()) {
-                    l2.store().deleteMatching(pattern);
-                    publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
-                }
-                for (String key : replay.keys()) {
-                    l2.store().delete(key);
-                    guard.bump(key);
-                    outsideChanges.bump(key);
-                    l1.delete(key);
-                    publish(l2, Invalidation.Kind.KEY, key);
-                }
-            }
-        } catch (CacheUnavailableException e) {
-            journal.restore(replay);
+
+        @Override
+        public void forgetKey(String key) {
+            guard.bump(key);
+            outsideChanges.bump(key);
+            l1.delete(key);
+        }
+
+        @Override
+        public void dropL1() {
+            HybridCacheStore.this.dropL1();
+        }
+
+        @Override
+        public void failed(CacheUnavailableException e) {
             gateway.failed(e);
-        } catch (RuntimeException e) {
-            // Not the caller's failure: its own call succeeded. A later L2 success tries again.
-            journal.restore(replay);
-            LOG.warn("Deleting from L2 what changed while it was out of use failed", e);
-        } finally {
-            if (replay.clear() || !replay.patterns().isEmpty()) {
-                // Reads may have copied an L2 value into L1 before the replay deleted it.
-                dropL1();
-            }
         }
     }
 
@@ -963,7 +902,7 @@ public final class HybridCacheStore implements CacheStore {
 
         @Override
         public boolean l2Available() {
-            return link != null && gateway.closed();
+            return link != null && gateway.closed() && !lastL2CallFailed;
         }
     }
 
