@@ -1,6 +1,7 @@
 package io.chatcache.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
@@ -11,8 +12,11 @@ import io.chatcache.testkit.redis.fault.FaultLoad;
 import io.chatcache.testkit.redis.fault.FaultReport;
 import io.chatcache.testkit.redis.fault.VersionedCache;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,7 +24,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The fault suite: two HYBRID service instances, each with its own Redisson client (two clients in this JVM; the
  * fault benchmark in {@code cache-bench} runs the reader in a JVM of its own), on one {@code redis-server} that the
  * harness breaks while a writer writes growing versions of 50 keys and a reader reads them. The callers must never
- * see an exception, and once Redis is back no read may be more stale than the heartbeat interval plus a second.
+ * see an exception; once Redis is back no read may be more stale than the heartbeat interval plus a second
+ * (staleness counted from the later of the overwrite and the recovery, see {@link FaultReport}); a hang must open
+ * both instances' breakers within two seconds; invalidations journaled during a hang must reach Redis and the other
+ * instance once it is back. (That close counts what it could not apply is {@code HybridDeadlineFaultTest}'s.)
  * Each test is one fault, a few seconds long.
  */
 class HybridFaultSuiteTest {
@@ -30,18 +37,16 @@ class HybridFaultSuiteTest {
 
     private static final int KEYS = 50;
     /** How often each instance says it is alive on the bus: the library's default. */
-    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration HEARTBEAT = HybridCacheStore.Builder.DEFAULT_HEARTBEAT_INTERVAL;
     /** Staleness allowed once Redis is back: a lost message shows within a heartbeat, plus a second. */
     private static final Duration STALENESS_BOUND = HEARTBEAT.plusSeconds(1);
     /** Reads less stale than this are the normal invalidation delay, not staleness. */
     private static final Duration TOLERANCE = Duration.ofMillis(200);
     /**
-     * How long after the server is back an instance may still serve L1 as during the outage: a hang opens the
-     * breaker, and while it is open L1 serves (what it holds may be as old as the outage); the next probe, at
-     * most an open duration later, finds Redis back within one operation budget. Staleness is judged from then.
+     * How soon after a hang begins both instances must have given Redis up (breaker open): the issue asks for about
+     * a second; doubled, because this runs on two cores shared with other builds.
      */
-    private static final Duration KNOWS_REDIS_IS_BACK = HybridCacheStore.Builder.DEFAULT_OPEN_DURATION
-            .plus(io.chatcache.redis.RedisConfig.DEFAULT_TIMEOUT);
+    private static final Duration BREAKER_BOUND = Duration.ofSeconds(2);
     private static final Duration WARM_UP = Duration.ofSeconds(2);
     private static final Duration AFTER = Duration.ofSeconds(6);
 
@@ -49,9 +54,16 @@ class HybridFaultSuiteTest {
     private record Outcome(FaultReport report, Fault.Times times, long writerGaveUpNanos, long readerGaveUpNanos) {
     }
 
+    /**
+     * A HYBRID service with the library's defaults (the 300 ms operation budget, the breaker, the heartbeats),
+     * except a start-up budget of 30 s instead of 5: start-up is not under test, and the shared CPU can stall it.
+     */
     private static ChatCacheService hybrid(RedisServer server) {
-        return ChatCacheService.builder().backend(CacheBackend.HYBRID)
-                .redisEnvironment(Map.of("REDIS_URL", server.address())).maxMemorySize(10_000).build();
+        ChatCacheService service = ChatCacheService.builder().backend(CacheBackend.HYBRID)
+                .redisEnvironment(Map.of("REDIS_URL", server.address(), "REDIS_STARTUP_TIMEOUT", "30s"))
+                .maxMemorySize(10_000).build();
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.info().redisAvailable());
+        return service;
     }
 
     private static VersionedCache versioned(ChatCacheService service) {
@@ -79,7 +91,7 @@ class HybridFaultSuiteTest {
                     readLoad.close();
                 }
                 return new Outcome(FaultReport.of(writes, reads, times.startNanos(), times.windowEndNanos(),
-                        times.recoveredNanos() + KNOWS_REDIS_IS_BACK.toNanos(), TOLERANCE), times, writerWatch.firstLossAfter(times.startNanos()),
+                        times.recoveredNanos(), TOLERANCE), times, writerWatch.firstLossAfter(times.startNanos()),
                         readerWatch.firstLossAfter(times.startNanos()));
             }
         }
@@ -103,13 +115,66 @@ class HybridFaultSuiteTest {
 
         assertNoCallerSawAnException(outcome);
         assertNothingStaleOnceRedisIsBack(outcome);
+        assertBothGaveRedisUpWithin(BREAKER_BOUND, outcome);
+    }
+
+    private static void assertBothGaveRedisUpWithin(Duration bound, Outcome outcome) {
+        long start = outcome.times().startNanos();
+        assertThat(outcome.writerGaveUpNanos()).as("the writer's breaker opened").isPositive();
+        assertThat(outcome.readerGaveUpNanos()).as("the reader's breaker opened").isPositive();
+        assertThat(Duration.ofNanos(outcome.writerGaveUpNanos() - start)).as("writer: fault to breaker open")
+                .isLessThanOrEqualTo(bound);
+        assertThat(Duration.ofNanos(outcome.readerGaveUpNanos() - start)).as("reader: fault to breaker open")
+                .isLessThanOrEqualTo(bound);
     }
 
     @Test
-    void aKillAndAnEmptyRestartThrowAtNoCaller() {
+    void aFifteenSecondHangThrowsAtNoCallerAndLeavesNothingStaleAfterwards() {
+        Outcome outcome = run(Fault.PAUSE_15S);
+
+        assertNoCallerSawAnException(outcome);
+        assertNothingStaleOnceRedisIsBack(outcome);
+        assertBothGaveRedisUpWithin(BREAKER_BOUND, outcome);
+    }
+
+    @Test
+    void aKillAndAnEmptyRestartThrowAtNoCallerAndLeaveNothingStaleAfterwards() {
         Outcome outcome = run(Fault.KILL_AND_RESTART);
 
         assertNoCallerSawAnException(outcome);
+        assertNothingStaleOnceRedisIsBack(outcome);
+    }
+
+    @Test
+    void invalidationsJournaledDuringAHangReachRedisAndTheOtherInstanceOnceItIsBack() {
+        RedisServer server = REDIS.startSingle();
+        List<String> keys = IntStream.range(0, 10).mapToObj(i -> "journaled:" + i).toList();
+        try (ChatCacheService writer = hybrid(server); ChatCacheService reader = hybrid(server)) {
+            keys.forEach(key -> writer.set(key, 1L));
+            keys.forEach(key -> assertThat(reader.get(key, Long.class)).contains(1L));
+            server.pause();
+            try {
+                AtomicInteger probes = new AtomicInteger();
+                await().atMost(BREAKER_BOUND.multipliedBy(5)).until(() -> {
+                    writer.get("probe:" + probes.incrementAndGet(), Long.class);
+                    return !writer.info().redisAvailable();
+                });
+                keys.forEach(writer::delete);
+                assertThat(keys).allSatisfy(key -> assertThat(writer.get(key, Long.class)).isEmpty());
+            } finally {
+                server.resume();
+            }
+
+            // The writer goes on serving requests (of other keys): its next calls find Redis back and replay.
+            AtomicInteger requests = new AtomicInteger();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                writer.get("other:" + requests.incrementAndGet(), Long.class);
+                assertThat(keys).allSatisfy(key -> assertThat(server.cli("EXISTS", "chatcache:" + key))
+                        .as("%s in Redis", key).isEqualTo("0"));
+                assertThat(keys).allSatisfy(key -> assertThat(reader.get(key, Long.class))
+                        .as("%s on the other instance", key).isEmpty());
+            });
+        }
     }
 
     @Test
