@@ -427,6 +427,21 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
+     * Counters of Redis's circuit breaker and, for HYBRID, of its invalidation bus and L1 coherence (see
+     * {@link L2Counters}); empty for MEMORY, and when the store is not one this library built. Cheap: never asks
+     * Redis.
+     */
+    public Optional<L2Counters> l2Counters() {
+        if (store instanceof HybridCacheStore hybrid) {
+            return Optional.of(hybrid.l2Counters());
+        }
+        if (store instanceof GuardedStore guarded) {
+            return Optional.of(guarded.counters());
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Asks Redis once and tells whether it is in use, for a health check: REDIS and HYBRID read a key that
      * is never written ({@value #PROBE_KEY}; a miss in the store statistics, not in {@link #counters()}),
      * so a Redis that stopped answering is noticed even when no other call reaches it; HYBRID then reports

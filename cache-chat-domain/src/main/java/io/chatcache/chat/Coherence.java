@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ final class Coherence {
     static final int FORGET_AFTER_INTERVALS = 5;
     /** Missing sequence numbers remembered per publisher while waiting for late arrivals. */
     static final int MAX_MISSING = 64;
+    /** Own heartbeats remembered for timing their round trip (a power of two). */
+    private static final int SENT_SLOTS = 16;
 
     /** What the coherence needs from the store. */
     interface Store {
@@ -71,6 +74,11 @@ final class Coherence {
     private final AtomicLong heartbeats = new AtomicLong();
     private final LongAdder suspicions = new LongAdder();
     private final LongAdder resumes = new LongAdder();
+    /** Send times of the latest own heartbeats, by counter modulo the length: {counter, nanoTime}. */
+    private final AtomicReferenceArray<long[]> sentHeartbeats = new AtomicReferenceArray<>(SENT_SLOTS);
+    private final LongAdder roundTrips = new LongAdder();
+    private final LongAdder roundTripNanos = new LongAdder();
+    private volatile long lastRoundTripNanos;
 
     private volatile boolean coherent = true;
     /** The first heartbeat counter that proves the subscription after the latest suspicion. */
@@ -154,6 +162,7 @@ final class Coherence {
     private void sendHeartbeat(long now) {
         long counter = heartbeats.incrementAndGet();
         lastOwnSentNanos = now;
+        sentHeartbeats.set((int) (counter & (SENT_SLOTS - 1)), new long[] {counter, now});
         if (!store.publishHeartbeat(nonce + ":" + counter)) {
             LOG.debug("heartbeat {} not sent", counter);
         }
@@ -174,11 +183,40 @@ final class Coherence {
         } catch (NumberFormatException e) {
             return;
         }
-        lastOwnHeardNanos = System.nanoTime();
+        long heard = System.nanoTime();
+        lastOwnHeardNanos = heard;
         lastOwnHeardCounter = counter;
+        timeRoundTrip(counter, heard);
         if (!coherent && counter >= awaited && store.l2Available()) {
             resume(counter);
         }
+    }
+
+    /** Times the round trip of own heartbeat {@code counter}, once (a re-sent duplicate is not timed again). */
+    private void timeRoundTrip(long counter, long heard) {
+        int slot = (int) (counter & (SENT_SLOTS - 1));
+        long[] sent = sentHeartbeats.get(slot);
+        if (sent != null && sent[0] == counter && sentHeartbeats.compareAndSet(slot, sent, null)) {
+            long nanos = Math.max(0, heard - sent[1]);
+            roundTrips.increment();
+            roundTripNanos.add(nanos);
+            lastRoundTripNanos = nanos;
+        }
+    }
+
+    /** How many own heartbeats came back through the bus and were timed. */
+    long heartbeatRoundTrips() {
+        return roundTrips.sum();
+    }
+
+    /** The sum of the timed round trips, in nanoseconds. */
+    long heartbeatRoundTripNanos() {
+        return roundTripNanos.sum();
+    }
+
+    /** The latest timed round trip, in nanoseconds; 0 before the first. */
+    long lastHeartbeatRoundTripNanos() {
+        return lastRoundTripNanos;
     }
 
     private void resume(long counter) {

@@ -114,6 +114,11 @@ final class GuardedStore implements CacheStore {
     }
 
     /** Whether calls go to Redis now (the breaker is closed). */
+    /** The breaker's state, for {@link ChatCacheService#l2Counters()}. */
+    L2Counters counters() {
+        return L2Counters.breakerOnly(gateway.state());
+    }
+
     boolean available() {
         return gateway.closed();
     }

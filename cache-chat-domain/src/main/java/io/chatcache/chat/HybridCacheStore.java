@@ -178,6 +178,9 @@ public final class HybridCacheStore implements CacheStore {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder publishFailures = new LongAdder();
+    private final LongAdder invalidationsSent = new LongAdder();
+    private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder l1Drops = new LongAdder();
     /** Calls made while there was no L2 connection at all: answered without it. */
     private final LongAdder unconnected = new LongAdder();
     private final AtomicBoolean publishFailureLogged = new AtomicBoolean();
@@ -369,6 +372,8 @@ public final class HybridCacheStore implements CacheStore {
             putL1AfterL2(key, value, ttl, stamp, startNanos);
             if (written.value() == L2Write.WRITTEN) {
                 publish(l2, Invalidation.Kind.KEY, key);
+            } else {
+                invalidationsSent.increment();
             }
         } else {
             putL1Only(key, value, ttl, recovery, outsideStamp);
@@ -604,6 +609,17 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
+     * The breaker's state, invalidations sent and received, whole-L1 drops and the round trip of this
+     * instance's heartbeats through the bus: a snapshot, cheap to take, that never asks L2.
+     */
+    public L2Counters l2Counters() {
+        return new L2Counters(L2Counters.of(gateway.state()), invalidationsSent.sum(),
+                invalidationsReceived.sum(), l1Drops.sum(), coherence.heartbeatRoundTrips(),
+                Duration.ofNanos(coherence.heartbeatRoundTripNanos()),
+                Duration.ofNanos(coherence.lastHeartbeatRoundTripNanos()));
+    }
+
+    /**
      * Whether L2 is in use: connected, and its circuit breaker closed. False while the store runs on L1
      * only (L2 not reached yet, or failing, or waiting for a probe to show it answers again).
      */
@@ -791,6 +807,7 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     private void published() {
+        invalidationsSent.increment();
         if (publishFailureLogged.get() && publishFailureLogged.compareAndSet(true, false)) {
             LOG.info("Invalidation bus publishes again");
         }
@@ -820,6 +837,7 @@ public final class HybridCacheStore implements CacheStore {
         if (invalidation.kind() == Invalidation.Kind.HEARTBEAT) {
             return;
         }
+        invalidationsReceived.increment();
         Set<String> removed = new LinkedHashSet<>();
         Set<String> outer = collectedRemovals.get();
         collectedRemovals.set(removed);
@@ -908,6 +926,7 @@ public final class HybridCacheStore implements CacheStore {
 
     /** Drops every L1 copy without reporting it: the keys still live in L2. */
     private void dropL1() {
+        l1Drops.increment();
         Set<String> outer = collectedRemovals.get();
         collectedRemovals.remove();
         try {

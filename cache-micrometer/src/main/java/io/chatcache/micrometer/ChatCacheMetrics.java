@@ -4,12 +4,18 @@ import io.chatcache.chat.CacheBackend;
 import io.chatcache.chat.CacheCounters;
 import io.chatcache.chat.ChatCacheService;
 import io.chatcache.core.CacheInputs;
+import io.chatcache.chat.L2Counters;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer meters of a {@link ChatCacheService}, named as Micrometer's cache binders name them (the
@@ -26,7 +32,20 @@ import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
  *   <li>{@code chatcache.redis.available} (gauge, 1 or 0): whether Redis is in use; for HYBRID 0 while the
  *       store serves from L1 only (L2 not connected, or its circuit breaker not closed);</li>
  *   <li>{@code chatcache.failures} (function counter): Redis operations that failed and were answered without
- *       it, plus (HYBRID) invalidation publishes that failed.</li>
+ *       it, plus (HYBRID) invalidation publishes that failed;</li>
+ *   <li>{@code chatcache.breaker.state} (gauge, one per tag {@code state=closed|open|half_open}): 1 for the
+ *       state the circuit breaker in front of Redis is in, 0 for the others;</li>
+ * </ul>
+ * and for HYBRID (from {@link ChatCacheService#l2Counters()}):
+ * <ul>
+ *   <li>{@code chatcache.invalidations.sent}, {@code chatcache.invalidations.received} (function counters):
+ *       invalidation messages published by this instance, and received from others (heartbeats not
+ *       counted);</li>
+ *   <li>{@code chatcache.l1.drops} (function counter): whole-L1 drops because L1 could not be trusted;</li>
+ *   <li>{@code chatcache.invalidation.lag} (function timer) and {@code chatcache.invalidation.lag.last} (time
+ *       gauge): the round trip of this instance's own heartbeats through the bus, from publish to receipt,
+ *       which measures the bus's delivery lag (messages carry no send time, so other instances' messages
+ *       are not timed).</li>
  * </ul>
  * Every meter carries the tag {@code cache=<name>} and the tags given. Reading a meter never asks Redis
  * (it reads {@link ChatCacheService#counters()}). Like Micrometer's binders, this one holds the service
@@ -124,5 +143,50 @@ public final class ChatCacheMetrics extends CacheMeterBinder<ChatCacheService> {
                 .description("Redis operations that failed and were answered without Redis, and failed "
                         + "invalidation publishes")
                 .register(registry);
+        for (L2Counters.Breaker state : L2Counters.Breaker.values()) {
+            Gauge.builder("chatcache.breaker.state", service,
+                            s -> l2(s, c -> c.breaker() == state ? 1 : 0))
+                    .tags(getTagsWithCacheName())
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .description("1 for the state the circuit breaker in front of Redis is in, 0 for the others")
+                    .strongReference(false)
+                    .register(registry);
+        }
+        if (backend != CacheBackend.HYBRID) {
+            return;
+        }
+        FunctionCounter.builder("chatcache.invalidations.sent", service,
+                        s -> l2(s, L2Counters::invalidationsSent))
+                .tags(getTagsWithCacheName())
+                .description("Invalidation messages this instance published on the bus (not heartbeats)")
+                .register(registry);
+        FunctionCounter.builder("chatcache.invalidations.received", service,
+                        s -> l2(s, L2Counters::invalidationsReceived))
+                .tags(getTagsWithCacheName())
+                .description("Invalidation messages from other instances applied to this instance's L1")
+                .register(registry);
+        FunctionCounter.builder("chatcache.l1.drops", service, s -> l2(s, L2Counters::l1Drops))
+                .tags(getTagsWithCacheName())
+                .description("Whole-L1 drops because L1 could not be trusted (coherence regained, L2 back "
+                        + "after an outage)")
+                .register(registry);
+        FunctionTimer.builder("chatcache.invalidation.lag", service,
+                        s -> (long) l2(s, L2Counters::heartbeatRoundTrips),
+                        s -> l2(s, c -> c.heartbeatRoundTripTotal().toNanos()), TimeUnit.NANOSECONDS)
+                .tags(getTagsWithCacheName())
+                .description("Round trip of this instance's own heartbeats through the invalidation bus "
+                        + "(publish to receipt): the bus's delivery lag")
+                .register(registry);
+        TimeGauge.builder("chatcache.invalidation.lag.last", service, TimeUnit.NANOSECONDS,
+                        s -> l2(s, c -> c.lastHeartbeatRoundTrip().toNanos()))
+                .tags(getTagsWithCacheName())
+                .description("The latest heartbeat round trip through the invalidation bus")
+                .strongReference(false)
+                .register(registry);
+    }
+
+    /** A value of the service's {@link L2Counters}, NaN if it has none. */
+    private static double l2(ChatCacheService service, ToDoubleFunction<L2Counters> value) {
+        return service.l2Counters().map(value::applyAsDouble).orElse(Double.NaN);
     }
 }

@@ -10,10 +10,12 @@ import io.chatcache.core.InvalidInputException;
 import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,10 +63,15 @@ class ChatCacheMetricsTest {
             await().atMost(Duration.ofSeconds(20)).until(cache::probeRedis);
             assertThat(gauge(registry, "chatcache.redis.available", "cache", "chat")).isEqualTo(1);
             assertThat(count(registry, "chatcache.failures", "cache", "chat")).isZero();
+            assertThat(gauge(registry, "chatcache.breaker.state", "cache", "chat", "state", "closed")).isEqualTo(1);
+            assertThat(gauge(registry, "chatcache.breaker.state", "cache", "chat", "state", "open")).isZero();
 
             server.kill();
             await().atMost(Duration.ofSeconds(30)).until(() -> !cache.probeRedis());
             assertThat(gauge(registry, "chatcache.redis.available", "cache", "chat")).isZero();
+            assertThat(gauge(registry, "chatcache.breaker.state", "cache", "chat", "state", "closed")).isZero();
+            assertThat(gauge(registry, "chatcache.breaker.state", "cache", "chat", "state", "open")
+                    + gauge(registry, "chatcache.breaker.state", "cache", "chat", "state", "half_open")).isEqualTo(1);
             assertThat(count(registry, "chatcache.failures", "cache", "chat")).isPositive();
             cache.set("x", "y");                                                 // still stored, in L1
             assertThat(count(registry, "cache.puts", "cache", "chat")).isEqualTo(1);
@@ -83,7 +90,43 @@ class ChatCacheMetricsTest {
             assertThat(count(registry, "cache.gets", "cache", "r", "result", "hit")).isEqualTo(1);
             assertThat(registry.find("cache.size").gauge()).isNull();
             assertThat(gauge(registry, "chatcache.redis.available", "cache", "r")).isEqualTo(1);
+            assertThat(gauge(registry, "chatcache.breaker.state", "cache", "r", "state", "closed")).isEqualTo(1);
+            assertThat(registry.find("chatcache.invalidations.sent").functionCounter()).isNull();   // no bus
         }
+    }
+
+    @Test
+    void hybridServicesReportInvalidationsL1DropsAndBusLag() {
+        RedisServer server = REDIS.startSingle();
+        MeterRegistry writerMeters = new SimpleMeterRegistry();
+        MeterRegistry readerMeters = new SimpleMeterRegistry();
+        try (ChatCacheService writer = ChatCacheMetrics.monitor(writerMeters, hybrid(server), "chat", "app", "w");
+             ChatCacheService reader = ChatCacheMetrics.monitor(readerMeters, hybrid(server), "chat", "app", "r")) {
+            writer.set("room:1", "v1");
+            writer.delete("room:1");
+            writer.invalidatePattern("room:?");                 // L1 cannot match it as Redis does: dropped
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(count(writerMeters, "chatcache.invalidations.sent", "cache", "chat", "app", "w"))
+                        .isEqualTo(3);
+                assertThat(count(readerMeters, "chatcache.invalidations.received", "cache", "chat", "app", "r"))
+                        .isEqualTo(3);
+                assertThat(count(readerMeters, "chatcache.l1.drops", "cache", "chat")).isPositive();
+                FunctionTimer lag = readerMeters.get("chatcache.invalidation.lag").tags("cache", "chat", "app", "r")
+                        .functionTimer();
+                assertThat(lag.count()).isPositive();
+                assertThat(lag.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+                assertThat(readerMeters.get("chatcache.invalidation.lag.last").tags("cache", "chat")
+                        .timeGauge().value(TimeUnit.NANOSECONDS)).isPositive();
+            });
+            assertThat(count(readerMeters, "chatcache.invalidations.sent", "cache", "chat")).isZero();
+            assertThat(count(writerMeters, "chatcache.invalidations.received", "cache", "chat")).isZero();
+        }
+    }
+
+    private static ChatCacheService hybrid(RedisServer server) {
+        return ChatCacheService.builder().backend(CacheBackend.HYBRID)
+                .redis(server.host(), server.port(), server.password())
+                .redisEnvironment(java.util.Map.of("REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s")).build();
     }
 
     @Test
