@@ -687,7 +687,7 @@ public final class ChatCacheService implements AutoCloseable {
         }
 
         /**
-         * HYBRID: the circuit breaker in front of Redis: it opens after {@code failureThreshold} consecutive
+         * REDIS and HYBRID: the circuit breaker in front of Redis: it opens after {@code failureThreshold} consecutive
          * Redis failures or timeouts (default {@link HybridCacheStore.Builder#DEFAULT_FAILURE_THRESHOLD}) and then
          * keeps calls off Redis for {@code openDuration} (default {@link HybridCacheStore.Builder#DEFAULT_OPEN_DURATION})
          * before one probe call.
@@ -785,8 +785,9 @@ public final class ChatCacheService implements AutoCloseable {
                 throw new CacheConfigurationException("invalidationBus is for the HYBRID backend; "
                         + "the backend is REDIS");
             }
-            if (chosen != CacheBackend.HYBRID && breakerFailureThreshold != null) {
-                throw new CacheConfigurationException("breaker is for the HYBRID backend; the backend is " + chosen);
+            if (chosen == CacheBackend.MEMORY && breakerFailureThreshold != null) {
+                throw new CacheConfigurationException("breaker is for the REDIS and HYBRID backends; the backend is "
+                        + chosen);
             }
             if (chosen != CacheBackend.HYBRID && l1TtlCeiling != null) {
                 throw new CacheConfigurationException("l1TtlCeiling is for the HYBRID backend; the backend is "
@@ -888,7 +889,9 @@ public final class ChatCacheService implements AutoCloseable {
             // The same breaker, bulkhead and slow-call rule as the hybrid's L2: a hung Redis costs the first
             // callers one budget each, then every call fails fast (a miss, a skipped write, the loader).
             GuardedStore store = new GuardedStore(redis, new L2Gateway("Redis",
-                    HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD, HybridCacheStore.Builder.DEFAULT_OPEN_DURATION,
+                    breakerFailureThreshold == null ? HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD
+                            : breakerFailureThreshold,
+                    breakerOpenDuration == null ? HybridCacheStore.Builder.DEFAULT_OPEN_DURATION : breakerOpenDuration,
                     HybridCacheStore.Builder.DEFAULT_SLOW_CALL_THRESHOLD,
                     HybridCacheStore.Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS, io.chatcache.core.Ticker.system()));
             return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()), store::available,

@@ -95,4 +95,21 @@ class L2CountersRedisTest {
             assertThat(c.invalidationsSent()).isZero();
         }
     }
+
+    @Test
+    void theBuildersBreakerGuardsRedisModeToo() {
+        RedisServer server = REDIS.startSingle();
+        try (ChatCacheService redis = ChatCacheService.builder().backend(CacheBackend.REDIS)
+                .redis(server.host(), server.port(), server.password())
+                .redisEnvironment(environment("l2c-" + UUID.randomUUID()))
+                .breaker(1, Duration.ofMinutes(5)).build()) {
+            redis.set("k", "v");
+            assertThat(redis.l2Counters().orElseThrow().breaker()).isEqualTo(L2Counters.Breaker.CLOSED);
+            server.kill();
+            // Threshold 1 (the default is 3): the first failed call opens it, and for 5 minutes it stays open.
+            assertThat(redis.get("k", String.class)).isEmpty();
+            assertThat(redis.l2Counters().orElseThrow().breaker()).isEqualTo(L2Counters.Breaker.OPEN);
+            assertThat(redis.counters().redisAvailable()).isFalse();
+        }
+    }
 }

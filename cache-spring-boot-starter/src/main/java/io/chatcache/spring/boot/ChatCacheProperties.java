@@ -109,11 +109,11 @@ public class ChatCacheProperties {
         return metrics;
     }
 
-    /** HYBRID: the circuit breaker in front of Redis. */
+    /** REDIS and HYBRID: the circuit breaker in front of Redis. */
     public static class Breaker {
-        /** Consecutive Redis failures or timeouts that open the breaker (default 5). */
+        /** Consecutive Redis failures or timeouts that open the breaker (default 3). */
         private Integer failureThreshold;
-        /** How long the open breaker keeps calls off Redis before one probe (default 5 s). */
+        /** How long the open breaker keeps calls off Redis before one probe (default 1 s). */
         private Duration openDuration;
 
         public Integer getFailureThreshold() {
@@ -157,6 +157,12 @@ public class ChatCacheProperties {
         private List<String> clusterNodes = new ArrayList<>();
         /** Key prefix and bus channel prefix, no ':' (REDIS_NAMESPACE; default chatcache). */
         private String namespace;
+        /** Deadline of every Redis command, whole milliseconds, at least 20 ms (REDIS_TIMEOUT; default 300 ms). */
+        private Duration timeout;
+        /** Deadline of opening one connection, whole milliseconds (REDIS_CONNECT_TIMEOUT; default 1 s). */
+        private Duration connectTimeout;
+        /** How long start-up waits for Redis in REDIS mode, whole milliseconds (REDIS_STARTUP_TIMEOUT; default 5 s). */
+        private Duration startupTimeout;
         private final Sentinel sentinel = new Sentinel();
 
         public String getHost() {
@@ -245,6 +251,30 @@ public class ChatCacheProperties {
 
         public void setNamespace(String namespace) {
             this.namespace = namespace;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getStartupTimeout() {
+            return startupTimeout;
+        }
+
+        public void setStartupTimeout(Duration startupTimeout) {
+            this.startupTimeout = startupTimeout;
         }
 
         public Sentinel getSentinel() {

@@ -19,7 +19,8 @@ final class ServiceEnvironment {
     static final List<String> VARIABLES = List.of("CACHE_BACKEND", "CACHE_DEFAULT_TTL", "CACHE_MAX_MEMORY_SIZE",
             "CACHE_CLEANUP_INTERVAL", "CACHE_EVICTION_POLICY", "REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_DB",
             "REDIS_URL", "REDIS_SSL", "REDIS_SSL_TRUSTSTORE", "REDIS_SSL_TRUSTSTORE_PASSWORD", "REDIS_CLUSTER_NODES",
-            "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "REDIS_NAMESPACE");
+            "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "REDIS_NAMESPACE", "REDIS_TIMEOUT",
+            "REDIS_CONNECT_TIMEOUT", "REDIS_STARTUP_TIMEOUT");
 
     private ServiceEnvironment() {
     }
@@ -52,6 +53,9 @@ final class ServiceEnvironment {
         put(settings, "REDIS_SSL_TRUSTSTORE", redis.getTruststore());
         put(settings, "REDIS_SSL_TRUSTSTORE_PASSWORD", redis.getTruststorePassword());
         put(settings, "REDIS_NAMESPACE", redis.getNamespace());
+        put(settings, "REDIS_TIMEOUT", millis(redis.getTimeout(), "chatcache.redis.timeout"));
+        put(settings, "REDIS_CONNECT_TIMEOUT", millis(redis.getConnectTimeout(), "chatcache.redis.connect-timeout"));
+        put(settings, "REDIS_STARTUP_TIMEOUT", millis(redis.getStartupTimeout(), "chatcache.redis.startup-timeout"));
         if (!redis.getClusterNodes().isEmpty()) {
             settings.put("REDIS_CLUSTER_NODES", String.join(",", redis.getClusterNodes()));
         }
@@ -66,6 +70,18 @@ final class ServiceEnvironment {
         if (value != null && !value.toString().isBlank()) {
             settings.put(variable, value.toString());
         }
+    }
+
+    /** A deadline as the Redis adapter reads it ({@code 300ms}); it checks the range and names the variable. */
+    private static String millis(Duration duration, String property) {
+        if (duration == null) {
+            return null;
+        }
+        if (duration.isNegative() || duration.isZero() || duration.getNano() % 1_000_000 != 0) {
+            throw new CacheConfigurationException(property + " must be a positive whole number of milliseconds, was "
+                    + duration);
+        }
+        return duration.toMillis() + "ms";
     }
 
     private static Long seconds(Duration duration, String property) {

@@ -129,6 +129,44 @@ class ChatCacheAutoConfigurationTest {
     }
 
     @Test
+    void redisDeadlinesBindFromThePropertyThenTheVariable() {
+        runner.withPropertyValues("chatcache.redis.timeout=2s", "chatcache.redis.connect-timeout=1500ms",
+                "REDIS_CONNECT_TIMEOUT=9s", "REDIS_STARTUP_TIMEOUT=7000").run(context -> {
+                    ChatCacheProperties properties = context.getBean(ChatCacheProperties.class);
+                    assertThat(properties.getRedis().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(ServiceEnvironment.of(properties, context.getEnvironment()::getProperty))
+                            .containsEntry("REDIS_TIMEOUT", "2000ms")
+                            .containsEntry("REDIS_CONNECT_TIMEOUT", "1500ms")      // the property wins
+                            .containsEntry("REDIS_STARTUP_TIMEOUT", "7000");       // the variable applies
+                });
+        runner.run(context -> assertThat(ServiceEnvironment.of(context.getBean(ChatCacheProperties.class),
+                context.getEnvironment()::getProperty)).doesNotContainKeys("REDIS_TIMEOUT", "REDIS_CONNECT_TIMEOUT",
+                "REDIS_STARTUP_TIMEOUT"));                                        // the adapter's defaults
+    }
+
+    @Test
+    void redisDeadlinesReachTheRedisAdapter() {
+        RedisServer server = REDIS.startSingle();
+        // Below the adapter's 20 ms floor: refused by the Redis adapter's reader, which names the variable.
+        runner.withPropertyValues(redisProperties(server, "redis")).withPropertyValues("chatcache.redis.timeout=5ms")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("REDIS_TIMEOUT"));
+        runner.withPropertyValues("chatcache.redis.startup-timeout=0s").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("chatcache.redis.startup-timeout"));
+        // A REDIS service comes up with deadlines and a breaker of the application's choosing.
+        runner.withPropertyValues(redisProperties(server, "redis")).withPropertyValues("chatcache.redis.timeout=2s",
+                "chatcache.redis.connect-timeout=5s", "chatcache.redis.startup-timeout=20s",
+                "chatcache.breaker.failure-threshold=1", "chatcache.breaker.open-duration=5m").run(context -> {
+                    ChatCacheService service = context.getBean(ChatCacheService.class);
+                    assertThat(service.probeRedis()).isTrue();
+                    server.kill();
+                    // Threshold 1: the first failed call opens REDIS mode's breaker.
+                    assertThat(service.get("k", String.class)).isEmpty();
+                    assertThat(service.l2Counters().orElseThrow().breaker())
+                            .isEqualTo(io.chatcache.chat.L2Counters.Breaker.OPEN);
+                });
+    }
+
+    @Test
     void redisHealthIsDownWithoutRedis() {
         RedisServer server = REDIS.startSingle();
         runner.withPropertyValues(redisProperties(server, "redis")).run(context -> {
@@ -156,7 +194,7 @@ class ChatCacheAutoConfigurationTest {
                     assertThat(health.getStatus()).isEqualTo(Status.UP);
                 });
         runner.withPropertyValues("chatcache.breaker.failure-threshold=2").run(context -> assertThat(context)
-                .getFailure().rootCause().hasMessageContaining("breaker is for the HYBRID backend"));
+                .getFailure().rootCause().hasMessageContaining("breaker is for the REDIS and HYBRID backends"));
     }
 
     @Configuration(proxyBeanMethods = false)
