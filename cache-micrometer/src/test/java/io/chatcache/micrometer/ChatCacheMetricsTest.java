@@ -120,6 +120,8 @@ class ChatCacheMetricsTest {
             });
             assertThat(count(readerMeters, "chatcache.invalidations.sent", "cache", "chat")).isZero();
             assertThat(count(writerMeters, "chatcache.invalidations.received", "cache", "chat")).isZero();
+            assertThat(count(readerMeters, "chatcache.invalidations.received", "cache", "chat"))
+                    .isEqualTo(reader.l2Counters().orElseThrow().invalidationsReceived());
         }
     }
 
