@@ -50,13 +50,13 @@ class HybridCacheStoreContractTest extends CacheStoreContract {
                 .build();
     }
 
-    /** Redis cannot tell of expiry or overwrites, and the hybrid does not report its L1 copies'. */
     /** Refused by L2 (its default maxValueBytes is 512 KiB) before either level is written. */
     @Override
     protected Optional<Object> valueTooLargeToStore() {
         return Optional.of("x".repeat(512 * 1024));
     }
 
+    /** Redis cannot tell of expiry or overwrites, and the hybrid does not report its L1 copies'. */
     @Override
     protected Set<RemovalCause> reportedRemovalCauses() {
         return EnumSet.of(RemovalCause.EXPLICIT, RemovalCause.CLEARED);
