@@ -11,16 +11,18 @@ import java.util.function.Supplier;
  * New entries enter the <em>window</em>, an LRU queue (initially 1% of the bound). An entry pushed out of the
  * window becomes a <em>candidate</em> for the <em>main</em> region, a segmented LRU: <em>probation</em> and
  * <em>protected</em> (at most 80% of main). A hit in probation promotes the entry to protected; protected's
- * overflow is demoted to probation's most-recent end. When the cache is over its bound, the candidate and
- * probation's least-recent entry (the <em>victim</em>) duel on their estimated frequencies in a
- * {@link FrequencySketch}: the more frequent stays. A candidate that is warm (estimate at least
+ * overflow is demoted to probation's most-recent end. When the cache is over its bound, the candidate (once
+ * the window's overflow is used up, the window's least-recent entry) and probation's least-recent entry (the
+ * <em>victim</em>) duel on their estimated frequencies in a {@link FrequencySketch}: the more frequent stays. A candidate that is warm (estimate at least
  * {@value #WARM}) but loses is still admitted with a small random chance, so that an attacker who makes a
  * victim look hot cannot shut every new entry out; ties go to the victim, which has proven itself.
  *
  * <h2>Adaptation</h2>
  * The hit rate is sampled over periods of {@code sampleSize} accesses; the window is grown or shrunk by a
  * step in the direction that last improved the hit rate, the step decaying as it converges and restarting
- * when the hit rate jumps (a workload change).
+ * when the hit rate jumps (a workload change). This is Caffeine's hill climber for caches of up to 4,096
+ * entries (its larger caches steer by the regions' hit densities instead). A sample closes at the access that
+ * completes it, hit or miss. The sketch counts from the cache's first entry.
  *
  * <h2>Units</h2>
  * Regions are sized in entries, from the entry bound. The caller decides when the cache is over its bounds
@@ -139,20 +141,22 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
 
     /** A new entry: it enters the window's most-recent end. Counts as a miss of the sample. */
     void onAdd(N node, long totalWeight) {
-        if (sketch == null && totalWeight >= (maximum >>> 1)) {
-            // Allocated once the cache is half full, as eviction draws near; a small cache never pays for it.
+        if (sketch == null) {
+            // From the first entry, so that the history covers the fill (the sketch starts small and grows).
             sketch = new FrequencySketch(sketchCapacity, seed);
         }
-        if (sketch != null) {
-            sketch.increment(node.keyHash());
-        }
+        sketch.ensureCapacity(totalWeight);
+        sketch.increment(node.keyHash());
         missesInSample++;
         node.region(WINDOW);
         window.addLast(node);
         windowWeight++;
     }
 
-    /** A hit (or an in-place update) on an entry in a queue. */
+    /**
+     * A hit (or an in-place update) on an entry in a queue. May adapt the window (bounded work: at most
+     * {@value #MOVE_LIMIT} entries change regions).
+     */
     void onAccess(N node) {
         int region = node.region();
         if (region == NONE) {
@@ -169,6 +173,11 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
             demoteFromProtected();
         } else {
             protectedQueue.moveToLast(node);
+        }
+        if (sketch != null && hitsInSample + missesInSample >= sketch.sampleSize()) {
+            // The sample may be complete: adapt now rather than at the next miss, which on a trace with long
+            // runs of hits comes late and stretches the sample over a change of phase (about a point on sprite).
+            climb();
         }
     }
 
@@ -219,7 +228,13 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         N candidate = moveWindowOverflowToProbation();
         N victim = probation.first();
         int victimRegion = PROBATION;
+        boolean candidatesFromWindow = false;
         while (eviction.overBound()) {
+            if (candidate == null && !candidatesFromWindow) {
+                // The window's overflow is exhausted (or there was none): its least-recent entries duel next.
+                candidate = window.first();
+                candidatesFromWindow = true;
+            }
             if (candidate == null && victim == null) {
                 // Probation is exhausted: fall back to protected, then to the window.
                 if (victimRegion == PROBATION) {

@@ -103,6 +103,34 @@ class AdaptivePolicyTest {
     }
 
     @Test
+    void aFrequencyWorkloadShrinksAGrownWindow() {
+        PolicySimulator adaptive = new PolicySimulator(CAPACITY, 19);
+        // First recency, as above, so that the window grows ...
+        int next = 0;
+        for (int step = 0; step < 400_000; step++) {
+            int age = (int) (Math.abs(mix(step)) % 600);
+            int key = Math.max(0, next - age);
+            if (age == 0 || key == 0) {
+                key = next++;
+            }
+            adaptive.access(key);
+        }
+        long grown = adaptive.policy().windowMaximum();
+        assertThat(grown).as("window after the recency phase").isGreaterThan(CAPACITY / 10);
+        // ... then a skewed workload over 100,000 new keys (key = u^4 of the range, u uniform: a few keys take
+        // most reads), where frequency pays and a large window only holds one-time keys: the climber should
+        // hand the capacity back to main.
+        long smallest = grown;
+        for (int step = 0; step < 100_000; step++) {
+            double u = (Math.abs(mix(1_000_000 + step)) % 1_000_000) / 1e6;
+            adaptive.access(10_000_000 + (int) (Math.pow(u, 4) * 100_000));
+            smallest = Math.min(smallest, adaptive.policy().windowMaximum());
+        }
+        assertThat(smallest).as("smallest window during the skewed workload, grown to %d before", grown)
+                .isLessThan(grown / 4);
+    }
+
+    @Test
     void regionWeightsAddUpToTheEntriesHeld() {
         PolicySimulator adaptive = new PolicySimulator(200, 17);
         for (int i = 0; i < 50_000; i++) {

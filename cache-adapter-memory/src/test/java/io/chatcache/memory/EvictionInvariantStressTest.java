@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
+import io.chatcache.core.EvictionPolicy;
 import io.chatcache.core.ValueType;
 import io.chatcache.testkit.ManualTicker;
 import java.time.Duration;
@@ -20,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Invariants under concurrent use with eviction (bounded: a fixed number of operations per thread).
+ * Invariants under concurrent use with eviction (bounded: a fixed number of operations per thread), under
+ * both eviction policies.
  *
  * <ul>
  *   <li>After quiescence the store is within its bounds, and its statistics add up: entries and bytes
@@ -52,12 +54,14 @@ class EvictionInvariantStressTest {
     private record Event(int key, Kind kind, long start, long end, String value) {
     }
 
-    @ParameterizedTest(name = "byte bound: {0}")
-    @ValueSource(booleans = {false, true})
-    void boundsStatsAndValuesHoldUnderConcurrentUseWithEviction(boolean byteBound) throws Exception {
+    @ParameterizedTest(name = "byte bound: {0}, {1}")
+    @CsvSource({"false, LRU", "true, LRU", "false, ADAPTIVE", "true, ADAPTIVE"})
+    void boundsStatsAndValuesHoldUnderConcurrentUseWithEviction(boolean byteBound, EvictionPolicy policy)
+            throws Exception {
         // Weight = value length; values are "key#stamp" plus 0..31 dashes, so the byte bound binds too.
         MemoryCacheStore.Builder builder = MemoryCacheStore.builder()
                 .maximumSize(MAXIMUM_SIZE)
+                .evictionPolicy(policy)
                 .ticker(new ManualTicker())
                 .cleanupInterval(Duration.ZERO)
                 .weigher((key, value) -> ((String) value).length());
@@ -102,6 +106,7 @@ class EvictionInvariantStressTest {
         assertThat(stats.entryCount()).isLessThanOrEqualTo(MAXIMUM_SIZE);
         assertThat(stats.totalSizeBytes()).isLessThanOrEqualTo(maximumWeight);
         assertThat(stats.evictions()).as("eviction happened").isPositive();
+        assertThat(store.policyIsConsistent()).as("the policy's queues and counts agree with the entries").isTrue();
         Map<String, String> held = store.getAll(keys(), STRING);
         assertThat((long) held.size()).as("entries held").isEqualTo(stats.entryCount());
         assertThat(held.values().stream().mapToLong(String::length).sum())

@@ -22,8 +22,44 @@ class FrequencySketchTest {
         assertThat(new FrequencySketch(1, 1).tableLength()).isEqualTo(8);
         assertThat(new FrequencySketch(1_000, 1).tableLength()).isEqualTo(1_000);
         assertThat(new FrequencySketch(1_001, 1).tableLength()).isEqualTo(1_004);
-        assertThat(new FrequencySketch(100_000, 1).tableLength()).isEqualTo(100_000);
         assertThat(new FrequencySketch(1_000, 1).sampleSize()).isEqualTo(10_000);
+        // A large bound starts small and doubles as the cache fills, to the bound and at most 1% more.
+        FrequencySketch large = new FrequencySketch(100_000, 1);
+        assertThat(large.tableLength()).isEqualTo(196 * 4);
+        assertThat(large.sampleSize()).isEqualTo(1_000_000);
+        large.ensureCapacity(784);
+        assertThat(large.tableLength()).isEqualTo(196 * 4);
+        large.ensureCapacity(785);
+        assertThat(large.tableLength()).isEqualTo(2 * 196 * 4);
+        large.ensureCapacity(100_000);
+        assertThat(large.tableLength()).isEqualTo(100_352);
+        large.ensureCapacity(Long.MAX_VALUE);
+        assertThat(large.tableLength()).isEqualTo(100_352);
+    }
+
+    @Test
+    void growingKeepsEveryEstimate() {
+        FrequencySketch sketch = new FrequencySketch(1_000_000, 7);
+        int[] estimates = new int[5_000];
+        for (int key = 0; key < estimates.length; key++) {
+            for (int i = 0; i < key % 6; i++) {
+                sketch.increment(key);
+            }
+        }
+        for (int key = 0; key < estimates.length; key++) {
+            estimates[key] = sketch.frequency(key);
+        }
+        int before = sketch.tableLength();
+        sketch.ensureCapacity(1_000_000);
+        assertThat(sketch.tableLength()).isGreaterThanOrEqualTo(1_000_000).isGreaterThan(before);
+        for (int key = 0; key < estimates.length; key++) {
+            assertThat(sketch.frequency(key)).as("key %d after growing", key).isEqualTo(estimates[key]);
+        }
+        // New counts now land in blocks of their own: a fresh key is counted exactly.
+        for (int i = 0; i < 3; i++) {
+            sketch.increment(42_000_000);
+        }
+        assertThat(sketch.frequency(42_000_000)).isEqualTo(3);
     }
 
     @Test

@@ -36,7 +36,12 @@ public class MemoryCacheStoreLincheckTest {
     /** Far beyond any test: the ticker never moves, so nothing expires anyway. */
     static final Duration TTL = Duration.ofHours(1);
 
-    private final MemoryCacheStore store = newStore();
+    private final MemoryCacheStore store = createStore();
+
+    /** The store under test; {@link AdaptiveStoreLincheckTest} checks the adaptive policy's store the same way. */
+    MemoryCacheStore createStore() {
+        return newStore();
+    }
 
     /** A store that never evicts or expires in these tests: the bounds are far above a few keys. */
     static MemoryCacheStore newStore() {
@@ -99,7 +104,7 @@ public class MemoryCacheStoreLincheckTest {
     @Test
     void modelChecking() {
         ModelCheckingOptions options = new ModelCheckingOptions();
-        configure(options, 80);
+        configure(options, modelCheckingInvocations());
         for (String writeFirst : new String[] {"put", "putWithTtl"}) {
             String writeThen = writeFirst.equals("put") ? "putWithTtl" : "put";
             for (String racing : new String[] {"get", "getEntry", "delete"}) {
@@ -114,7 +119,17 @@ public class MemoryCacheStoreLincheckTest {
 
     @Test
     void stress() {
-        configure(new StressOptions(), 200).check(getClass());
+        configure(new StressOptions(), stressInvocations()).check(getClass());
+    }
+
+    /** Invocations per iteration of the model checker's random scenarios. */
+    int modelCheckingInvocations() {
+        return 80;
+    }
+
+    /** Invocations per iteration of the stress mode. */
+    int stressInvocations() {
+        return 200;
     }
 
     /**
