@@ -36,10 +36,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EvictionBenchmark {
 
     /**
-     * Which cache: {@code chatcache-lru}, {@code caffeine}, {@code lhm-sync}, or {@code caffeine-samethread}
-     * (Caffeine evicting on the caller's thread, as chat-cache's LRU does).
+     * Which cache: {@code chatcache-lru}, {@code chatcache-adaptive} (the same store under
+     * {@code EvictionPolicy.ADAPTIVE}: each put is a candidate that duels main's victim on their estimated
+     * frequencies, and here loses, since its key is new), {@code caffeine}, {@code lhm-sync}, or
+     * {@code caffeine-samethread} (Caffeine evicting on the caller's thread, as chat-cache's stores do).
      */
-    @Param({"chatcache-lru", "caffeine", "lhm-sync", "caffeine-samethread"})
+    @Param({"chatcache-lru", "chatcache-adaptive", "caffeine", "lhm-sync", "caffeine-samethread"})
     public String cache;
 
     /** The capacity, in entries. */
