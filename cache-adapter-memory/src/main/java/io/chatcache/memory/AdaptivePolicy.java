@@ -107,8 +107,8 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     private long windowMaximum;
     private long protectedMaximum;
 
-    private int hitsInSample;
-    private int missesInSample;
+    private long hitsInSample;
+    private long missesInSample;
     private double previousHitRate;
     private double stepSize;
     private long adjustment;
@@ -394,7 +394,7 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
             missesInSample = 0;
             return;
         }
-        int requests = hitsInSample + missesInSample;
+        long requests = hitsInSample + missesInSample;
         if (requests < samplePeriod()) {
             return;
         }
