@@ -29,7 +29,7 @@ class AdaptivePolicyTraceTest {
     private static final int SEEDS = 4;
     private static final int CAFFEINE_RUNS = 2;
     private static final double CELL_TOLERANCE = 3.5;
-    private static final double MEAN_TOLERANCE = 1.0;
+    private static final double MEAN_TOLERANCE = 0.5;
 
     /** Adaptive minus Caffeine, in points of hit rate, by "trace@capacity". */
     private static final Map<String, Double> DIFFERENCES = new ConcurrentSkipListMap<>();
@@ -77,7 +77,10 @@ class AdaptivePolicyTraceTest {
     }
 
     private static long caffeineHits(int[] accesses, int capacity) {
+        // With an initial capacity, as cache-bench builds it: Caffeine then allocates its sketch at once and counts
+        // the fill, which is worth 5 to 9 points on gli (without it, Caffeine waits until it is half full).
         Cache<Integer, Integer> caffeine = Caffeine.newBuilder()
+                .initialCapacity(capacity)
                 .maximumSize(capacity)
                 .executor(Runnable::run)
                 .build();
