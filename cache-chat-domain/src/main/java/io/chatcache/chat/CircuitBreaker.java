@@ -8,7 +8,8 @@ import io.chatcache.core.Ticker;
  * <ul>
  *   <li>CLOSED: calls go through; {@code threshold} consecutive failures open it.</li>
  *   <li>OPEN: calls are refused without touching the network, until {@code openNanos} have passed;
- *       then the next caller becomes the one probe.</li>
+ *       then the next caller becomes the one probe. A background probe ({@link #tryAcquireProbe()}) may
+ *       take that turn at any time.</li>
  *   <li>HALF_OPEN: the probe is in flight and every other call is refused; its success closes the
  *       breaker (the caller then drops L1, which missed invalidations), its failure opens it again.</li>
  * </ul>
@@ -45,6 +46,27 @@ final class CircuitBreaker {
                 return true;
             }
             if (state == State.OPEN && ticker.read() - openedAt >= openNanos) {
+                state = State.HALF_OPEN;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Admits the store's background probe: while OPEN at once, without waiting out the open duration (it
+     * becomes the half-open probe, so still one probe at a time); while CLOSED as an ordinary call; while
+     * HALF_OPEN not at all (another probe is in flight). When it returns true the caller owes an outcome.
+     */
+    boolean tryAcquireProbe() {
+        if (state == State.CLOSED) {
+            return true;
+        }
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return true;
+            }
+            if (state == State.OPEN) {
                 state = State.HALF_OPEN;
                 return true;
             }

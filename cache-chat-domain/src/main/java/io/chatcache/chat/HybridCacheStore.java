@@ -32,8 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,7 +67,10 @@ import org.slf4j.LoggerFactory;
  *       sequence numbers, its own {@linkplain Builder#heartbeatInterval heartbeat} not coming back), L1
  *       neither serves nor is filled while L2 answers: reads go to L2. Once a heartbeat this instance
  *       published afterwards has come back through the bus, L1 is dropped once and serves again. While L2
- *       cannot be used (the breaker is open), L1 serves: it is all the instance has.</li>
+ *       cannot be used (the breaker is open), L1 serves: it is all the instance has, and while L2 does not
+ *       answer nobody can change it, so L1 misses nothing that L2 holds. Once L2 answers again other instances'
+ *       writes reach it at once, so L1 stops serving as soon as this instance's background probe finds L2
+ *       back (within about a {@linkplain Builder#probeInterval probe interval}).</li>
  * </ul>
  * {@link #getAll} and {@link #putAll} use L2's bulk calls (one round trip for Redis) with L1 in front;
  * {@code getAll} does not copy L2 hits into L1, because the bulk read does not tell their remaining
@@ -77,10 +79,12 @@ import org.slf4j.LoggerFactory;
  * <h2>When L2 is down or slow</h2>
  * A circuit breaker guards L2: after {@linkplain Builder#failureThreshold a number} of
  * consecutive failures, timeouts ({@link CacheUnavailableException} from L2) or {@linkplain
- * Builder#slowCallThreshold slow answers} it opens, and L2 is not called at all for {@linkplain
- * Builder#openDuration a while}; then one call probes it. A {@linkplain Builder#maxConcurrentL2Calls
+ * Builder#slowCallThreshold slow answers} it opens, and callers' calls do not go to L2 for {@linkplain
+ * Builder#openDuration a while}; then one call probes it. Meanwhile a background probe reads L2 every
+ * {@linkplain Builder#probeInterval probe interval} (100 ms), one probe at a time: an instance finds L2 back
+ * within about an interval of its return, whether callers come or not. A {@linkplain Builder#maxConcurrentL2Calls
  * bulkhead} bounds how many callers wait on L2 at once; the others are served as while L2 is down. Until
- * the probe succeeds,
+ * a probe succeeds,
  * callers see no exception: reads are served from L1 (a miss if L1 lacks the key), writes and deletes go
  * to L1 only, and nothing is published. Every operation answered without L2 is counted
  * ({@link #l2Failures()}, also in {@link #stats()} errors), and the outage logged once. Writes made while L2 is down are seen by this instance only. When L2 answers again,
@@ -137,6 +141,10 @@ public final class HybridCacheStore implements CacheStore {
      */
     static final int MAX_JOURNALED_CHANGES = 10_000;
 
+    /** What the background probe reads: any answer, even of a value of another type, shows L2 is up. */
+    private static final String PROBE_KEY = "chat-cache:l2-probe";
+    private static final ValueType<String> PROBE_TYPE = ValueType.of(String.class);
+
     private final CacheStore l1;
     private final Duration l1TtlCeiling;
     private final Duration defaultTtl;
@@ -169,11 +177,14 @@ public final class HybridCacheStore implements CacheStore {
     private final Duration closeTimeout;
     /** Applies the journal to L2 on recovery and at close; null without L2 (nothing to replay). */
     private final JournalReplayer replayer;
-    private ScheduledExecutorService coherenceThread;
+    /** The connector's retries, the heartbeats and the L2 probe: one thread, created on first use. */
+    private final BackgroundTasks background = new BackgroundTasks();
+    private final Duration probeInterval;
+    /** The connector's retry schedule while L2 has not been reached; guarded by linkLock. */
+    private Future<?> connectorRetries;
     private final CopyOnWriteArrayList<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
     /** The keys that L1 or L2 report removing during a call of this thread that wants to report them. */
     private final ThreadLocal<Set<String>> collectedRemovals = new ThreadLocal<>();
-    private ScheduledExecutorService connectorThread;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -205,6 +216,7 @@ public final class HybridCacheStore implements CacheStore {
                 ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
         this.heartbeatInterval = orDefault(builder.heartbeatInterval, Builder.DEFAULT_HEARTBEAT_INTERVAL);
         this.closeTimeout = orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT);
+        this.probeInterval = orDefault(builder.probeInterval, Builder.DEFAULT_PROBE_INTERVAL);
         this.replayer = journal == null ? null
                 : new JournalReplayer(journal, new ReplayHooks(), closeTimeout, l1TtlCeiling);
         this.coherence = new Coherence(new CoherenceHooks(), heartbeatInterval);
@@ -638,12 +650,7 @@ public final class HybridCacheStore implements CacheStore {
         }
         L2Link l2;
         synchronized (linkLock) {
-            if (connectorThread != null) {
-                connectorThread.shutdownNow();
-            }
-            if (coherenceThread != null) {
-                coherenceThread.shutdownNow();
-            }
+            background.close();
             l2 = link;
             link = null;
         }
@@ -693,6 +700,15 @@ public final class HybridCacheStore implements CacheStore {
             return L2Gateway.Result.skipped(L2Gateway.Skip.NOT_CONNECTED);
         }
         L2Gateway.Result<R> result = gateway.call(l2.store(), timing, call);
+        afterL2Call(l2, result);
+        return result;
+    }
+
+    /**
+     * What any L2 call's outcome does to the store: a failure makes L1 suspect; an answer takes L2 back into use
+     * after an outage, or replays what a failed call left in the journal.
+     */
+    private void afterL2Call(L2Link l2, L2Gateway.Result<?> result) {
         if (result.skipped() == L2Gateway.Skip.UNAVAILABLE) {
             lastL2CallFailed = true;
             // Whatever else failed meanwhile may include this instance's subscription.
@@ -716,7 +732,21 @@ public final class HybridCacheStore implements CacheStore {
                 restoreCollector(outer);
             }
         }
-        return result;
+    }
+
+    /**
+     * The background probe, every {@linkplain Builder#probeInterval probe interval}: while L2 is out of use (the
+     * breaker open) or the journal holds changes not yet applied, one single-key read of L2 through the gateway.
+     * When L2 answers, the store takes it back into use at once (L1 dropped and suspect until the bus proves
+     * itself, the journal replayed) instead of waiting for a caller after the open duration: an idle instance
+     * applies its journal, and a busy one stops serving L1 as soon as L2 answers again.
+     */
+    private void probe() {
+        L2Link l2 = link;
+        if (l2 == null || closed.get() || (gateway.closed() && !lastL2CallFailed && !replayer.hasPending())) {
+            return;
+        }
+        afterL2Call(l2, gateway.probe(l2.store(), store -> store.getEntry(PROBE_KEY, PROBE_TYPE)));
     }
 
     /**
@@ -883,6 +913,8 @@ public final class HybridCacheStore implements CacheStore {
             case RECONNECTED -> {
                 coherence.forgetOrigins();
                 coherence.suspect("the invalidation bus reconnected; messages may have been lost meanwhile");
+                // The server answers again, most likely: find out now rather than at the next probe.
+                background.soon("L2 probe", this::probe);
             }
         }
     }
@@ -1009,14 +1041,10 @@ public final class HybridCacheStore implements CacheStore {
             // is journaled and replayed.
             LOG.warn("L2 cache unreachable at start-up ({}); serving from L1 only, retrying every {}",
                     LogText.escape(e.getMessage()), reconnectInterval);
-            connectorThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "chat-cache-l2-connector");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long intervalNanos = reconnectInterval.toNanos();
-            connectorThread.scheduleWithFixedDelay(() -> retryConnect(connector),
-                    intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+            synchronized (linkLock) {
+                connectorRetries = background.every(reconnectInterval, reconnectInterval, "L2 connector",
+                        () -> retryConnect(connector));
+            }
         }
     }
 
@@ -1061,7 +1089,7 @@ public final class HybridCacheStore implements CacheStore {
                 }
                 return;
             }
-            connectorThread.shutdown();
+            connectorRetries.cancel(false);
         }
         // Values written while L2 was out of reach are not in L2, and L1 missed every invalidation.
         LOG.info("L2 cache connected; dropping L1, which may hold values written while L2 was out of reach");
@@ -1105,26 +1133,15 @@ public final class HybridCacheStore implements CacheStore {
         if (bus != null) {
             startCoherence();
         }
+        background.every(probeInterval, probeInterval, "L2 probe", this::probe);
         return installed;
     }
 
     /** Heartbeats every interval, and while suspect a probe every quarter interval. */
     private void startCoherence() {
         coherence.busAttached();
-        coherenceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "chat-cache-coherence");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long tickNanos = Math.max(heartbeatInterval.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
-        coherenceThread.scheduleWithFixedDelay(() -> {
-            try {
-                coherence.tick();
-            } catch (RuntimeException e) {
-                // Thrown out of a scheduled task it would end the heartbeats silently.
-                LOG.warn("Coherence check failed; trying again at the next tick", e);
-            }
-        }, 0, tickNanos, TimeUnit.NANOSECONDS);
+        Duration tick = Duration.ofNanos(Math.max(heartbeatInterval.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10)));
+        background.every(Duration.ZERO, tick, "coherence check", coherence::tick);
     }
 
     private Duration capped(Duration ttl) {
@@ -1215,6 +1232,8 @@ public final class HybridCacheStore implements CacheStore {
         public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
         /** Default {@link #closeTimeout}: two seconds. */
         public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(2);
+        /** Default {@link #probeInterval}: 100 ms. */
+        public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(100);
         /** Default {@link #defaultTtl}: one hour, the reference's. */
         public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
@@ -1230,6 +1249,7 @@ public final class HybridCacheStore implements CacheStore {
         private Integer maxConcurrentL2Calls;
         private Duration heartbeatInterval;
         private Duration closeTimeout;
+        private Duration probeInterval;
         private Duration defaultTtl;
         private Ticker ticker;
 
@@ -1311,7 +1331,10 @@ public final class HybridCacheStore implements CacheStore {
             return this;
         }
 
-        /** How long the open breaker keeps calls off L2 before one probe call. Default one second. */
+        /**
+         * How long the open breaker keeps callers' calls off L2 before one of them probes it. Default one second.
+         * The background probe ({@link #probeInterval}) does not wait for it and usually finds L2 back sooner.
+         */
         public Builder openDuration(Duration duration) {
             requireUnset("openDuration", this.openDuration);
             this.openDuration = requirePositive(duration, "openDuration");
@@ -1366,6 +1389,23 @@ public final class HybridCacheStore implements CacheStore {
         public Builder closeTimeout(Duration timeout) {
             requireUnset("closeTimeout", this.closeTimeout);
             this.closeTimeout = requirePositive(timeout, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * How often a background probe reads L2 while it is out of use (the breaker open) or while invalidations
+         * made without it wait to be applied. Each probe is one single-key read, bounded by L2's own deadline
+         * (the Redis adapter's 300 ms budget by default), one at a time on the store's background thread: against
+         * a hung server a probe goes out every interval plus that budget, against a refusing one every interval.
+         * It does not wait out the {@link #openDuration}: it takes the breaker's half-open turn as soon as it
+         * comes, and a success closes the breaker, drops L1 (which then neither serves nor is filled until the bus
+         * has proved it delivers) and applies the journal. So an idle instance applies the invalidations it
+         * journaled within about an interval of L2's return, and a busy one stops serving its L1 as soon as L2
+         * answers (after which other instances' writes reach L2 at once). Default 100 ms.
+         */
+        public Builder probeInterval(Duration interval) {
+            requireUnset("probeInterval", this.probeInterval);
+            this.probeInterval = requirePositive(interval, "probeInterval");
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,19 +126,54 @@ final class L2Gateway {
                 skips.increment();
                 return Result.skipped(Skip.BREAKER_OPEN);
             }
-            return admitted(store, timing, call);
+            return admitted(store, timing, call, true);
         } finally {
             bulkhead.release();
         }
     }
 
-    private <R> Result<R> admitted(CacheStore store, Timing timing, Function<CacheStore, R> call) {
+    /**
+     * The store's background probe: calls {@code ping} (a single-key read) on {@code store} while the breaker is
+     * open, without waiting out the open duration, as the one half-open probe (skipped while another probe is in
+     * flight or the bulkhead is full); while the breaker is closed, as an ordinary call. Timed against the
+     * slow-call threshold like any single-key call, so a probe that answers late does not close the breaker.
+     * Its outcome moves the breaker as any call's does, but it is nobody's operation: it is not counted in
+     * {@link #failures()} or {@link #skips()}. A {@link SerializationException} is an answer (L2 is up; the
+     * probe's key happened to hold a value of another type).
+     *
+     * @throws RuntimeException as {@link #call} throws it, except a {@link SerializationException}
+     */
+    Result<Void> probe(CacheStore store, Consumer<CacheStore> ping) {
+        if (!bulkhead.tryAcquire()) {
+            return Result.skipped(Skip.BULKHEAD_FULL);
+        }
+        try {
+            if (!breaker.tryAcquireProbe()) {
+                return Result.skipped(Skip.BREAKER_OPEN);
+            }
+            return admitted(store, Timing.SINGLE, answering -> {
+                try {
+                    ping.accept(answering);
+                } catch (SerializationException typeMismatch) {
+                    // L2 answered with a value: that is all a probe asks.
+                }
+                return null;
+            }, false);
+        } finally {
+            bulkhead.release();
+        }
+    }
+
+    /** {@code counted}: whether the call is a caller's operation (its failure counts in {@link #failures()}). */
+    private <R> Result<R> admitted(CacheStore store, Timing timing, Function<CacheStore, R> call, boolean counted) {
         long start = ticker.read();
         R value;
         try {
             value = call.apply(store);
         } catch (CacheUnavailableException e) {
-            failures.increment();
+            if (counted) {
+                failures.increment();
+            }
             if (breaker.onFailure()) {
                 LOG.warn("{} unavailable ({}); going without it until it answers again", name, LogText.escape(e.getMessage()));
             }
@@ -148,7 +184,9 @@ final class L2Gateway {
         } catch (CacheException e) {
             // L2 answered but refused the command (out of memory, a server error): retrying cannot help this
             // call, yet it is no fault of the caller's. L2 is up, so the breaker is not told.
-            failures.increment();
+            if (counted) {
+                failures.increment();
+            }
             breaker.release();
             if (refusalLogged.compareAndSet(false, true)) {
                 LOG.warn("{} refused a command ({}); such calls go without it (logged once, counted in errors)",

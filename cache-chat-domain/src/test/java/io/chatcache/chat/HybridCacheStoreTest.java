@@ -57,6 +57,10 @@ class HybridCacheStoreTest {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
     /** Generous for a loaded 2-core CI machine. */
     private static final Duration EVENTUALLY = Duration.ofSeconds(10);
+    /** Keeps the background probe away for the length of any test. */
+    private static final Duration NO_BACKGROUND_PROBE = Duration.ofHours(1);
+    /** The background probe of the tests that show it, in real time. */
+    private static final Duration PROBE = Duration.ofMillis(20);
 
     private final AtomicLong clock = new AtomicLong();
     private final FakeBusNetwork network = new FakeBusNetwork();
@@ -78,17 +82,28 @@ class HybridCacheStoreTest {
         }
 
         Instance(String id, CacheStore l2Store) {
-            store = track(base(l1).l2(l2Store).bus(network.join(id)).build());
+            this(id, l2Store, NO_BACKGROUND_PROBE);
+        }
+
+        Instance(String id, CacheStore l2Store, Duration probeInterval) {
+            store = track(base(l1, probeInterval).l2(l2Store).bus(network.join(id)).build());
         }
     }
 
     private HybridCacheStore.Builder base(CacheStore l1) {
+        return base(l1, NO_BACKGROUND_PROBE);
+    }
+
+    private HybridCacheStore.Builder base(CacheStore l1, Duration probeInterval) {
         return HybridCacheStore.builder()
                 .l1(l1)
                 .l1TtlCeiling(CEILING)
                 .failureThreshold(THRESHOLD)
                 .openDuration(OPEN)
                 .heartbeatInterval(HEARTBEAT)
+                // Most tests drive the breaker by hand (calls and the manual clock); the background probe, which
+                // runs in real time, is shown by the CircuitBreaking tests that pass PROBE.
+                .probeInterval(probeInterval)
                 .ticker(clock::get);
     }
 
@@ -899,6 +914,50 @@ class HybridCacheStoreTest {
             assertThat(b.store.get("gone", String.class)).isEmpty();
             assertThat(b.store.get("user:1", String.class)).isEmpty();
             assertThat(a.store.get("k", String.class)).isEmpty();
+        }
+
+        @Test
+        void theBackgroundProbeFindsL2BackWithoutAnyCallAndL1StopsServingAtOnce() {
+            Instance a = new Instance("a", l2, PROBE);
+            l2.put("k", "old", TTL);
+            assertThat(a.store.get("k", String.class)).contains("old");
+            l2.setDown(true);
+            failUntilOpen(a.store);
+            long callsWhenOpen = l2.calls();
+            // The manual clock stands still: no caller's call would probe.
+            Awaitility.await("probes of the failed L2").atMost(EVENTUALLY).until(() -> l2.calls() > callsWhenOpen + 3);
+            assertThat(a.store.isL2Available()).isFalse();
+            assertThat(a.store.stats().errors()).as("probes are nobody's failed operation").isEqualTo(THRESHOLD);
+            l2.setDown(false);
+            l2.put("k", "newer, written by another instance", TTL);
+
+            Awaitility.await("the probe to find L2 back").atMost(EVENTUALLY).until(a.store::isL2Available);
+
+            assertThat(a.l1.peek("k")).as("L1 dropped").isEmpty();
+            assertThat(a.store.get("k", String.class)).hasValueSatisfying(v -> assertThat(v).startsWith("newer"));
+            Awaitility.await("L1 trusted again once the bus proves itself").atMost(EVENTUALLY)
+                    .until(a.store::isL1Coherent);
+        }
+
+        @Test
+        void anIdleInstanceAppliesItsJournalOnceTheProbeFindsL2Back() {
+            Instance a = new Instance("a", l2, PROBE);
+            Instance b = new Instance("b");
+            a.store.putAll(Map.of("k", "old", "gone", "old"), TTL);
+            List.of("k", "gone").forEach(key -> b.store.get(key, String.class));
+            l2.setDown(true);
+            failUntilOpen(a.store);
+            a.store.put("k", "new", TTL);
+            a.store.delete("gone");
+
+            l2.setDown(false);
+
+            Awaitility.await("the journal applied with no call on a").atMost(EVENTUALLY).untilAsserted(() -> {
+                assertThat(l2.peek("k")).isEmpty();
+                assertThat(l2.peek("gone")).isEmpty();
+                assertThat(b.l1.peek("k")).as("b heard of it").isEmpty();
+                assertThat(b.l1.peek("gone")).isEmpty();
+            });
         }
 
         @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatcache.chat.L2Gateway.Result;
 import io.chatcache.chat.L2Gateway.Skip;
 import io.chatcache.chat.L2Gateway.Timing;
+import io.chatcache.core.SerializationException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +131,71 @@ class L2GatewayTest {
 
         assertThat(answer.answered()).isTrue();
         assertThat(answer.reopened()).as("the caller recovers").isTrue();
+        assertThat(gateway.closed()).isTrue();
+    }
+
+    @Test
+    void theBackgroundProbeDoesNotWaitOutTheOpenDurationAndIsNobodysFailure() {
+        L2Gateway gateway = gateway(8);
+        l2.setDown(true);
+        for (int i = 0; i < 3; i++) {
+            read(gateway, l2);
+        }
+        assertThat(gateway.state()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        // The clock has not moved: a caller is refused, the probe goes.
+        assertThat(read(gateway, l2).skipped()).isEqualTo(Skip.BREAKER_OPEN);
+        assertThat(gateway.probe(l2, s -> s.get("probe", String.class)).skipped()).isEqualTo(Skip.UNAVAILABLE);
+        assertThat(gateway.state()).as("a failed probe opens it again").isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(gateway.failures()).as("the callers' three failures only").isEqualTo(3);
+        assertThat(gateway.skips()).as("the refused caller only").isEqualTo(1);
+        l2.setDown(false);
+
+        Result<Void> answer = gateway.probe(l2, s -> s.get("probe", String.class));
+
+        assertThat(answer.answered()).isTrue();
+        assertThat(answer.reopened()).as("the store recovers").isTrue();
+        assertThat(gateway.closed()).isTrue();
+    }
+
+    @Test
+    void theBackgroundProbeTakesNoTurnWhileACallersProbeIsInFlight() throws Exception {
+        L2Gateway gateway = gateway(8);
+        l2.setDown(true);
+        for (int i = 0; i < 3; i++) {
+            read(gateway, l2);
+        }
+        l2.setDown(false);
+        clock.addAndGet(OPEN.toNanos());
+        CountDownLatch probing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        l2.onEveryCall(blockUntil(probing, release));
+        CompletableFuture<Result<Optional<String>>> callersProbe =
+                CompletableFuture.supplyAsync(() -> read(gateway, l2), callers);
+        assertThat(probing.await(30, TimeUnit.SECONDS)).isTrue();
+        long calls = l2.calls();
+
+        assertThat(gateway.probe(l2, s -> s.get("probe", String.class)).skipped()).isEqualTo(Skip.BREAKER_OPEN);
+
+        assertThat(l2.calls()).as("one probe at a time").isEqualTo(calls);
+        release.countDown();
+        assertThat(callersProbe.get(30, TimeUnit.SECONDS).reopened()).isTrue();
+    }
+
+    @Test
+    void aProbeThatFindsAValueOfAnotherTypeFoundL2Answering() {
+        L2Gateway gateway = gateway(8);
+        l2.setDown(true);
+        for (int i = 0; i < 3; i++) {
+            read(gateway, l2);
+        }
+        l2.setDown(false);
+
+        Result<Void> answer = gateway.probe(l2, s -> {
+            throw new SerializationException("the probe's key holds a number");
+        });
+
+        assertThat(answer.reopened()).isTrue();
         assertThat(gateway.closed()).isTrue();
     }
 }
