@@ -13,7 +13,6 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
-import io.chatcache.core.LogText;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
@@ -30,18 +29,11 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A two-level {@link CacheStore}: a fast in-process L1 (usually the memory store) in front of a shared
@@ -133,78 +125,52 @@ import org.slf4j.LoggerFactory;
  */
 public final class HybridCacheStore implements CacheStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HybridCacheStore.class);
-
     /**
      * How many keys (and, separately, patterns) changed while L2 is out of use are remembered for
      * deletion from L2 on recovery; past it, L2 is cleared on recovery instead.
      */
     static final int MAX_JOURNALED_CHANGES = 10_000;
 
-    /** What the background probe reads: any answer, even of a value of another type, shows L2 is up. */
-    private static final String PROBE_KEY = "chat-cache:l2-probe";
-    private static final ValueType<String> PROBE_TYPE = ValueType.of(String.class);
-
     private final CacheStore l1;
-    private final Duration l1TtlCeiling;
     private final Duration defaultTtl;
-    private final Duration reconnectInterval;
-    private final L2Gateway gateway;
-    private final FillGuard guard = new FillGuard();
-    /**
-     * Changes made outside this instance's own L1 writes: other instances' invalidations, L1 drops for
-     * lost messages or recovery, journal replays. An L1-only write that sees one undoes itself, because
-     * the change may be newer than its value; its own concurrent local writes and deletes do not count.
-     */
-    private final FillGuard outsideChanges = new FillGuard();
-    /** Null when the store has no L2 at all (L1 only): then there is nothing to replay. */
-    private final OutageJournal journal;
-    private final Object linkLock = new Object();
+    private final Duration l1TtlCeiling;
+    private final Duration heartbeatInterval;
+    private final Duration probeInterval;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Subscription l1Subscription;
 
-    private volatile L2Link link;
-    /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
-    private final AtomicLong recoveries = new AtomicLong();
+    // The collaborators, one per concern (all package-private):
+    /** L2 calls: the breaker, the bulkhead, the slow-call rule and the triage of L2's exceptions. */
+    private final L2Gateway gateway;
+    /** The removal listeners, and which removals are a caller's. */
+    private final RemovalReporter removals = new RemovalReporter();
+    /** This instance's invalidations on the bus. */
+    private final BusPublisher publisher;
+    /** What goes into L1 and when it must come out: the fill race, outside changes, TTL ceiling. */
+    private final L1Copies copies;
+    /** Whether L1 may serve (the bus proved it delivers), the heartbeats and the sequence check. */
     private final Coherence coherence;
-    /**
-     * Whether the latest L2 call failed: until one answers again (or the breaker opens), L1 is not trusted
-     * back, since a probe of the bus alone says nothing about L2 (below the breaker's threshold L2 may be
-     * failing with the breaker still closed).
-     */
-    private volatile boolean lastL2CallFailed;
-    private final Duration heartbeatInterval;
-    private final Duration closeTimeout;
-    /** Applies the journal to L2 on recovery and at close; null without L2 (nothing to replay). */
+    /** Applies the outage journal to L2 on recovery and at close; null without L2 (nothing to replay). */
     private final JournalReplayer replayer;
+    /** Calls through the gateway, what their outcome means (suspicion, recovery, replay), and the probe. */
+    private final L2Access l2;
+    /** Other instances' invalidations and the bus's connection events. */
+    private final InvalidationReceiver receiver;
     /** The connector's retries, the heartbeats and the L2 probe: one thread, created on first use. */
     private final BackgroundTasks background = new BackgroundTasks();
-    private final Duration probeInterval;
-    /** The connector's retry schedule while L2 has not been reached; guarded by linkLock. */
-    private Future<?> connectorRetries;
-    private final CopyOnWriteArrayList<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
-    /** The keys that L1 or L2 report removing during a call of this thread that wants to report them. */
-    private final ThreadLocal<Set<String>> collectedRemovals = new ThreadLocal<>();
+    /** Takes up or opens L2 (retrying in the background) and holds the link until close. */
+    private final L2Connector connector;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final LongAdder publishFailures = new LongAdder();
-    private final LongAdder invalidationsSent = new LongAdder();
-    private final LongAdder invalidationsReceived = new LongAdder();
-    private final LongAdder l1Drops = new LongAdder();
-    /** Calls made while there was no L2 connection at all: answered without it. */
-    private final LongAdder unconnected = new LongAdder();
-    private final AtomicBoolean publishFailureLogged = new AtomicBoolean();
-    private final AtomicBoolean connectorFailureLogged = new AtomicBoolean();
     private volatile CacheStats lastL2Stats = CacheStats.EMPTY;
-    /** Test hook: runs after an L2 read and before its value is copied into L1. */
-    private volatile Consumer<String> beforeFillHook;
 
     private HybridCacheStore(Builder builder) {
         this.l1 = builder.l1;
         this.l1TtlCeiling = orDefault(builder.l1TtlCeiling, Builder.DEFAULT_L1_TTL_CEILING);
         this.defaultTtl = orDefault(builder.defaultTtl, Builder.DEFAULT_TTL);
-        this.reconnectInterval = orDefault(builder.reconnectInterval, Builder.DEFAULT_RECONNECT_INTERVAL);
+        this.heartbeatInterval = orDefault(builder.heartbeatInterval, Builder.DEFAULT_HEARTBEAT_INTERVAL);
+        this.probeInterval = orDefault(builder.probeInterval, Builder.DEFAULT_PROBE_INTERVAL);
         this.gateway = new L2Gateway("L2 cache",
                 builder.failureThreshold == null ? Builder.DEFAULT_FAILURE_THRESHOLD : builder.failureThreshold,
                 orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION),
@@ -212,15 +178,19 @@ public final class HybridCacheStore implements CacheStore {
                 builder.maxConcurrentL2Calls == null ? Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS
                         : builder.maxConcurrentL2Calls,
                 builder.ticker == null ? Ticker.system() : builder.ticker);
-        this.journal = builder.l2 != null || builder.l2Connector != null
-                ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
-        this.heartbeatInterval = orDefault(builder.heartbeatInterval, Builder.DEFAULT_HEARTBEAT_INTERVAL);
-        this.closeTimeout = orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT);
-        this.probeInterval = orDefault(builder.probeInterval, Builder.DEFAULT_PROBE_INTERVAL);
-        this.replayer = journal == null ? null
-                : new JournalReplayer(journal, new ReplayHooks(), closeTimeout, l1TtlCeiling);
+        this.publisher = new BusPublisher(l1TtlCeiling);
         this.coherence = new Coherence(new CoherenceHooks(), heartbeatInterval);
-        this.l1Subscription = l1.addRemovalListener(this::collectRemoval);
+        this.copies = new L1Copies(l1, l1TtlCeiling, coherence::coherent, removals);
+        OutageJournal journal = builder.l2 != null || builder.l2Connector != null
+                ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
+        this.replayer = journal == null ? null : new JournalReplayer(journal,
+                L2Access.replayTarget(publisher, copies, gateway),
+                orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT), l1TtlCeiling);
+        this.connector = new L2Connector(new ConnectorHooks(), background);
+        this.l2 = new L2Access(gateway, journal, replayer, copies, coherence, removals, connector::link);
+        this.receiver = new InvalidationReceiver(coherence, copies, removals, closed::get,
+                () -> background.soon("L2 probe", l2::probe));
+        this.l1Subscription = l1.addRemovalListener(removals::collect);
     }
 
     /** A builder with every option at its default; {@link Builder#l1} is required. */
@@ -266,45 +236,20 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireNonNull(type, "type");
         L2Gateway.Result<Optional<CacheEntry<T>>> remote = readL2(key, type);
         Optional<CacheEntry<T>> entry = remote.answered() ? remote.value() : l1.getEntry(key, type);
-        if (entry.isEmpty()) {
-            misses.increment();
-        } else {
-            hits.increment();
-        }
+        (entry.isPresent() ? hits : misses).increment();
         return entry;
     }
 
-    /** Reads L2 and fills L1 on a hit. */
+    /** Reads L2 and fills L1 on a hit (unless the key changed meanwhile, see {@link L1Copies#fill}). */
     private <T> L2Gateway.Result<Optional<CacheEntry<T>>> readL2(String key, ValueType<T> type) {
-        long stamp = guard.stamp(key);
+        long stamp = copies.readStamp(key);
         long startNanos = System.nanoTime();
-        L2Gateway.Result<Optional<CacheEntry<T>>> entry = callL2(link, Timing.SINGLE, store -> store.getEntry(key, type));
+        L2Gateway.Result<Optional<CacheEntry<T>>> entry =
+                l2.call(connector.link(), Timing.SINGLE, store -> store.getEntry(key, type));
         if (entry.answered() && entry.value().isPresent()) {
-            fillL1(key, entry.value().get(), stamp, startNanos);
+            copies.fill(key, entry.value().get(), stamp, startNanos);
         }
         return entry;
-    }
-
-    /**
-     * Copies an L2 hit into L1 unless the key changed since {@code stamp} was taken (before the L2
-     * read). The check is repeated after the put, because an invalidation can land between the first
-     * check and the put: it bumps the stamp before it deletes from L1, so either its delete comes after
-     * our put, or our second check sees its bump and we delete the copy ourselves.
-     */
-    private <T> void fillL1(String key, CacheEntry<T> entry, long stamp, long startNanos) {
-        Consumer<String> hook = beforeFillHook;
-        if (hook != null) {
-            hook.accept(key);
-        }
-        Duration ttl = l1Ttl(entry.remainingTtl(), startNanos);
-        // A suspicion bumps the guard, so a fill that began before it fails the second check below.
-        if (ttl == null || !coherence.coherent() || !guard.unchangedSince(key, stamp)) {
-            return;
-        }
-        l1.put(key, entry.value(), ttl);
-        if (!guard.unchangedSince(key, stamp)) {
-            l1.delete(key);
-        }
     }
 
     /**
@@ -320,25 +265,19 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireNonNull(type, "type");
         Set<String> distinct = new LinkedHashSet<>(keys);
         Map<String, T> local = trustL1() ? l1.getAll(distinct, type) : Map.of();
-        Set<String> missing = new LinkedHashSet<>();
-        for (String key : distinct) {
-            if (!local.containsKey(key)) {
-                missing.add(key);
-            }
-        }
+        Set<String> missing = new LinkedHashSet<>(distinct);
+        missing.removeAll(local.keySet());
         Map<String, T> remote = Map.of();
         if (!missing.isEmpty()) {
-            L2Gateway.Result<Map<String, T>> answer = callL2(link, Timing.SINGLE, store -> store.getAll(missing, type));
+            L2Gateway.Result<Map<String, T>> answer =
+                    l2.call(connector.link(), Timing.SINGLE, store -> store.getAll(missing, type));
             if (answer.answered()) {
                 remote = answer.value();
             }
         }
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : distinct) {
-            T value = local.get(key);
-            if (value == null) {
-                value = remote.get(key);
-            }
+            T value = local.containsKey(key) ? local.get(key) : remote.get(key);
             if (value != null) {
                 found.put(key, value);
             }
@@ -346,6 +285,11 @@ public final class HybridCacheStore implements CacheStore {
         hits.add(found.size());
         misses.add(distinct.size() - found.size());
         return found;
+    }
+
+    /** Whether L1 may serve: the store is coherent, or L2 cannot be used (then L1 is all there is). */
+    private boolean trustL1() {
+        return coherence.coherent() || connector.link() == null || !gateway.closed();
     }
 
     // ---------------------------------------------------------------- writes
@@ -374,21 +318,16 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireKey(key);
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
-        long recovery = recoveries.get();
-        long stamp = guard.stamp(key);
-        long outsideStamp = outsideChanges.stamp(key);
-        long startNanos = System.nanoTime();
-        L2Link l2 = link;
-        L2Gateway.Result<L2Write> written = callL2(l2, Timing.SINGLE, store -> putInL2(store, l2.bus(), key, value, ttl));
+        L1Copies.WriteStamp before = copies.writeStamp(key);
+        L2Link link = connector.link();
+        L2Gateway.Result<BusPublisher.L2Write> written = l2.call(link, Timing.SINGLE,
+                store -> BusPublisher.putInL2(store, link.bus(), key, value, ttl));
         if (written.answered()) {
-            putL1AfterL2(key, value, ttl, stamp, startNanos);
-            if (written.value() == L2Write.WRITTEN) {
-                publish(l2, Invalidation.Kind.KEY, key);
-            } else {
-                invalidationsSent.increment();
-            }
+            copies.afterL2Write(key, value, ttl, before);
+            publisher.afterWrite(link, written.value(), key);
         } else {
-            putL1Only(key, value, ttl, recovery, outsideStamp);
+            l2.journalKey(key);
+            copies.withoutL2(key, value, ttl, before);
         }
     }
 
@@ -411,63 +350,21 @@ public final class HybridCacheStore implements CacheStore {
             return;
         }
         Map<String, Object> copy = new LinkedHashMap<>(entries);
-        long recovery = recoveries.get();
-        Map<String, Long> stamps = new HashMap<>();
-        copy.keySet().forEach(key -> stamps.put(key, guard.stamp(key)));
-        Map<String, Long> outsideStamps = new HashMap<>();
-        copy.keySet().forEach(key -> outsideStamps.put(key, outsideChanges.stamp(key)));
-        long startNanos = System.nanoTime();
-        L2Link l2 = link;
-        if (callL2(l2, Timing.SINGLE, store -> {
+        Map<String, L1Copies.WriteStamp> stamps = new HashMap<>();
+        copy.keySet().forEach(key -> stamps.put(key, copies.writeStamp(key)));
+        L2Link link = connector.link();
+        L2Gateway.Result<BusPublisher.L2Write> written = l2.call(link, Timing.SINGLE, store -> {
             store.putAll(copy, ttl);
-            return L2Write.WRITTEN;
-        }).answered()) {
-            copy.forEach((key, value) -> putL1AfterL2(key, value, ttl, stamps.get(key), startNanos));
-            copy.keySet().forEach(key -> publish(l2, Invalidation.Kind.KEY, key));
+            return BusPublisher.L2Write.WRITTEN;
+        });
+        if (written.answered()) {
+            copy.forEach((key, value) -> copies.afterL2Write(key, value, ttl, stamps.get(key)));
+            copy.keySet().forEach(key -> publisher.publish(link, Invalidation.Kind.KEY, key));
         } else {
-            copy.forEach((key, value) -> putL1Only(key, value, ttl, recovery, outsideStamps.get(key)));
-        }
-    }
-
-    /**
-     * Puts a value just written to L2 into L1, unless something else changed the key since
-     * {@code stampBefore} (taken before the L2 write): then the order of the two changes in L2 is
-     * unknown, so L1 drops the key and the next read asks L2.
-     */
-    private void putL1AfterL2(String key, Object value, Duration ttl, long stampBefore, long startNanos) {
-        boolean sole = guard.bumpAndCheckSole(key, stampBefore);
-        Duration l1Ttl = l1Ttl(ttl, startNanos);
-        if (sole && l1Ttl != null && coherence.coherent()) {
-            l1.put(key, value, l1Ttl);
-            if (!guard.unchangedSince(key, stampBefore + 1)) {
-                l1.delete(key);
-            }
-        } else {
-            l1.delete(key);
-        }
-    }
-
-    /**
-     * Puts a value that did not reach L2 into L1 and journals its key. If a change from outside this
-     * instance's own writes covered the key since {@code outsideStampBefore} (taken before the L2
-     * attempt) — another instance's write heard over the bus, a journal replay run by another call —
-     * that change may be newer, so L1 drops the key instead. The check is repeated after the put, as for
-     * fills, so such a change landing during the put is not undone by it.
-     */
-    private void putL1Only(String key, Object value, Duration ttl, long recoveryBefore, long outsideStampBefore) {
-        if (journal != null) {
-            journal.key(key);
-        }
-        guard.bump(key);
-        if (!outsideChanges.unchangedSince(key, outsideStampBefore)) {
-            l1.delete(key);
-            return;
-        }
-        l1.put(key, value, capped(ttl));
-        // L2 came back while we wrote (the L1 drop of the recovery may have run before our put, and this
-        // value is not in L2), or the key changed from outside meanwhile.
-        if (recoveries.get() != recoveryBefore || !outsideChanges.unchangedSince(key, outsideStampBefore)) {
-            l1.delete(key);
+            copy.forEach((key, value) -> {
+                l2.journalKey(key);
+                copies.withoutL2(key, value, ttl, stamps.get(key));
+            });
         }
     }
 
@@ -482,18 +379,17 @@ public final class HybridCacheStore implements CacheStore {
     @Override
     public boolean delete(String key) {
         CacheInputs.requireKey(key);
-        L2Link l2 = link;
-        L2Gateway.Result<Boolean> inL2 = callL2(l2, Timing.SINGLE, store -> store.delete(key));
-        guard.bump(key);
-        boolean inL1 = l1.delete(key);
+        L2Link link = connector.link();
+        L2Gateway.Result<Boolean> inL2 = l2.call(link, Timing.SINGLE, store -> store.delete(key));
+        boolean inL1 = copies.delete(key);
         if (inL2.answered()) {
-            publish(l2, Invalidation.Kind.KEY, key);
-        } else if (journal != null) {
-            journal.key(key);
+            publisher.publish(link, Invalidation.Kind.KEY, key);
+        } else {
+            l2.journalKey(key);
         }
         boolean removed = (inL2.answered() && inL2.value()) || inL1;
         if (removed) {
-            fire(Set.of(key), RemovalCause.EXPLICIT);
+            removals.fire(Set.of(key), RemovalCause.EXPLICIT);
         }
         return removed;
     }
@@ -508,29 +404,30 @@ public final class HybridCacheStore implements CacheStore {
     @Override
     public long deleteMatching(KeyPattern pattern) {
         CacheInputs.requireNonNull(pattern, "pattern");
-        Set<String> removed = new LinkedHashSet<>();
-        L2Link l2 = link;
-        L2Gateway.Result<Long> inL2;
-        long inL1;
-        Set<String> outer = collectedRemovals.get();
-        collectedRemovals.set(removed);
-        try {
-            inL2 = callL2(l2, Timing.SCAN, store -> store.deleteMatching(pattern));
-            guard.bumpAll();
-            inL1 = l1.deleteMatching(pattern);
-            if (inL2.answered() && matchesBytewiseInL2(pattern.pattern())) {
-                dropL1();
+        L2Link link = connector.link();
+        RemovalReporter.Collected<PatternDeleted> deleted = removals.collecting(() -> {
+            L2Gateway.Result<Long> inL2 = l2.call(link, Timing.SCAN, store -> store.deleteMatching(pattern));
+            long inL1 = copies.deleteMatching(pattern);
+            if (inL2.answered() && L1Copies.matchesBytewiseInL2(pattern.pattern())) {
+                copies.dropAll();
             }
-        } finally {
-            restoreCollector(outer);
+            return new PatternDeleted(inL2, inL1);
+        });
+        if (deleted.result().inL2().answered()) {
+            publisher.publish(link, Invalidation.Kind.PATTERN, pattern.pattern());
+        } else {
+            l2.journalPattern(pattern);
         }
-        if (inL2.answered()) {
-            publish(l2, Invalidation.Kind.PATTERN, pattern.pattern());
-        } else if (journal != null) {
-            journal.pattern(pattern);
+        removals.fire(deleted.removed(), RemovalCause.EXPLICIT);
+        return deleted.result().count();
+    }
+
+    /** What a pattern delete did: L2's answer (or why there is none), and how many keys L1 held. */
+    private record PatternDeleted(L2Gateway.Result<Long> inL2, long inL1) {
+        /** What the caller is told: L2's count, or L1's when L2 was not used. */
+        long count() {
+            return inL2.answered() ? inL2.value() : inL1;
         }
-        fire(removed, RemovalCause.EXPLICIT);
-        return inL2.answered() ? inL2.value() : inL1;
     }
 
     /**
@@ -539,27 +436,21 @@ public final class HybridCacheStore implements CacheStore {
      */
     @Override
     public void clear() {
-        Set<String> removed = new LinkedHashSet<>();
-        L2Link l2 = link;
-        L2Gateway.Result<L2Write> clearedL2;
-        Set<String> outer = collectedRemovals.get();
-        collectedRemovals.set(removed);
-        try {
-            clearedL2 = callL2(l2, Timing.SCAN, store -> {
+        L2Link link = connector.link();
+        RemovalReporter.Collected<L2Gateway.Result<BusPublisher.L2Write>> cleared = removals.collecting(() -> {
+            L2Gateway.Result<BusPublisher.L2Write> inL2 = l2.call(link, Timing.SCAN, store -> {
                 store.clear();
-                return L2Write.WRITTEN;
+                return BusPublisher.L2Write.WRITTEN;
             });
-            guard.bumpAll();
-            l1.clear();
-        } finally {
-            restoreCollector(outer);
+            copies.clear();
+            return inL2;
+        });
+        if (cleared.result().answered()) {
+            publisher.publish(link, Invalidation.Kind.CLEAR, "");
+        } else {
+            l2.journalClear();
         }
-        if (clearedL2.answered()) {
-            publish(l2, Invalidation.Kind.CLEAR, "");
-        } else if (journal != null) {
-            journal.clear();
-        }
-        fire(removed, RemovalCause.CLEARED);
+        removals.fire(cleared.removed(), RemovalCause.CLEARED);
     }
 
     // ---------------------------------------------------------------- listeners and stats
@@ -571,8 +462,7 @@ public final class HybridCacheStore implements CacheStore {
     @Override
     public Subscription addRemovalListener(RemovalListener listener) {
         CacheInputs.requireNonNull(listener, "listener");
-        removalListeners.add(listener);
-        return () -> removalListeners.remove(listener);
+        return removals.add(listener);
     }
 
     /**
@@ -585,7 +475,7 @@ public final class HybridCacheStore implements CacheStore {
         CacheStats local = l1.stats();
         return new CacheStats(hits.sum(), misses.sum(), local.entryCount(), local.totalSizeBytes(),
                 local.evictions(), local.expirations(),
-                local.errors() + l2Failures() + publishFailures.sum());
+                local.errors() + l2Failures() + publisher.failures());
     }
 
     /** L1's own statistics. */
@@ -601,7 +491,7 @@ public final class HybridCacheStore implements CacheStore {
     public CacheStats l2Stats() {
         // Only while L2 is in use: monitoring must neither probe a failed L2 nor count as a failed operation.
         if (isL2Available()) {
-            L2Gateway.Result<CacheStats> answered = callL2(link, Timing.SCAN, CacheStore::stats);
+            L2Gateway.Result<CacheStats> answered = l2.call(connector.link(), Timing.SCAN, CacheStore::stats);
             if (answered.answered()) {
                 lastL2Stats = answered.value();
             }
@@ -614,10 +504,11 @@ public final class HybridCacheStore implements CacheStore {
     /**
      * How many operations were answered without L2 because it failed, refused the command, was kept
      * off by the circuit breaker or the bulkhead, or was not connected yet: reads served from L1 (or
-     * missed), writes that reached L1 only.
+     * missed), writes that reached L1 only. The background probe's calls are not operations and do not
+     * count.
      */
     public long l2Failures() {
-        return gateway.failures() + gateway.skips() + unconnected.sum();
+        return gateway.failures() + gateway.skips() + l2.unconnected();
     }
 
     /**
@@ -625,8 +516,8 @@ public final class HybridCacheStore implements CacheStore {
      * instance's heartbeats through the bus: a snapshot, cheap to take, that never asks L2.
      */
     public L2Counters l2Counters() {
-        return new L2Counters(L2Counters.of(gateway.state()), invalidationsSent.sum(),
-                invalidationsReceived.sum(), l1Drops.sum(), coherence.heartbeatRoundTrips(),
+        return new L2Counters(L2Counters.of(gateway.state()), publisher.sent(), receiver.received(),
+                copies.drops(), coherence.heartbeatRoundTrips(),
                 Duration.ofNanos(coherence.heartbeatRoundTripNanos()),
                 Duration.ofNanos(coherence.lastHeartbeatRoundTripNanos()));
     }
@@ -636,32 +527,29 @@ public final class HybridCacheStore implements CacheStore {
      * only (L2 not reached yet, or failing, or waiting for a probe to show it answers again).
      */
     public boolean isL2Available() {
-        return link != null && gateway.closed();
+        return connector.link() != null && gateway.closed();
     }
 
     /**
-     * Closes L1 and what this store opened through its connector, and stops the background connector.
-     * An L2 store and bus handed in are left open. Idempotent.
+     * Closes L1 and what this store opened through its connector, and stops the background thread
+     * (connector, heartbeats, probe), after applying to L2 what is still journaled (within the
+     * {@linkplain Builder#closeTimeout close timeout}). An L2 store and bus handed in are left open.
+     * Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        L2Link l2;
-        synchronized (linkLock) {
-            background.close();
-            l2 = link;
-            link = null;
-        }
+        L2Link last = connector.close();
         try {
             if (replayer != null) {
-                replayer.flushAtClose(l2);
+                replayer.flushAtClose(last);
             }
         } finally {
             try {
-                if (l2 != null) {
-                    l2.close();
+                if (last != null) {
+                    last.close();
                 }
             } finally {
                 try {
@@ -686,482 +574,68 @@ public final class HybridCacheStore implements CacheStore {
         return "HybridCacheStore[l2Available=" + isL2Available() + ", l1TtlCeiling=" + l1TtlCeiling + "]";
     }
 
-    // ---------------------------------------------------------------- L2 and its breaker
+    // ---------------------------------------------------------------- what the collaborators may do
 
-    /**
-     * Calls L2 through the gateway (breaker, bulkhead, triage); once L2 answers, takes it back into use
-     * after an outage, or replays what a failed call left in the journal.
-     */
-    private <R> L2Gateway.Result<R> callL2(L2Link l2, Timing timing, Function<CacheStore, R> call) {
-        if (l2 == null) {
-            if (journal != null) {
-                unconnected.increment();
-            }
-            return L2Gateway.Result.skipped(L2Gateway.Skip.NOT_CONNECTED);
-        }
-        L2Gateway.Result<R> result = gateway.call(l2.store(), timing, call);
-        afterL2Call(l2, result);
-        return result;
-    }
-
-    /**
-     * What any L2 call's outcome does to the store: a failure makes L1 suspect; an answer takes L2 back into use
-     * after an outage, or replays what a failed call left in the journal.
-     */
-    private void afterL2Call(L2Link l2, L2Gateway.Result<?> result) {
-        if (result.skipped() == L2Gateway.Skip.UNAVAILABLE) {
-            lastL2CallFailed = true;
-            // Whatever else failed meanwhile may include this instance's subscription.
-            coherence.suspect("an L2 call failed");
-        } else if (result.answered()) {
-            lastL2CallFailed = false;
-        }
-        if (result.answered() && (result.reopened() || replayer.hasPending())) {
-            // The L1 drop and the replay are not the caller's removals: a pattern delete or clear that
-            // happens to be the call finding L2 back must not report what they remove as its own.
-            Set<String> outer = collectedRemovals.get();
-            collectedRemovals.remove();
-            try {
-                if (result.reopened()) {
-                    LOG.info("L2 cache answers again; dropping L1, which may have missed invalidations");
-                    recovered(l2);
-                } else {
-                    replayer.replay(l2);
-                }
-            } finally {
-                restoreCollector(outer);
-            }
+    private void start(Builder builder) {
+        if (builder.l2 != null) {
+            connector.takeUp(builder.l2, builder.bus);
+        } else if (builder.l2Connector != null) {
+            connector.connect(builder.l2Connector,
+                    orDefault(builder.reconnectInterval, Builder.DEFAULT_RECONNECT_INTERVAL));
         }
     }
 
-    /**
-     * The background probe, every {@linkplain Builder#probeInterval probe interval}: while L2 is out of use (the
-     * breaker open) or the journal holds changes not yet applied, one single-key read of L2 through the gateway.
-     * When L2 answers, the store takes it back into use at once (L1 dropped and suspect until the bus proves
-     * itself, the journal replayed) instead of waiting for a caller after the open duration: an idle instance
-     * applies its journal, and a busy one stops serving L1 as soon as L2 answers again.
-     */
-    private void probe() {
-        L2Link l2 = link;
-        if (l2 == null || closed.get() || (gateway.closed() && !lastL2CallFailed && !replayer.hasPending())) {
-            return;
-        }
-        afterL2Call(l2, gateway.probe(l2.store(), store -> store.getEntry(PROBE_KEY, PROBE_TYPE)));
-    }
-
-    /**
-     * Takes L2 back into use: drops L1 (it missed invalidations, and may hold values L2 lacks), then
-     * replays the journal.
-     */
-    private void recovered(L2Link l2) {
-        recoveries.incrementAndGet();
-        dropL1();
-        // Invalidations published while L2 was away may not have reached this instance, and the bus may
-        // still be re-subscribing: L1 waits for the bus's proof.
-        coherence.suspect("L2 answers again after an outage");
-        replayer.replay(l2);
-    }
-
-    /** What replaying the journal does to this store beside L2. */
-    private final class ReplayHooks implements JournalReplayer.Target {
+    /** What the {@link L2Connector} does to this store when it takes up a link. */
+    private final class ConnectorHooks implements L2Connector.Owner {
         @Override
-        public void publish(L2Link l2, Invalidation.Kind kind, String target) {
-            HybridCacheStore.this.publish(l2, kind, target);
+        public InvalidationListener listenerFor(InvalidationBus bus) {
+            return receiver.on(bus);
         }
 
         @Override
-        public void forgetKey(String key) {
-            guard.bump(key);
-            outsideChanges.bump(key);
-            l1.delete(key);
+        public RemovalListener removalCollector() {
+            return removals::collect;
         }
 
         @Override
-        public void dropL1() {
-            HybridCacheStore.this.dropL1();
+        public void installed(L2Link link) {
+            gateway.reset();
+            if (link.bus() != null) {
+                // Heartbeats every interval, and while suspect a probe of the bus every quarter interval.
+                coherence.busAttached();
+                background.every(Duration.ZERO, Duration.ofNanos(Math.max(heartbeatInterval.toNanos() / 4,
+                        TimeUnit.MILLISECONDS.toNanos(10))), "coherence check", coherence::tick);
+            }
+            background.every(probeInterval, probeInterval, "L2 probe", l2::probe);
         }
 
         @Override
-        public void failed(CacheUnavailableException e) {
-            gateway.failed(e);
+        public void connectedLate(L2Link link) {
+            l2.connectedLate(link);
         }
-    }
-
-    /** What a write did in L2. */
-    private enum L2Write {
-        /** Written; the invalidation is still to be published. */
-        WRITTEN,
-        /** Written, and the invalidation published with it in the same round trip. */
-        WRITTEN_AND_PUBLISHED
-    }
-
-    /**
-     * Writes to L2 and, where the L2 store can carry the bus's messages ({@link PublishingStore}), publishes
-     * in the same round trip.
-     */
-    private static L2Write putInL2(CacheStore store, InvalidationBus bus, String key, Object value, Duration ttl) {
-        if (bus != null && store instanceof PublishingStore publishing && publishing.publishesOn(bus)) {
-            try {
-                publishing.putAndPublish(key, value, ttl, bus);
-                return L2Write.WRITTEN_AND_PUBLISHED;
-            } catch (IllegalStateException closed) {
-                // The bus (or the store) was closed: write as if there were no shared batch; a closed store
-                // throws again below, and the publish that follows counts a closed bus as a failed publish.
-            }
-        }
-        store.put(key, value, ttl);
-        return L2Write.WRITTEN;
-    }
-
-    /**
-     * Tells the other instances, without waiting for the bus: the change is already in L2, and the bus
-     * keeps its messages in order. A failure is counted and logged once, never the caller's problem:
-     * peers' L1 copies age out by the ceiling, and the sequence gap makes them drop L1 at the next message.
-     */
-    private void publish(L2Link l2, Invalidation.Kind kind, String target) {
-        InvalidationBus bus = l2.bus();
-        if (bus == null) {
-            return;
-        }
-        try {
-            bus.publishAsync(kind, target).whenComplete((sent, failure) -> {
-                if (failure == null) {
-                    published();
-                } else {
-                    publishFailed(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(e);
-        }
-    }
-
-    private void published() {
-        invalidationsSent.increment();
-        if (publishFailureLogged.get() && publishFailureLogged.compareAndSet(true, false)) {
-            LOG.info("Invalidation bus publishes again");
-        }
-    }
-
-    private void publishFailed(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        publishFailures.increment();
-        if (publishFailureLogged.compareAndSet(false, true)) {
-            LOG.warn("Invalidation bus cannot publish ({}); other instances may serve their L1 copies "
-                    + "for up to {}", LogText.escape(cause.getMessage()), l1TtlCeiling);
-        }
-    }
-
-    // ---------------------------------------------------------------- invalidations from the bus
-
-    private void onInvalidation(InvalidationBus bus, Invalidation invalidation) {
-        if (closed.get()) {
-            return;
-        }
-        if (invalidation.isFrom(bus.instanceId())) {
-            coherence.ownMessage(invalidation);
-            return;
-        }
-        coherence.othersMessage(invalidation);
-        if (invalidation.kind() == Invalidation.Kind.HEARTBEAT) {
-            return;
-        }
-        invalidationsReceived.increment();
-        Set<String> removed = new LinkedHashSet<>();
-        Set<String> outer = collectedRemovals.get();
-        collectedRemovals.set(removed);
-        try {
-            switch (invalidation.kind()) {
-                case KEY -> {
-                    guard.bump(invalidation.target());
-                    outsideChanges.bump(invalidation.target());
-                    if (l1.delete(invalidation.target())) {
-                        removed.add(invalidation.target());
-                    }
-                }
-                case PATTERN -> {
-                    guard.bumpAll();
-                    outsideChanges.bumpAll();
-                    l1.deleteMatching(KeyPattern.glob(invalidation.target()));
-                    if (matchesBytewiseInL2(invalidation.target())) {
-                        dropL1();
-                    }
-                }
-                case CLEAR -> {
-                    guard.bumpAll();
-                    outsideChanges.bumpAll();
-                    l1.clear();
-                }
-                case HEARTBEAT -> {
-                    // Carries only its sequence number, checked above.
-                }
-            }
-        } finally {
-            restoreCollector(outer);
-        }
-        fire(removed, invalidation.kind() == Invalidation.Kind.CLEAR ? RemovalCause.CLEARED : RemovalCause.EXPLICIT);
-    }
-
-    private void onBusEvent(InvalidationListener.BusEvent event) {
-        if (closed.get()) {
-            return;
-        }
-        switch (event) {
-            // While L2 is down too (the usual reason), L1 still serves: it is all this instance has.
-            case DISCONNECTED -> coherence.suspect("the invalidation bus disconnected");
-            case RECONNECTED -> {
-                coherence.forgetOrigins();
-                coherence.suspect("the invalidation bus reconnected; messages may have been lost meanwhile");
-                // The server answers again, most likely: find out now rather than at the next probe.
-                background.soon("L2 probe", this::probe);
-            }
-        }
-    }
-
-    /** Whether L1 may serve: the store is coherent, or L2 cannot be used (then L1 is all there is). */
-    private boolean trustL1() {
-        return coherence.coherent() || link == null || !gateway.closed();
     }
 
     /** What {@link Coherence} may do to this store. */
     private final class CoherenceHooks implements Coherence.Store {
         @Override
         public void dropL1() {
-            HybridCacheStore.this.dropL1();
+            copies.dropAll();
         }
 
         @Override
         public void invalidateFills() {
-            guard.bumpAll();
+            copies.invalidateFills();
         }
 
         @Override
         public boolean publishHeartbeat(String target) {
-            L2Link l2 = link;
-            if (l2 == null || l2.bus() == null || closed.get()) {
-                return false;
-            }
-            try {
-                l2.bus().publishAsync(Invalidation.Kind.HEARTBEAT, target);
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
+            return !closed.get() && BusPublisher.heartbeat(connector.link(), target);
         }
 
         @Override
         public boolean l2Available() {
-            return link != null && gateway.closed() && !lastL2CallFailed;
+            return isL2Available() && !l2.lastCallFailed();
         }
-    }
-
-    /** Drops every L1 copy without reporting it: the keys still live in L2. */
-    private void dropL1() {
-        l1Drops.increment();
-        Set<String> outer = collectedRemovals.get();
-        collectedRemovals.remove();
-        try {
-            guard.bumpAll();
-            outsideChanges.bumpAll();
-            l1.clear();
-        } finally {
-            restoreCollector(outer);
-        }
-    }
-
-    /**
-     * Whether Redis may match {@code glob} against other keys than L1 does: Redis matches {@code ?} and
-     * {@code [...]} against single bytes of the UTF-8 key, L1 against characters, so for a key with a
-     * non-ASCII character ("user:\u00e9" and "user:??") the two disagree. L1 cannot list its keys to
-     * apply Redis's rule, so after such a pattern it is dropped whole. A {@code *} or a literal matches
-     * alike either way.
-     */
-    static boolean matchesBytewiseInL2(String glob) {
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '?' || c == '[') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // ---------------------------------------------------------------- removal reporting
-
-    private void collectRemoval(String key, RemovalCause cause) {
-        if (cause == RemovalCause.EXPLICIT || cause == RemovalCause.CLEARED) {
-            Set<String> collector = collectedRemovals.get();
-            if (collector != null) {
-                collector.add(key);
-            }
-        }
-    }
-
-    private void restoreCollector(Set<String> outer) {
-        if (outer == null) {
-            collectedRemovals.remove();
-        } else {
-            collectedRemovals.set(outer);
-        }
-    }
-
-    private void fire(Set<String> keys, RemovalCause cause) {
-        if (keys.isEmpty() || removalListeners.isEmpty()) {
-            return;
-        }
-        for (String key : keys) {
-            for (RemovalListener listener : removalListeners) {
-                try {
-                    listener.onRemoval(key, cause);
-                } catch (RuntimeException e) {
-                    LOG.warn("Removal listener {} failed for key {}", listener, LogText.escape(key), e);
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- connecting L2
-
-    private void start(Builder builder) {
-        if (builder.l2 != null) {
-            install(builder.l2, builder.bus, null);
-            return;
-        }
-        if (builder.l2Connector == null) {
-            return;
-        }
-        Supplier<ProvidedStore> connector = builder.l2Connector;
-        try {
-            install(connect(connector));
-        } catch (CacheUnavailableException e) {
-            // A fresh instance has nothing of its own in L1 yet; what it writes before L2 is reached
-            // is journaled and replayed.
-            LOG.warn("L2 cache unreachable at start-up ({}); serving from L1 only, retrying every {}",
-                    LogText.escape(e.getMessage()), reconnectInterval);
-            synchronized (linkLock) {
-                connectorRetries = background.every(reconnectInterval, reconnectInterval, "L2 connector",
-                        () -> retryConnect(connector));
-            }
-        }
-    }
-
-    private static ProvidedStore connect(Supplier<ProvidedStore> connector) {
-        ProvidedStore provided = connector.get();
-        if (provided == null) {
-            throw new CacheConfigurationException("l2Connector returned null; it must return an open store "
-                    + "or throw CacheUnavailableException");
-        }
-        return provided;
-    }
-
-    private void retryConnect(Supplier<ProvidedStore> connector) {
-        if (closed.get()) {
-            return;
-        }
-        ProvidedStore provided;
-        try {
-            provided = connect(connector);
-        } catch (CacheUnavailableException e) {
-            LOG.debug("L2 cache still unreachable: {}", LogText.escape(e.getMessage()));
-            return;
-        } catch (RuntimeException e) {
-            // close() interrupts a connection attempt; that failure is nobody's concern.
-            if (!closed.get() && connectorFailureLogged.compareAndSet(false, true)) {
-                LOG.error("Connecting to the L2 cache failed; still serving from L1 only and retrying", e);
-            }
-            return;
-        }
-        L2Link installed;
-        synchronized (linkLock) {
-            if (closed.get()) {
-                provided.close();
-                return;
-            }
-            try {
-                installed = install(provided);
-            } catch (RuntimeException e) {
-                // Thrown out of a scheduled task it would end the retries silently.
-                if (connectorFailureLogged.compareAndSet(false, true)) {
-                    LOG.error("Taking up the L2 cache failed; still serving from L1 only and retrying", e);
-                }
-                return;
-            }
-            connectorRetries.cancel(false);
-        }
-        // Values written while L2 was out of reach are not in L2, and L1 missed every invalidation.
-        LOG.info("L2 cache connected; dropping L1, which may hold values written while L2 was out of reach");
-        recovered(installed);
-    }
-
-    /** Takes up what the connector opened; closes it if that fails. */
-    private L2Link install(ProvidedStore provided) {
-        try {
-            return install(provided.store(), provided.invalidationBus().orElse(null), provided);
-        } catch (RuntimeException e) {
-            provided.close();
-            throw e;
-        }
-    }
-
-    private L2Link install(CacheStore store, InvalidationBus bus, ProvidedStore owned) {
-        Subscription removals = store.addRemovalListener(this::collectRemoval);
-        Subscription messages = null;
-        try {
-            if (bus != null) {
-                messages = bus.subscribe(new InvalidationListener() {
-                    @Override
-                    public void onInvalidation(Invalidation invalidation) {
-                        HybridCacheStore.this.onInvalidation(bus, invalidation);
-                    }
-
-                    @Override
-                    public void onBusEvent(BusEvent event) {
-                        HybridCacheStore.this.onBusEvent(event);
-                    }
-                });
-            }
-        } catch (RuntimeException e) {
-            removals.close();
-            throw e;
-        }
-        gateway.reset();
-        L2Link installed = new L2Link(store, bus, owned, messages, removals);
-        link = installed;
-        if (bus != null) {
-            startCoherence();
-        }
-        background.every(probeInterval, probeInterval, "L2 probe", this::probe);
-        return installed;
-    }
-
-    /** Heartbeats every interval, and while suspect a probe every quarter interval. */
-    private void startCoherence() {
-        coherence.busAttached();
-        Duration tick = Duration.ofNanos(Math.max(heartbeatInterval.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10)));
-        background.every(Duration.ZERO, tick, "coherence check", coherence::tick);
-    }
-
-    private Duration capped(Duration ttl) {
-        return ttl.compareTo(l1TtlCeiling) <= 0 ? ttl : l1TtlCeiling;
-    }
-
-    /**
-     * The TTL of an L1 copy of an L2 entry that had {@code l2Ttl} left when the L2 call started: what
-     * is left of it now, at most the ceiling; null if nothing is left. Counting from the start of the
-     * call keeps the copy from outliving the L2 entry by the call's duration.
-     */
-    private Duration l1Ttl(Duration l2Ttl, long startNanos) {
-        if (l2Ttl.equals(NO_EXPIRY)) {
-            return l1TtlCeiling;
-        }
-        Duration left = l2Ttl.minusNanos(System.nanoTime() - startNanos);
-        if (left.isNegative() || left.isZero()) {
-            return null;
-        }
-        return capped(left);
     }
 
     private static Duration orDefault(Duration value, Duration fallback) {
@@ -1172,12 +646,12 @@ public final class HybridCacheStore implements CacheStore {
 
     /** Turns the fill-race guard off, so that a test can show it detects the race. Never in production. */
     void setFillGuardEnabled(boolean enabled) {
-        guard.setEnabled(enabled);
+        copies.setFillGuardEnabled(enabled);
     }
 
     /** Runs {@code hook} with the key after each L2 read and before its value is copied into L1. */
     void setBeforeFillHook(Consumer<String> hook) {
-        this.beforeFillHook = hook;
+        copies.setBeforeFillHook(hook);
     }
 
     CircuitBreaker.State breakerState() {
@@ -1196,8 +670,7 @@ public final class HybridCacheStore implements CacheStore {
 
     /** Hands {@code message} to the store as if its bus had delivered it. */
     void deliverForTest(Invalidation message) {
-        L2Link l2 = link;
-        onInvalidation(l2.bus(), message);
+        receiver.receive(connector.link().bus(), message);
     }
 
     // ---------------------------------------------------------------- builder
@@ -1447,6 +920,7 @@ public final class HybridCacheStore implements CacheStore {
             try {
                 store.start(this);
             } catch (RuntimeException | Error e) {
+                store.background.close();
                 store.l1Subscription.close();
                 throw e;
             }

@@ -25,6 +25,16 @@ class HybridCacheStoreArchitectureTest {
                     .or().haveSimpleName("FillGuard")
                     .or().haveSimpleName("OutageJournal")
                     .or().haveSimpleName("L2Link")
+                    .or().haveSimpleName("L2Gateway")
+                    .or().haveSimpleName("L2Access")
+                    .or().haveSimpleName("L2Connector")
+                    .or().haveSimpleName("L1Copies")
+                    .or().haveSimpleName("Coherence")
+                    .or().haveSimpleName("JournalReplayer")
+                    .or().haveSimpleName("InvalidationReceiver")
+                    .or().haveSimpleName("BusPublisher")
+                    .or().haveSimpleName("RemovalReporter")
+                    .or().haveSimpleName("BackgroundTasks")
                     .should().notBePublic()
                     .because("the hybrid store's engine may change freely; users meet HybridCacheStore and its "
                             + "builder only");
