@@ -24,12 +24,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The fault suite: two HYBRID service instances, each with its own Redisson client (two clients in this JVM; the
  * fault benchmark in {@code cache-bench} runs the reader in a JVM of its own), on one {@code redis-server} that the
  * harness breaks while a writer writes growing versions of 50 keys and a reader reads them. The callers must never
- * see an exception; once Redis is back no read may be more stale than the heartbeat interval plus a second
- * (staleness counted from the later of the overwrite and the recovery, see {@link FaultReport}); a hang must open
- * both instances' breakers within two seconds; invalidations journaled during a hang must reach Redis and the other
- * instance once it is back, though the instance that journaled them makes no call (its background probe finds Redis
- * back). (That close counts what it could not apply is {@code HybridDeadlineFaultTest}'s.)
- * Each test is one fault, a few seconds long.
+ * see an exception; once Redis is back no read may be more stale than the heartbeat interval (the issue asks for
+ * the interval plus a second; staleness counted from the later of the overwrite and the recovery, see
+ * {@link FaultReport}); a hang must open both instances' breakers within two seconds; invalidations journaled during
+ * a hang must reach Redis and the other instance once it is back, though the instance that journaled them makes no
+ * call (its background probe finds Redis back). (That close counts what it could not apply is
+ * {@code HybridDeadlineFaultTest}'s.) Each test is one fault, a few seconds long.
  */
 class HybridFaultSuiteTest {
 
@@ -39,8 +39,13 @@ class HybridFaultSuiteTest {
     private static final int KEYS = 50;
     /** How often each instance says it is alive on the bus: the library's default. */
     private static final Duration HEARTBEAT = HybridCacheStore.Builder.DEFAULT_HEARTBEAT_INTERVAL;
-    /** Staleness allowed once Redis is back: a lost message shows within a heartbeat, plus a second. */
-    private static final Duration STALENESS_BOUND = HEARTBEAT.plusSeconds(1);
+    /**
+     * Staleness allowed once Redis is back. The issue's bound is a heartbeat plus a second (a lost message shows
+     * within a heartbeat); since the background probe (every 100 ms) finds Redis back without waiting for a caller,
+     * the fault benchmark saw nothing more than 0.2 s stale after any single-server fault, so the suite asks for
+     * one heartbeat interval (1 s), five times that, for the shared 2-core host.
+     */
+    private static final Duration STALENESS_BOUND = HEARTBEAT;
     /** Reads less stale than this are the normal invalidation delay, not staleness. */
     private static final Duration TOLERANCE = Duration.ofMillis(200);
     /**
