@@ -134,7 +134,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      * It swaps the new node into the map with one ConcurrentHashMap.replace before it retires the old one,
      * so the key is never missing from the map; a reader that holds the old node and finds it retired
      * looks the key up again and reads the new node. So every replacing write is atomic to readers: they
-     * see the old entry or the new one, never neither (a delete never misses the key, and getOrCompute
+     * see the old entry or the new one, never neither (a delete never misses the key, and getOrLoad
      * never loads because of a replacement).
      *
      * Recording is the main cost of a read. While one thread uses the store it always records (exactness);
@@ -517,7 +517,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         // After the write, not before: a load that stores before the write is overwritten by it, and one
         // that checks after it finds the entry changed (storeLoaded) and does not store. Marking the load
         // before the write would let it return its value unstored while the key still reads as absent,
-        // so that the next getOrCompute loads again (not linearizable; found by Lincheck).
+        // so that the next getOrLoad loads again (not linearizable; found by Lincheck).
         supersedeLoad(key);
     }
 
@@ -784,7 +784,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      * {@code deleteMatching} or {@code clear} that reaches the key, the loaded value is still returned to
      * the callers of this load but not stored, since it may have been read before that write.
      *
-     * <p>A loader must not call {@code getOrCompute} for the same key (that fails with
+     * <p>A loader must not call {@code getOrLoad} for the same key (that fails with
      * {@link IllegalStateException} rather than deadlock); loaders of different keys that wait for each
      * other on different threads deadlock, as they would with any lock.
      *
@@ -793,7 +793,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
      *     flag is set again)
      */
     @Override
-    public <T> T getOrCompute(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+    public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
         CacheInputs.requireNonNull(loader, "loader");
@@ -809,7 +809,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 return load(key, type, loader, ttl, mine);
             }
             if (running.owner == Thread.currentThread()) {
-                throw new IllegalStateException("getOrCompute for key " + key
+                throw new IllegalStateException("getOrLoad for key " + key
                         + " was called again by its own loader; a loader must not load its own key");
             }
             Object result = await(key, running);
@@ -1230,10 +1230,8 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder maximumSize(long maximumSize) {
-            requireUnset(this.maximumSize == UNSET, "maximumSize", this.maximumSize);
-            if (maximumSize < 1) {
-                throw new InvalidInputException("maximumSize", "must be at least 1, was " + maximumSize);
-            }
+            CacheInputs.requireUnset("maximumSize", this.maximumSize == UNSET ? null : this.maximumSize);
+            CacheInputs.requireAtLeastOne(maximumSize, "maximumSize");
             this.maximumSize = maximumSize;
             return this;
         }
@@ -1246,10 +1244,9 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder maximumWeightBytes(long maximumWeightBytes) {
-            requireUnset(this.maximumWeightBytes == UNSET, "maximumWeightBytes", this.maximumWeightBytes);
-            if (maximumWeightBytes < 1) {
-                throw new InvalidInputException("maximumWeightBytes", "must be at least 1, was " + maximumWeightBytes);
-            }
+            CacheInputs.requireUnset("maximumWeightBytes",
+                    this.maximumWeightBytes == UNSET ? null : this.maximumWeightBytes);
+            CacheInputs.requireAtLeastOne(maximumWeightBytes, "maximumWeightBytes");
             this.maximumWeightBytes = maximumWeightBytes;
             return this;
         }
@@ -1262,7 +1259,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder defaultTtl(Duration defaultTtl) {
-            requireUnset(this.defaultTtl == null, "defaultTtl", this.defaultTtl);
+            CacheInputs.requireUnset("defaultTtl", this.defaultTtl);
             if (defaultTtl == null) {
                 throw new InvalidInputException("defaultTtl", "must not be null (use CacheStore.NO_EXPIRY for no expiry)");
             }
@@ -1282,7 +1279,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder cleanupInterval(Duration cleanupInterval) {
-            requireUnset(this.cleanupInterval == null, "cleanupInterval", this.cleanupInterval);
+            CacheInputs.requireUnset("cleanupInterval", this.cleanupInterval);
             if (cleanupInterval == null) {
                 throw new InvalidInputException("cleanupInterval", "must not be null (use Duration.ZERO to disable the cleanup)");
             }
@@ -1300,7 +1297,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder ticker(Ticker ticker) {
-            requireUnset(this.ticker == null, "ticker", this.ticker);
+            CacheInputs.requireUnset("ticker", this.ticker);
             this.ticker = CacheInputs.requireNonNull(ticker, "ticker");
             return this;
         }
@@ -1312,7 +1309,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder weigher(Weigher weigher) {
-            requireUnset(this.weigher == null, "weigher", this.weigher);
+            CacheInputs.requireUnset("weigher", this.weigher);
             this.weigher = CacheInputs.requireNonNull(weigher, "weigher");
             return this;
         }
@@ -1327,7 +1324,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
          * @throws IllegalStateException if already set
          */
         public Builder evictionPolicy(EvictionPolicy evictionPolicy) {
-            requireUnset(this.evictionPolicy == null, "evictionPolicy", this.evictionPolicy);
+            CacheInputs.requireUnset("evictionPolicy", this.evictionPolicy);
             this.evictionPolicy = CacheInputs.requireNonNull(evictionPolicy, "evictionPolicy");
             return this;
         }
@@ -1341,12 +1338,6 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         /** A new store with these options; the builder stays usable. */
         public MemoryCacheStore build() {
             return new MemoryCacheStore(this);
-        }
-
-        private static void requireUnset(boolean unset, String option, Object earlier) {
-            if (!unset) {
-                throw new IllegalStateException(option + " was already set to " + earlier);
-            }
         }
     }
 }

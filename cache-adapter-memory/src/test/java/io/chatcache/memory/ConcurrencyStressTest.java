@@ -78,7 +78,7 @@ class ConcurrencyStressTest {
                             reads.increment();
                         } else if (op < 70) {
                             everPut.add(key);
-                            String value = store.getOrCompute(key, STRING, () -> key + "#loaded", ttl(random, expiry));
+                            String value = store.getOrLoad(key, STRING, () -> key + "#loaded", ttl(random, expiry));
                             assertThat(value).startsWith(key);
                             reads.increment();
                         } else if (op < 94) {

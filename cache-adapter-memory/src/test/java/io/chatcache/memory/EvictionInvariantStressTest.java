@@ -134,12 +134,12 @@ class EvictionInvariantStressTest {
         if (choice < 6) {
             String[] loaded = new String[1];
             reads.incrementAndGet();
-            String value = store.getOrCompute(name, STRING, () -> {
+            String value = store.getOrLoad(name, STRING, () -> {
                 loaded[0] = name + "#" + start;
                 return loaded[0];
             }, Duration.ofHours(1));
             long end = clock.incrementAndGet();
-            // A load means the key was absent when getOrCompute looked (its value may or may not be stored).
+            // A load means the key was absent when getOrLoad looked (its value may or may not be stored).
             return loaded[0] != null ? new Event(key, Kind.ABSENT, start, end, value)
                     : new Event(key, Kind.HIT, start, end, value);
         }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * (which explores thread interleavings at every shared-memory access, so it finds a write that leaves a
  * gap between retiring the old entry and publishing the new one) and by its stress mode (real threads).
  *
- * <p>getOrCompute is checked in {@link MemoryCacheStoreGetOrComputeLincheckTest}, without delete: see
+ * <p>getOrLoad is checked in {@link MemoryCacheStoreGetOrLoadLincheckTest}, without delete: see
  * there why.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:2")

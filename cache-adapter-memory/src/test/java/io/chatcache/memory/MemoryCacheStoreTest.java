@@ -591,7 +591,7 @@ class MemoryCacheStoreTest {
         @Test
         void tooLongKeyIsRefused() throws Throwable {
             assertRefusedAndNothingChanged(s -> s.put("k".repeat(1025), "x"), "key");
-            assertRefusedAndNothingChanged(s -> s.getOrCompute("k".repeat(1025), ValueType.of(String.class),
+            assertRefusedAndNothingChanged(s -> s.getOrLoad("k".repeat(1025), ValueType.of(String.class),
                     () -> "x", Duration.ofSeconds(1)), "key");
         }
 
@@ -605,7 +605,7 @@ class MemoryCacheStoreTest {
             assertRefusedAndNothingChanged(s -> s.put("k", "other", null), "ttl");
             assertRefusedAndNothingChanged(s -> s.put("k", "other", Duration.ZERO), "ttl");
             assertRefusedAndNothingChanged(s -> s.put("k", "other", Duration.ofSeconds(-1)), "ttl");
-            assertRefusedAndNothingChanged(s -> s.getOrCompute("k2", ValueType.of(String.class), () -> "x",
+            assertRefusedAndNothingChanged(s -> s.getOrLoad("k2", ValueType.of(String.class), () -> "x",
                     Duration.ZERO), "ttl");
         }
 
@@ -613,7 +613,7 @@ class MemoryCacheStoreTest {
         void nullPatternTypeLoaderAndListenerAreRefused() throws Throwable {
             assertRefusedAndNothingChanged(s -> s.deleteMatching(null), "pattern");
             assertRefusedAndNothingChanged(s -> s.get("k", (ValueType<String>) null), "type");
-            assertRefusedAndNothingChanged(s -> s.getOrCompute("k2", ValueType.of(String.class), null,
+            assertRefusedAndNothingChanged(s -> s.getOrLoad("k2", ValueType.of(String.class), null,
                     Duration.ofSeconds(1)), "loader");
             assertRefusedAndNothingChanged(s -> s.addRemovalListener(null), "listener");
         }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A write that replaces a live entry, whatever the old and new expiry, weight and value, is atomic to
  * lock-free readers: a key that holds a value before and after the write never reads as absent while
- * it runs, a delete of it always finds it, and getOrCompute never loads it.
+ * it runs, a delete of it always finds it, and getOrLoad never loads it.
  *
  * <p>Each round stores {@value #KEYS} keys, then one thread replaces them one by one while another
  * probes the key being replaced (a handshake per key makes them meet): reads it again and again until
@@ -98,10 +98,10 @@ class ReplacingWriteRaceTest {
 
     @ParameterizedTest
     @EnumSource(Change.class)
-    void getOrComputeNeverLoadsAReplacedKey(Change change) throws Exception {
+    void getOrLoadNeverLoadsAReplacedKey(Change change) throws Exception {
         race(change, (store, key) -> {
-            String value = store.getOrCompute(key, STRING, () -> "loaded", TTL);
-            return value.equals("loaded") ? "getOrCompute(" + key + ") called its loader" : null;
+            String value = store.getOrLoad(key, STRING, () -> "loaded", TTL);
+            return value.equals("loaded") ? "getOrLoad(" + key + ") called its loader" : null;
         });
     }
 

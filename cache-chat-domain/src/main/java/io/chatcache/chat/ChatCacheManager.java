@@ -34,9 +34,11 @@ import java.util.Optional;
  * the same key in any filter order and on every JVM. Every TTL can be overridden per call.
  *
  * <h2>Types</h2>
- * The typed getters read the records {@link ChatSession}, {@link ChatMessage} and {@link SearchResult};
- * the generic ones read any type of your own. Read with the type you wrote: a cached list whose elements
- * are not of the requested type reads as absent.
+ * Every pair is symmetric: {@code setSession} takes the {@link ChatSession} that {@code getSession}
+ * returns, the list setters take the {@code List<ChatMessage>}, {@code List<ChatSession>} and
+ * {@code List<SearchResult>} their getters return. A cached list holding anything else reads as absent. To
+ * cache a type of your own under these keys (and keep the invalidation below), use the service with the
+ * public key functions: {@code cache.set(ChatCacheManager.sessionKey(id), mySession)}.
  *
  * <h2>New messages</h2>
  * {@link #onNewMessage(String, String)} invalidates rather than appends: a cached list is keyed by its
@@ -63,6 +65,8 @@ public final class ChatCacheManager {
     public static final int DEFAULT_USER_SESSIONS_LIMIT = 20;
 
     private static final ValueType<List<ChatMessage>> MESSAGES = ValueType.listOf(ChatMessage.class);
+    private static final ValueType<List<ChatSession>> SESSIONS = ValueType.listOf(ChatSession.class);
+    private static final ValueType<List<SearchResult>> RESULTS = ValueType.listOf(SearchResult.class);
     private static final KeyPattern ALL_SEARCH_RESULTS = KeyPattern.glob("search:*");
 
     private final ChatCacheService cache;
@@ -121,8 +125,8 @@ public final class ChatCacheManager {
 
     // ---- sessions
 
-    /** Caches a session (a {@link ChatSession} or a type of your own) for {@link #SESSION_TTL}. */
-    public void setSession(String sessionId, Object session) {
+    /** Caches a session for {@link #SESSION_TTL}. */
+    public void setSession(String sessionId, ChatSession session) {
         setSession(sessionId, session, SESSION_TTL);
     }
 
@@ -131,40 +135,35 @@ public final class ChatCacheManager {
      *
      * @throws InvalidInputException if the id, session or TTL is invalid
      */
-    public void setSession(String sessionId, Object session, Duration ttl) {
+    public void setSession(String sessionId, ChatSession session, Duration ttl) {
         cache.set(sessionKey(sessionId), CacheInputs.requireValue(session), ttl);
     }
 
-    /** The cached session, if present and a {@link ChatSession}. */
+    /** The cached session, if present. */
     public Optional<ChatSession> getSession(String sessionId) {
-        return getSession(sessionId, ChatSession.class);
-    }
-
-    /** The cached session, if present and of {@code type}. */
-    public <T> Optional<T> getSession(String sessionId, Class<T> type) {
-        return cache.get(sessionKey(sessionId), type);
+        return cache.get(sessionKey(sessionId), ChatSession.class);
     }
 
     // ---- session messages
 
     /** Caches a session's last messages for the default limit (50) and {@link #MESSAGES_TTL}. */
-    public void setSessionMessages(String sessionId, List<?> messages) {
+    public void setSessionMessages(String sessionId, List<ChatMessage> messages) {
         setSessionMessages(sessionId, messages, DEFAULT_MESSAGE_LIMIT, MESSAGES_TTL);
     }
 
     /** Caches the answer to "the session's last {@code limit} messages" for {@link #MESSAGES_TTL}. */
-    public void setSessionMessages(String sessionId, List<?> messages, int limit) {
+    public void setSessionMessages(String sessionId, List<ChatMessage> messages, int limit) {
         setSessionMessages(sessionId, messages, limit, MESSAGES_TTL);
     }
 
     /**
      * Caches the answer to "the session's last {@code limit} messages" for {@code ttl}. The list is
-     * copied, in its order; elements are {@link ChatMessage}s or a type of your own.
+     * copied, in its order.
      *
      * @throws InvalidInputException if the id, limit or TTL is invalid, or the list is null, holds a null
      *     or holds more than {@code limit} messages
      */
-    public void setSessionMessages(String sessionId, List<?> messages, int limit, Duration ttl) {
+    public void setSessionMessages(String sessionId, List<ChatMessage> messages, int limit, Duration ttl) {
         cache.set(sessionMessagesKey(sessionId, limit), copyList(messages, limit, "messages"), ttl);
     }
 
@@ -175,23 +174,18 @@ public final class ChatCacheManager {
 
     /** The cached last {@code limit} messages of the session, if present. */
     public Optional<List<ChatMessage>> getSessionMessages(String sessionId, int limit) {
-        return getSessionMessages(sessionId, limit, ChatMessage.class);
-    }
-
-    /** The cached last {@code limit} messages of the session as elements of {@code type}, if present. */
-    public <T> Optional<List<T>> getSessionMessages(String sessionId, int limit, Class<T> type) {
-        return getList(sessionMessagesKey(sessionId, limit), type);
+        return getList(sessionMessagesKey(sessionId, limit), MESSAGES, ChatMessage.class);
     }
 
     // ---- user sessions
 
     /** Caches a user's sessions for the default limit (20) and {@link #USER_SESSIONS_TTL}. */
-    public void setUserSessions(String userId, List<?> sessions) {
+    public void setUserSessions(String userId, List<ChatSession> sessions) {
         setUserSessions(userId, sessions, DEFAULT_USER_SESSIONS_LIMIT, USER_SESSIONS_TTL);
     }
 
     /** Caches the answer to "the user's {@code limit} latest sessions" for {@link #USER_SESSIONS_TTL}. */
-    public void setUserSessions(String userId, List<?> sessions, int limit) {
+    public void setUserSessions(String userId, List<ChatSession> sessions, int limit) {
         setUserSessions(userId, sessions, limit, USER_SESSIONS_TTL);
     }
 
@@ -201,7 +195,7 @@ public final class ChatCacheManager {
      * @throws InvalidInputException if the id, limit or TTL is invalid, or the list is null, holds a null
      *     or holds more than {@code limit} sessions
      */
-    public void setUserSessions(String userId, List<?> sessions, int limit, Duration ttl) {
+    public void setUserSessions(String userId, List<ChatSession> sessions, int limit, Duration ttl) {
         cache.set(userSessionsKey(userId, limit), copyList(sessions, limit, "sessions"), ttl);
     }
 
@@ -212,18 +206,13 @@ public final class ChatCacheManager {
 
     /** The cached {@code limit} latest sessions of the user, if present. */
     public Optional<List<ChatSession>> getUserSessions(String userId, int limit) {
-        return getUserSessions(userId, limit, ChatSession.class);
-    }
-
-    /** The cached {@code limit} latest sessions of the user as elements of {@code type}, if present. */
-    public <T> Optional<List<T>> getUserSessions(String userId, int limit, Class<T> type) {
-        return getList(userSessionsKey(userId, limit), type);
+        return getList(userSessionsKey(userId, limit), SESSIONS, ChatSession.class);
     }
 
     // ---- search results
 
     /** Caches the results of a search for {@link #SEARCH_RESULTS_TTL}. */
-    public void setSearchResults(String query, Map<String, ?> filters, List<?> results) {
+    public void setSearchResults(String query, Map<String, ?> filters, List<SearchResult> results) {
         setSearchResults(query, filters, results, SEARCH_RESULTS_TTL);
     }
 
@@ -232,18 +221,13 @@ public final class ChatCacheManager {
      *
      * @throws InvalidInputException if the query, a filter, the results or the TTL is invalid
      */
-    public void setSearchResults(String query, Map<String, ?> filters, List<?> results, Duration ttl) {
+    public void setSearchResults(String query, Map<String, ?> filters, List<SearchResult> results, Duration ttl) {
         cache.set(searchKey(query, filters), copyList(results, Integer.MAX_VALUE, "results"), ttl);
     }
 
     /** The cached results of the search, if present; filters may be given in any order. */
     public Optional<List<SearchResult>> getSearchResults(String query, Map<String, ?> filters) {
-        return getSearchResults(query, filters, SearchResult.class);
-    }
-
-    /** The cached results of the search as elements of {@code type}, if present. */
-    public <T> Optional<List<T>> getSearchResults(String query, Map<String, ?> filters, Class<T> type) {
-        return getList(searchKey(query, filters), type);
+        return getList(searchKey(query, filters), RESULTS, SearchResult.class);
     }
 
     // ---- invalidation
@@ -291,37 +275,21 @@ public final class ChatCacheManager {
         return invalidateSession(sessionId) + invalidateUserSessions(userId);
     }
 
-    private <T> Optional<List<T>> getList(String key, Class<T> elementType) {
-        CacheInputs.requireNonNull(elementType, "type");
-        Optional<List<ChatMessage>> raw = cache.get(key, rawListType(elementType));
-        return raw.flatMap(list -> {
-            for (Object element : list) {
-                if (!elementType.isInstance(element)) {
-                    return Optional.empty();
-                }
-            }
-            @SuppressWarnings("unchecked")
-            List<T> typed = (List<T>) (List<?>) list;
-            return Optional.of(typed);
-        });
+    private <T> Optional<List<T>> getList(String key, ValueType<List<T>> type, Class<T> elementType) {
+        // A store that keeps objects (memory) hands back whatever list was stored under the key; only
+        // lists whose every element is of the expected type are answers.
+        return cache.typed(type).get(key).filter(list -> list.stream().allMatch(elementType::isInstance));
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> ValueType<List<ChatMessage>> rawListType(Class<T> elementType) {
-        // The token carries the element type to stores that deserialise; the checks above keep it honest.
-        return elementType == ChatMessage.class ? MESSAGES
-                : (ValueType<List<ChatMessage>>) (ValueType<?>) ValueType.listOf(elementType);
-    }
-
-    private static List<Object> copyList(List<?> list, int limit, String name) {
+    private static <E> List<E> copyList(List<E> list, int limit, String name) {
         CacheInputs.requireNonNull(list, name);
         if (list.size() > limit) {
             throw new InvalidInputException(name, "must hold at most limit (" + limit + ") elements, held "
                     + list.size());
         }
-        List<Object> copy = new ArrayList<>(list.size());
+        List<E> copy = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            Object element = list.get(i);
+            E element = list.get(i);
             if (element == null) {
                 throw new InvalidInputException(name, "must not hold null, found one at index " + i);
             }

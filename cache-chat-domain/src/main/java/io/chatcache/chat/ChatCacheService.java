@@ -56,6 +56,27 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <h2>Names: this service and the port</h2>
+ * The service keeps the reference service's names; the port it runs on ({@link CacheStore}, which the
+ * memory, Redis and hybrid stores and stores of your own implement) keeps the names of Java's collections
+ * and caches. Both load with {@code getOrLoad}. The whole mapping:
+ * <table>
+ *   <caption>Service call and the port call it makes</caption>
+ *   <tr><th>{@code ChatCacheService}</th><th>{@code CacheStore}</th></tr>
+ *   <tr><td>{@link #get(String, Class)}, {@link #typed(ValueType)}{@code .get}</td>
+ *       <td>{@link CacheStore#get(String, ValueType)}</td></tr>
+ *   <tr><td>{@link #set(String, Object, Duration)}</td><td>{@link CacheStore#put(String, Object, Duration)}</td></tr>
+ *   <tr><td>{@link #delete(String)}</td><td>{@link CacheStore#delete(String)}</td></tr>
+ *   <tr><td>{@link #clear()}</td><td>{@link CacheStore#clear()}</td></tr>
+ *   <tr><td>{@link #invalidatePattern(String)}</td><td>{@link CacheStore#deleteMatching(KeyPattern)}</td></tr>
+ *   <tr><td>{@link #getOrLoad(String, Class, Supplier, Duration)}, {@code typed(...).getOrLoad}</td>
+ *       <td>{@link CacheStore#getOrLoad(String, ValueType, Supplier, Duration)}</td></tr>
+ *   <tr><td>{@link #getStats()} (per backend)</td><td>{@link CacheStore#stats()} (one store)</td></tr>
+ *   <tr><td>{@link #registerInvalidationCallback(String, Consumer)}</td>
+ *       <td>{@link CacheStore#addRemovalListener(io.chatcache.core.RemovalListener)}</td></tr>
+ * </table>
+ * Reads take a {@code Class}; a generic type ({@code List<ChatMessage>}) goes through {@link #typed(ValueType)}.
+ *
  * <h2>Keys, values and absence</h2>
  * Keys follow {@link CacheStore}: non-empty strings of at most {@link CacheInputs#MAX_KEY_LENGTH}
  * characters. Values are never {@code null}; absence is an empty {@link Optional} (or the default
@@ -103,6 +124,7 @@ public final class ChatCacheService implements AutoCloseable {
     private final LongSupplier cleanup;
     private final LongSupplier degraded;
     private final boolean guardFailures;
+    private final ValueCheck valueCheck;
     private final SingleFlight loads = new SingleFlight();
     private final LongAdder failures = new LongAdder();
     private final LongAdder hits = new LongAdder();
@@ -113,7 +135,8 @@ public final class ChatCacheService implements AutoCloseable {
     /** REDIS: the last statistics Redis gave, reported while it cannot be asked. */
     private volatile Map<String, CacheStats> lastStats = Map.of("redis", CacheStats.EMPTY);
 
-    private ChatCacheService(Wiring wiring, Duration defaultTtl) {
+    private ChatCacheService(Wiring wiring, Duration defaultTtl, ValueCheck valueCheck) {
+        this.valueCheck = valueCheck;
         this.backend = wiring.backend();
         this.defaultTtl = defaultTtl;
         this.store = wiring.store();
@@ -198,6 +221,14 @@ public final class ChatCacheService implements AutoCloseable {
         return builder;
     }
 
+    /**
+     * Whether {@link #set} checks values against a serializer before storing them (see
+     * {@link Builder#checkValues(boolean)}).
+     */
+    public boolean checksValues() {
+        return valueCheck.enabled();
+    }
+
     /** The configured backend. */
     public CacheBackend backend() {
         return backend;
@@ -209,39 +240,32 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
-     * Returns the value under {@code key} if present, unexpired and readable as {@code type}.
+     * Returns the value under {@code key} if present, unexpired and readable as {@code type}. For a generic
+     * type ({@code List<ChatMessage>}) read through {@link #typed(ValueType)}.
      *
      * @throws InvalidInputException if the key or type is invalid
      */
     public <T> Optional<T> get(String key, Class<T> type) {
-        return get(key, ValueType.of(CacheInputs.requireNonNull(type, "type")));
-    }
-
-    /**
-     * Returns the value under {@code key} if present, unexpired and readable as {@code type}, which may
-     * be generic ({@code ValueType.listOf(ChatMessage.class)}).
-     *
-     * @throws InvalidInputException if the key or type is invalid
-     */
-    public <T> Optional<T> get(String key, ValueType<T> type) {
-        CacheInputs.requireKey(key);
-        CacheInputs.requireNonNull(type, "type");
-        Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
-        (found.isPresent() ? hits : misses).increment();
-        return found;
+        return read(key, ValueType.of(CacheInputs.requireNonNull(type, "type")));
     }
 
     /**
      * Returns the value under {@code key}, or {@code defaultValue} (which may be {@code null}) if it is
-     * absent, expired or not readable as {@code type}.
+     * absent, expired or not readable as {@code type}: the reference's {@code get(key, default)}.
      */
     public <T> T get(String key, Class<T> type, T defaultValue) {
         return get(key, type).orElse(defaultValue);
     }
 
-    /** As {@link #get(String, Class, Object)}, for a generic type. */
-    public <T> T get(String key, ValueType<T> type, T defaultValue) {
-        return get(key, type).orElse(defaultValue);
+    /**
+     * This service seen through {@code type}, which may be generic ({@code ValueType.listOf(ChatMessage.class)}):
+     * {@code get}, {@code set} and {@code getOrLoad} without a type argument. The view is cheap and
+     * thread-safe; keep it in a field.
+     *
+     * @throws InvalidInputException if {@code type} is null
+     */
+    public <V> TypedCache<V> typed(ValueType<V> type) {
+        return new View<>(this, CacheInputs.requireNonNull(type, "type"));
     }
 
     /**
@@ -266,6 +290,7 @@ public final class ChatCacheService implements AutoCloseable {
         CacheInputs.requireKey(key);
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
+        valueCheck.check(value);
         guarded("set", () -> {
             store.put(key, value, ttl);
             puts.increment();
@@ -341,20 +366,15 @@ public final class ChatCacheService implements AutoCloseable {
 
     /**
      * Returns the value under {@code key}, or loads it with {@code loader} and stores it for the
-     * {@linkplain #defaultTtl() default TTL}. See {@link #getOrLoad(String, ValueType, Supplier, Duration)}.
+     * {@linkplain #defaultTtl() default TTL}. See {@link #getOrLoad(String, Class, Supplier, Duration)}.
      */
     public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader) {
-        return getOrLoad(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, defaultTtl);
-    }
-
-    /** As {@link #getOrLoad(String, ValueType, Supplier, Duration)}, for a plain class. */
-    public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader, Duration ttl) {
-        return getOrLoad(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, ttl);
+        return getOrLoad(key, type, loader, defaultTtl);
     }
 
     /**
      * Returns the value under {@code key}, or loads it with {@code loader}, stores it for {@code ttl} and
-     * returns it.
+     * returns it. For a generic type load through {@link #typed(ValueType)}.
      *
      * <p>At most one load per key runs at a time in this service: callers that miss while a load of the
      * same key is running wait for it and receive its value (across JVMs, each instance loads once).
@@ -368,12 +388,22 @@ public final class ChatCacheService implements AutoCloseable {
      * @throws IllegalStateException if the loader itself calls {@code getOrLoad} for the same key on its
      *     thread (it would wait for itself forever); nothing is stored then
      */
-    public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+    public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader, Duration ttl) {
+        return load(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, ttl);
+    }
+
+    private <T> Optional<T> read(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
-        CacheInputs.requireNonNull(type, "type");
+        Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
+        (found.isPresent() ? hits : misses).increment();
+        return found;
+    }
+
+    private <T> T load(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+        CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(loader, "loader");
         CacheInputs.requireTtl(ttl);
-        return loads.run(key, () -> get(key, type), () -> {
+        return loads.run(key, () -> read(key, type), () -> {
             T loaded = loader.get();
             if (loaded != null) {
                 storeLoaded(key, loaded, ttl);
@@ -540,6 +570,45 @@ public final class ChatCacheService implements AutoCloseable {
         }
     }
 
+    /** The {@link TypedCache} of {@link #typed(ValueType)}. */
+    private record View<V>(ChatCacheService service, ValueType<V> type) implements TypedCache<V> {
+
+        @Override
+        public Optional<V> get(String key) {
+            return service.read(key, type);
+        }
+
+        @Override
+        public V get(String key, V defaultValue) {
+            return service.read(key, type).orElse(defaultValue);
+        }
+
+        @Override
+        public void set(String key, V value) {
+            service.set(key, value);
+        }
+
+        @Override
+        public void set(String key, V value, Duration ttl) {
+            service.set(key, value, ttl);
+        }
+
+        @Override
+        public V getOrLoad(String key, Supplier<? extends V> loader) {
+            return service.load(key, type, loader, service.defaultTtl);
+        }
+
+        @Override
+        public V getOrLoad(String key, Supplier<? extends V> loader, Duration ttl) {
+            return service.load(key, type, loader, ttl);
+        }
+
+        @Override
+        public String toString() {
+            return "TypedCache[" + type + "]";
+        }
+    }
+
     /** What a backend is made of once opened. */
     record Wiring(CacheBackend backend, CacheStore store, Supplier<Map<String, CacheStats>> stats,
                   BooleanSupplier redisAvailable, LongSupplier cleanup, List<AutoCloseable> owned,
@@ -571,6 +640,7 @@ public final class ChatCacheService implements AutoCloseable {
         private Duration cleanupInterval;
         private Serializer serializer;
         private EvictionPolicy evictionPolicy;
+        private Boolean checkValues;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -579,17 +649,15 @@ public final class ChatCacheService implements AutoCloseable {
         /** The backend; default {@link CacheBackend#MEMORY}. */
         public Builder backend(CacheBackend backend) {
             CacheInputs.requireNonNull(backend, "backend");
-            requireUnset("backend", this.backend);
+            CacheInputs.requireUnset("backend", this.backend);
             this.backend = backend;
             return this;
         }
 
         /** The bound on in-memory entries (MEMORY, and L1 of HYBRID); default 1000, at least 1. */
         public Builder maxMemorySize(long maxMemorySize) {
-            if (maxMemorySize < 1) {
-                throw new InvalidInputException("maxMemorySize", "must be at least 1, was " + maxMemorySize);
-            }
-            requireUnset("maxMemorySize", this.maxMemorySize);
+            CacheInputs.requireAtLeastOne(maxMemorySize, "maxMemorySize");
+            CacheInputs.requireUnset("maxMemorySize", this.maxMemorySize);
             this.maxMemorySize = maxMemorySize;
             return this;
         }
@@ -597,7 +665,7 @@ public final class ChatCacheService implements AutoCloseable {
         /** The TTL of writes that give none; default one hour; positive or {@link CacheStore#NO_EXPIRY}. */
         public Builder defaultTtl(Duration defaultTtl) {
             CacheInputs.requireTtl(defaultTtl);
-            requireUnset("defaultTtl", this.defaultTtl);
+            CacheInputs.requireUnset("defaultTtl", this.defaultTtl);
             this.defaultTtl = defaultTtl;
             return this;
         }
@@ -645,7 +713,7 @@ public final class ChatCacheService implements AutoCloseable {
          */
         public Builder memoryStore(CacheStore store) {
             CacheInputs.requireNonNull(store, "memoryStore");
-            requireUnset("memoryStore", this.memoryStore);
+            CacheInputs.requireUnset("memoryStore", this.memoryStore);
             this.memoryStore = store;
             return this;
         }
@@ -656,7 +724,7 @@ public final class ChatCacheService implements AutoCloseable {
          */
         public Builder l2Store(CacheStore store) {
             CacheInputs.requireNonNull(store, "l2Store");
-            requireUnset("l2Store", this.l2Store);
+            CacheInputs.requireUnset("l2Store", this.l2Store);
             this.l2Store = store;
             return this;
         }
@@ -669,7 +737,7 @@ public final class ChatCacheService implements AutoCloseable {
          */
         public Builder invalidationBus(InvalidationBus bus) {
             CacheInputs.requireNonNull(bus, "invalidationBus");
-            requireUnset("invalidationBus", this.invalidationBus);
+            CacheInputs.requireUnset("invalidationBus", this.invalidationBus);
             this.invalidationBus = bus;
             return this;
         }
@@ -681,7 +749,7 @@ public final class ChatCacheService implements AutoCloseable {
          */
         public Builder l1TtlCeiling(Duration ceiling) {
             CacheInputs.requireTtl(ceiling);
-            requireUnset("l1TtlCeiling", this.l1TtlCeiling);
+            CacheInputs.requireUnset("l1TtlCeiling", this.l1TtlCeiling);
             this.l1TtlCeiling = ceiling;
             return this;
         }
@@ -695,14 +763,9 @@ public final class ChatCacheService implements AutoCloseable {
          * @throws InvalidInputException if the threshold is below 1 or the duration not positive
          */
         public Builder breaker(int failureThreshold, Duration openDuration) {
-            if (failureThreshold < 1) {
-                throw new InvalidInputException("failureThreshold", "must be at least 1, was " + failureThreshold);
-            }
-            CacheInputs.requireNonNull(openDuration, "openDuration");
-            if (openDuration.isNegative() || openDuration.isZero()) {
-                throw new InvalidInputException("openDuration", "must be positive, was " + openDuration);
-            }
-            requireUnset("breaker", this.breakerFailureThreshold);
+            CacheInputs.requireAtLeastOne(failureThreshold, "failureThreshold");
+            CacheInputs.requirePositive(openDuration, "openDuration");
+            CacheInputs.requireUnset("breaker", this.breakerFailureThreshold);
             this.breakerFailureThreshold = failureThreshold;
             this.breakerOpenDuration = openDuration;
             return this;
@@ -721,7 +784,7 @@ public final class ChatCacheService implements AutoCloseable {
                 throw new InvalidInputException("cleanupInterval", "must be a whole number of seconds, 0 or more "
                         + "(Duration.ZERO disables the cleanup), was " + interval);
             }
-            requireUnset("cleanupInterval", this.cleanupInterval);
+            CacheInputs.requireUnset("cleanupInterval", this.cleanupInterval);
             this.cleanupInterval = interval;
             return this;
         }
@@ -734,11 +797,12 @@ public final class ChatCacheService implements AutoCloseable {
          *         .serializer(JacksonSerializer.builder().addModule(new MyModule()).build())
          *         .build();
          * }</pre>
-         * Not with a handed-in {@link #l2Store}, which has its own.
+         * MEMORY: the serializer of the value check ({@link #checkValues}), so that it checks what your Redis
+         * configuration would write. Not with a handed-in {@link #l2Store}, which has its own.
          */
         public Builder serializer(Serializer serializer) {
             CacheInputs.requireNonNull(serializer, "serializer");
-            requireUnset("serializer", this.serializer);
+            CacheInputs.requireUnset("serializer", this.serializer);
             this.serializer = serializer;
             return this;
         }
@@ -751,8 +815,29 @@ public final class ChatCacheService implements AutoCloseable {
          */
         public Builder evictionPolicy(EvictionPolicy policy) {
             CacheInputs.requireNonNull(policy, "evictionPolicy");
-            requireUnset("evictionPolicy", this.evictionPolicy);
+            CacheInputs.requireUnset("evictionPolicy", this.evictionPolicy);
             this.evictionPolicy = policy;
+            return this;
+        }
+
+        /**
+         * Whether {@link ChatCacheService#set} (and the values {@code getOrLoad} stores) first checks that the
+         * value survives the serializer, written and read back as its own type, and refuses it with
+         * {@link SerializationException} if not. Default: on for {@link CacheBackend#MEMORY}, off for REDIS and
+         * HYBRID (Redis serializes every write anyway).
+         *
+         * <p>It closes the gap between the memory store, which keeps any object, and Redis, which keeps only
+         * what the serializer can write and read: code that works on MEMORY in development then works on Redis
+         * in production. The serializer is {@link #serializer} if set, else the Redis adapter's default
+         * ({@code JacksonSerializer.create()}) when the adapter is on the class path; without either the default
+         * check is skipped, and {@code checkValues(true)} fails the build. The cost is one write and one read
+         * through the serializer per {@code set} (microseconds for a small record with Jackson); reads never pay
+         * it. The check does not copy: the memory store still keeps (and returns) the instance given, see
+         * {@link CacheStore} on sharing.
+         */
+        public Builder checkValues(boolean check) {
+            CacheInputs.requireUnset("checkValues", this.checkValues);
+            this.checkValues = check;
             return this;
         }
 
@@ -816,18 +901,32 @@ public final class ChatCacheService implements AutoCloseable {
                 memoryEnvironment.put(EvictionPolicy.VARIABLE, evictionPolicy.name());
             }
             StoreSettings memorySettings = new StoreSettings(size, ttl, Map.copyOf(memoryEnvironment));
-            if (serializer != null && (chosen == CacheBackend.MEMORY || l2Store != null)) {
+            if (serializer != null && l2Store != null) {
                 throw new CacheConfigurationException("serializer is for the Redis store the service opens (REDIS, "
-                        + "or L2 of HYBRID); " + (l2Store != null ? "a handed-in l2Store has its own"
-                        : "the backend is MEMORY"));
+                        + "or L2 of HYBRID) and the value check; a handed-in l2Store has its own");
             }
+            ValueCheck valueCheck = valueCheck(chosen);
             StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment, serializer);
             Wiring wiring = switch (chosen) {
                 case MEMORY -> memory(memorySettings);
                 case REDIS -> redis(redisSettings);
                 case HYBRID -> ServiceWiring.hybrid(this, memorySettings, redisSettings);
             };
-            return new ChatCacheService(wiring, ttl);
+            return new ChatCacheService(wiring, ttl, valueCheck);
+        }
+
+        private ValueCheck valueCheck(CacheBackend chosen) {
+            boolean check = checkValues != null ? checkValues : chosen == CacheBackend.MEMORY;
+            if (!check) {
+                return ValueCheck.NONE;
+            }
+            Serializer through = serializer != null ? serializer
+                    : adapters.apply("redis").flatMap(CacheStoreProvider::defaultSerializer).orElse(null);
+            if (through == null && Boolean.TRUE.equals(checkValues)) {
+                throw new CacheConfigurationException("checkValues(true) needs a serializer: set serializer(...) "
+                        + "or add " + REDIS_ARTIFACT + " (its JacksonSerializer is the default)");
+            }
+            return ValueCheck.through(through);
         }
 
         CacheStore handedMemoryStore() {
@@ -903,12 +1002,6 @@ public final class ChatCacheService implements AutoCloseable {
                     "no \"" + name + "\" cache store on the class path: the " + (backend == null
                             ? CacheBackend.MEMORY : backend) + " backend needs the dependency " + artifact
                             + " (add it to your build, runtime scope is enough)"));
-        }
-
-        private static void requireUnset(String option, Object current) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set to " + current);
-            }
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * Memoizer memo = Memoizer.using(cache);
  * BiFunction<Integer, Integer, Long> multiply =
- *         memo.of("expensive_calc", Duration.ofMinutes(30), Long.class, (x, y) -> slowMultiply(x, y));
+ *         memo.of("expensive_calc", Duration.ofMinutes(30), ValueType.of(Long.class), (x, y) -> slowMultiply(x, y));
  * Calculator calculator = memo.proxy(Calculator.class, new SlowCalculator());
  * }</pre>
  *
@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  *       unchanged, through the proxy) and the next call runs the function again.</li>
  *   <li>A {@code null} result is returned but not cached: the next call runs the function again.</li>
  *   <li>Concurrent calls with equal arguments run the function once and share its result (see
- *       {@link ChatCacheService#getOrLoad(String, ValueType, java.util.function.Supplier, Duration)}).</li>
+ *       {@link ChatCacheService#getOrLoad(String, Class, Supplier, Duration)}).</li>
  * </ul>
  * The wrappers and proxies are thread-safe if the wrapped function is.
  */
@@ -67,14 +67,11 @@ public final class Memoizer {
 
     /**
      * Wraps a function of no arguments; its result is cached under {@code <keyPrefix>:<hash of []>}.
+     * {@code type} is the result's type, plain ({@code ValueType.of(Long.class)}) or generic
+     * ({@code ValueType.listOf(ChatMessage.class)}).
      *
      * @throws InvalidInputException if the prefix, TTL, type or function is invalid
      */
-    public <R> Supplier<R> of(String keyPrefix, Duration ttl, Class<R> type, Supplier<? extends R> function) {
-        return of(keyPrefix, ttl, ValueType.of(CacheInputs.requireNonNull(type, "type")), function);
-    }
-
-    /** As {@link #of(String, Duration, Class, Supplier)}, for a generic result type. */
     public <R> Supplier<R> of(String keyPrefix, Duration ttl, ValueType<R> type, Supplier<? extends R> function) {
         Call<R> call = new Call<>(keyPrefix, ttl, type, function);
         return () -> call.invoke(new Object[0], function::get);
@@ -85,12 +82,6 @@ public final class Memoizer {
      *
      * @throws InvalidInputException if the prefix, TTL, type or function is invalid
      */
-    public <A, R> Function<A, R> of(String keyPrefix, Duration ttl, Class<R> type,
-                                    Function<? super A, ? extends R> function) {
-        return of(keyPrefix, ttl, ValueType.of(CacheInputs.requireNonNull(type, "type")), function);
-    }
-
-    /** As {@link #of(String, Duration, Class, Function)}, for a generic result type. */
     public <A, R> Function<A, R> of(String keyPrefix, Duration ttl, ValueType<R> type,
                                     Function<? super A, ? extends R> function) {
         Call<R> call = new Call<>(keyPrefix, ttl, type, function);
@@ -102,12 +93,6 @@ public final class Memoizer {
      *
      * @throws InvalidInputException if the prefix, TTL, type or function is invalid
      */
-    public <A, B, R> BiFunction<A, B, R> of(String keyPrefix, Duration ttl, Class<R> type,
-                                            BiFunction<? super A, ? super B, ? extends R> function) {
-        return of(keyPrefix, ttl, ValueType.of(CacheInputs.requireNonNull(type, "type")), function);
-    }
-
-    /** As {@link #of(String, Duration, Class, BiFunction)}, for a generic result type. */
     public <A, B, R> BiFunction<A, B, R> of(String keyPrefix, Duration ttl, ValueType<R> type,
                                             BiFunction<? super A, ? super B, ? extends R> function) {
         Call<R> call = new Call<>(keyPrefix, ttl, type, function);
@@ -174,7 +159,7 @@ public final class Memoizer {
     private final class Call<R> {
         private final String prefix;
         private final Duration ttl;
-        private final ValueType<R> type;
+        private final TypedCache<R> view;
 
         Call(String keyPrefix, Duration ttl, ValueType<R> type, Object function) {
             CacheInputs.requireNonNull(keyPrefix, "keyPrefix");
@@ -184,12 +169,12 @@ public final class Memoizer {
             }
             this.prefix = keyPrefix;
             this.ttl = CacheInputs.requireTtl(ttl);
-            this.type = CacheInputs.requireNonNull(type, "type");
+            this.view = cache.typed(CacheInputs.requireNonNull(type, "type"));
             CacheInputs.requireNonNull(function, "function");
         }
 
         R invoke(Object[] arguments, Supplier<? extends R> body) {
-            return cache.getOrLoad(key(arguments), type, body, ttl);
+            return view.getOrLoad(key(arguments), body, ttl);
         }
 
         String key(Object[] arguments) {

@@ -122,8 +122,8 @@ final class ServiceWiring {
         }
 
         @Override
-        public <T> T getOrCompute(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
-            return delegate.getOrCompute(key, type, loader, ttl);
+        public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+            return delegate.getOrLoad(key, type, loader, ttl);
         }
 
         @Override

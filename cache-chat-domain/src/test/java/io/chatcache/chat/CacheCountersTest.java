@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.ValueType;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
@@ -101,7 +102,7 @@ class CacheCountersTest {
     @Test
     void hashedKeysAreTheMemoizersKeys() {
         try (ChatCacheService cache = ChatCacheService.builder().build()) {
-            Memoizer.using(cache).of("add", Duration.ofMinutes(1), Integer.class,
+            Memoizer.using(cache).of("add", Duration.ofMinutes(1), ValueType.of(Integer.class),
                     (Integer x, Integer y) -> x + y).apply(1, 2);
             String key = CacheKeys.hashed("add", 1, 2);
             assertThat(cache.get(key, Integer.class)).contains(3);

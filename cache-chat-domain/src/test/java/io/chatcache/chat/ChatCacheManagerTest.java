@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.ValueType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -118,11 +119,12 @@ class ChatCacheManagerTest {
     }
 
     @Test
-    void sessionsOfYourOwnTypeAreCachedToo() {
-        chat.setSession("sess_123", Map.of("id", "sess_123", "title", "My Chat"));
+    void sessionsOfYourOwnTypeAreCachedThroughTheServiceUnderTheManagersKey() {
+        cache.set(ChatCacheManager.sessionKey("sess_123"), Map.of("id", "sess_123", "title", "My Chat"));
 
-        assertThat(chat.getSession("sess_123", Map.class)).contains(Map.of("id", "sess_123", "title", "My Chat"));
+        assertThat(cache.get("session:{sess_123}", Map.class)).contains(Map.of("id", "sess_123", "title", "My Chat"));
         assertThat(chat.getSession("sess_123")).isEmpty();
+        assertThat(chat.invalidateSession("sess_123")).isEqualTo(1);
     }
 
     @Test
@@ -162,10 +164,11 @@ class ChatCacheManagerTest {
 
     @Test
     void messagesOfYourOwnTypeReadAsAbsentWhenAskedForAsChatMessages() {
-        chat.setSessionMessages("sess_123", List.of(Map.of("id", "msg1")));
+        cache.set(ChatCacheManager.sessionMessagesKey("sess_123", 50), List.of(Map.of("id", "msg1")));
 
         assertThat(chat.getSessionMessages("sess_123")).isEmpty();
-        assertThat(chat.getSessionMessages("sess_123", 50, Map.class)).contains(List.of(Map.of("id", "msg1")));
+        assertThat(cache.typed(ValueType.listOf(Map.class)).get("session:{sess_123}:messages:50"))
+                .contains(List.of(Map.of("id", "msg1")));
     }
 
     @Test

@@ -131,11 +131,22 @@ class ChatCacheServiceSerializerTest {
     }
 
     @Test
-    void aSerializerWithoutARedisStoreToUseItIsAConfigurationError() {
-        assertThatThrownBy(() -> ChatCacheService.builderFromEnvironment(Map.of())
-                .serializer(JacksonSerializer.create()).build())
-                .isInstanceOf(CacheConfigurationException.class)
-                .hasMessageContaining("the backend is MEMORY");
+    void onMemoryTheSerializerIsTheValueChecks() {
+        Reading reading = new Reading("s3", new Celsius(4.0));
+        try (ChatCacheService withModule = ChatCacheService.builder()
+                .serializer(JacksonSerializer.builder().addModule(CELSIUS).build()).build();
+                ChatCacheService plain = ChatCacheService.builder().build()) {
+            withModule.set("reading", reading);
+            assertThat(withModule.get("reading", Reading.class)).containsSame(reading);
+
+            assertThatThrownBy(() -> plain.set("reading", reading)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining(Reading.class.getName());
+            assertThat(plain.get("reading", Reading.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSerializerBesideAHandedInL2StoreIsAConfigurationError() {
         assertThatThrownBy(() -> ChatCacheService.builder().backend(CacheBackend.REDIS)
                 .l2Store(MemoryCacheStore.builder().build())
                 .serializer(JacksonSerializer.create()).build())

@@ -80,7 +80,7 @@ class ChatCacheServiceTest {
     void getReadsGenericTypes() {
         cache.set("list", List.of("a", "b"));
 
-        Optional<List<String>> read = cache.get("list", ValueType.listOf(String.class));
+        Optional<List<String>> read = cache.typed(ValueType.listOf(String.class)).get("list");
 
         assertThat(read).contains(List.of("a", "b"));
     }

@@ -110,7 +110,7 @@ class MemoizerTest {
     @Test
     void sameArgumentsAreComputedOnce() {
         AtomicInteger calls = new AtomicInteger();
-        BiFunction<Integer, Integer, Long> multiply = memo.of("expensive_calc", Duration.ofMinutes(30), Long.class,
+        BiFunction<Integer, Integer, Long> multiply = memo.of("expensive_calc", Duration.ofMinutes(30), ValueType.of(Long.class),
                 (x, y) -> {
                     calls.incrementAndGet();
                     return (long) x * y;
@@ -124,7 +124,7 @@ class MemoizerTest {
     @Test
     void differentArgumentsAreComputedAgain() {
         AtomicInteger calls = new AtomicInteger();
-        Function<String, Integer> length = memo.of("length", Duration.ofMinutes(1), Integer.class, s -> {
+        Function<String, Integer> length = memo.of("length", Duration.ofMinutes(1), ValueType.of(Integer.class), s -> {
             calls.incrementAndGet();
             return s.length();
         });
@@ -137,7 +137,7 @@ class MemoizerTest {
     @Test
     void exceptionsAreNotCached() {
         AtomicInteger calls = new AtomicInteger();
-        Function<String, String> flaky = memo.of("flaky", Duration.ofMinutes(1), String.class, s -> {
+        Function<String, String> flaky = memo.of("flaky", Duration.ofMinutes(1), ValueType.of(String.class), s -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("first call fails");
             }
@@ -154,7 +154,7 @@ class MemoizerTest {
     @Test
     void nullResultsAreReturnedButNotCached() {
         AtomicInteger calls = new AtomicInteger();
-        Supplier<String> nothing = memo.of("nothing", Duration.ofMinutes(1), String.class, () -> {
+        Supplier<String> nothing = memo.of("nothing", Duration.ofMinutes(1), ValueType.of(String.class), () -> {
             calls.incrementAndGet();
             return null;
         });
@@ -169,7 +169,7 @@ class MemoizerTest {
         int callers = 8;
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        Function<Integer, Integer> slowSquare = memo.of("square", Duration.ofMinutes(1), Integer.class, x -> {
+        Function<Integer, Integer> slowSquare = memo.of("square", Duration.ofMinutes(1), ValueType.of(Integer.class), x -> {
             calls.incrementAndGet();
             awaitQuietly(release);
             return x * x;
@@ -198,7 +198,7 @@ class MemoizerTest {
 
     @Test
     void wrapperKeysArePrefixPlusAStableHashOfTheArguments() {
-        Function<Map<String, Integer>, Integer> size = memo.of("size", Duration.ofMinutes(1), Integer.class, Map::size);
+        Function<Map<String, Integer>, Integer> size = memo.of("size", Duration.ofMinutes(1), ValueType.of(Integer.class), Map::size);
 
         size.apply(Map.of("a", 1, "b", 2));
 
@@ -208,7 +208,7 @@ class MemoizerTest {
 
     @Test
     void argumentsWithoutAStableEncodingAreRefusedNamingTheArgument() {
-        Function<Object, String> describe = memo.of("describe", Duration.ofMinutes(1), String.class, String::valueOf);
+        Function<Object, String> describe = memo.of("describe", Duration.ofMinutes(1), ValueType.of(String.class), String::valueOf);
 
         assertThatThrownBy(() -> describe.apply(new Object())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("argument 0 of describe");
@@ -216,9 +216,9 @@ class MemoizerTest {
 
     @Test
     void wrapperOptionsAreChecked() {
-        assertThatThrownBy(() -> memo.of("", Duration.ofMinutes(1), String.class, () -> "x"))
+        assertThatThrownBy(() -> memo.of("", Duration.ofMinutes(1), ValueType.of(String.class), () -> "x"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("keyPrefix");
-        assertThatThrownBy(() -> memo.of("p", Duration.ZERO, String.class, () -> "x"))
+        assertThatThrownBy(() -> memo.of("p", Duration.ZERO, ValueType.of(String.class), () -> "x"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("ttl");
     }
 

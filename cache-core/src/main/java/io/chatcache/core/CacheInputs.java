@@ -75,4 +75,40 @@ public final class CacheInputs {
         }
         return argument;
     }
+
+    /**
+     * Checks a duration option that must be positive (a breaker's open time, a deadline): not null, not zero,
+     * not negative.
+     *
+     * @return the duration
+     */
+    public static Duration requirePositive(Duration value, String name) {
+        requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidInputException(name, "must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks a count option that must be at least 1 (a size bound, a threshold).
+     *
+     * @return the count
+     */
+    public static long requireAtLeastOne(long value, String name) {
+        if (value < 1) {
+            throw new InvalidInputException(name, "must be at least 1, was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * The builders' set-once rule: throws {@link IllegalStateException} naming the option and its earlier
+     * value if {@code current} (the option's value so far, {@code null} while unset) is set.
+     */
+    public static void requireUnset(String option, Object current) {
+        if (current != null) {
+            throw new IllegalStateException(option + " was already set to " + current);
+        }
+    }
 }

@@ -29,6 +29,21 @@ import java.util.function.Supplier;
  * ({@code List<ChatMessage>}). A stored value that cannot be read as the requested type reads as a miss
  * and counts as an error in {@link #stats()}; it is never an exception to the caller.
  *
+ * <h2>Values are shared, not copied</h2>
+ * Treat a value as immutable once it is handed to {@link #put}, and never change a value a read returned.
+ * A store that keeps objects (the memory store, the hybrid's L1) stores the very instance it was given and
+ * returns that instance to every read, so mutating it changes the cache for every caller; a store that
+ * keeps bytes (Redis) stores a serialised copy and returns a new instance per read. Records and immutable
+ * collections ({@code List.copyOf}) make the difference invisible. A store that keeps objects also accepts
+ * values a serialising store would refuse; {@code ChatCacheService}'s value check (on by default for its
+ * MEMORY backend) refuses them before they reach the store.
+ *
+ * <h2>Names</h2>
+ * The port uses the names of Java's collections and caches ({@code put}, {@code deleteMatching},
+ * {@code stats}); {@code ChatCacheService} keeps the reference service's ({@code set},
+ * {@code invalidatePattern}, {@code getStats}) and maps them one to one. Both load with
+ * {@link #getOrLoad}.
+ *
  * <h2>Failures</h2>
  * A store that cannot reach its backend throws {@link CacheUnavailableException}; a value that cannot
  * be serialised throws {@link SerializationException} and leaves the old value in place.
@@ -115,7 +130,7 @@ public interface CacheStore extends AutoCloseable {
      * same time both load. Stores that can do better (the memory store loads at most once per key at a
      * time) override it.
      */
-    default <T> T getOrCompute(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+    default <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
         CacheInputs.requireTtl(ttl);
         CacheInputs.requireNonNull(loader, "loader");
         Optional<T> cached = get(key, type);

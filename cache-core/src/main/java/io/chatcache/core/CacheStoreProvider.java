@@ -1,5 +1,7 @@
 package io.chatcache.core;
 
+import java.util.Optional;
+
 /**
  * A service-provider interface that builds stores by name from configuration, so that an application
  * picks a backend without a compile-time dependency on its adapter. Adapters register an
@@ -22,4 +24,14 @@ public interface CacheStoreProvider {
      *     succeed
      */
     ProvidedStore open(StoreSettings settings);
+
+    /**
+     * The serializer this backend's stores write values with when none is configured, if they serialize at
+     * all; empty (the default) for stores that keep objects. {@code ChatCacheService} checks the values of its
+     * MEMORY backend with the {@code "redis"} provider's, so that a value that works in memory also works on
+     * Redis.
+     */
+    default Optional<Serializer> defaultSerializer() {
+        return Optional.empty();
+    }
 }

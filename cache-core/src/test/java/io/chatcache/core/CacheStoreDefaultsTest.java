@@ -96,29 +96,29 @@ class CacheStoreDefaultsTest {
     }
 
     @Test
-    void getOrComputeLoadsAndStoresOnAMiss() {
+    void getOrLoadLoadsAndStoresOnAMiss() {
         AtomicInteger loads = new AtomicInteger();
 
-        assertThat(store.getOrCompute("k", ValueType.of(String.class), () -> "v" + loads.incrementAndGet(),
+        assertThat(store.getOrLoad("k", ValueType.of(String.class), () -> "v" + loads.incrementAndGet(),
                 Duration.ofMinutes(1))).isEqualTo("v1");
-        assertThat(store.getOrCompute("k", ValueType.of(String.class), () -> "v" + loads.incrementAndGet(),
+        assertThat(store.getOrLoad("k", ValueType.of(String.class), () -> "v" + loads.incrementAndGet(),
                 Duration.ofMinutes(1))).isEqualTo("v1");
         assertThat(loads).hasValue(1);
     }
 
     @Test
-    void getOrComputeStoresNothingForANullLoad() {
-        assertThat(store.getOrCompute("k", ValueType.of(String.class), () -> null, Duration.ofMinutes(1))).isNull();
+    void getOrLoadStoresNothingForANullLoad() {
+        assertThat(store.getOrLoad("k", ValueType.of(String.class), () -> null, Duration.ofMinutes(1))).isNull();
         assertThat(store.puts).isEmpty();
     }
 
     @Test
-    void getOrComputeChecksTtlAndLoaderBeforeReading() {
+    void getOrLoadChecksTtlAndLoaderBeforeReading() {
         store.put("k", "cached");
 
-        assertThatThrownBy(() -> store.getOrCompute("k", ValueType.of(String.class), () -> "x", Duration.ZERO))
+        assertThatThrownBy(() -> store.getOrLoad("k", ValueType.of(String.class), () -> "x", Duration.ZERO))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.argument()).isEqualTo("ttl"));
-        assertThatThrownBy(() -> store.getOrCompute("k", ValueType.of(String.class), null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> store.getOrLoad("k", ValueType.of(String.class), null, Duration.ofMinutes(1)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.argument()).isEqualTo("loader"));
     }
 

@@ -2,6 +2,7 @@ package io.chatcache.spring;
 
 import io.chatcache.chat.CacheBackend;
 import io.chatcache.chat.ChatCacheService;
+import io.chatcache.chat.TypedCache;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.ValueType;
 import io.chatcache.spring.internal.StoredValue;
@@ -53,6 +54,7 @@ public final class ChatCacheSpringCache implements Cache {
     private final Duration ttl;
     private final ValueType<?> valueType;
     private final ValueType<Object> storedType;
+    private final TypedCache<Object> stored;
     private final boolean allowNullValues;
     private final boolean serialized;
     private final KeyPattern allKeys;
@@ -68,6 +70,7 @@ public final class ChatCacheSpringCache implements Cache {
         this.ttl = ttl;
         this.valueType = valueType;
         this.storedType = StoredValueType.of(valueType);
+        this.stored = service.typed(storedType);
         this.allowNullValues = allowNullValues;
         this.serialized = service.backend() != CacheBackend.MEMORY;
         this.allKeys = KeyPattern.glob(KeyPattern.escape(name) + ":*");
@@ -134,7 +137,7 @@ public final class ChatCacheSpringCache implements Cache {
     public <T> T get(Object key, Callable<T> valueLoader) {
         String serviceKey = serviceKey(key);
         boolean[] loaded = new boolean[1];
-        Object result = service.getOrLoad(serviceKey, storedType, () -> {
+        Object result = stored.getOrLoad(serviceKey, () -> {
             loaded[0] = true;
             T value;
             try {
@@ -236,7 +239,7 @@ public final class ChatCacheSpringCache implements Cache {
     }
 
     private StoredValue<?> lookup(String serviceKey, ValueType<Object> type) {
-        Optional<Object> found = service.get(serviceKey, type);
+        Optional<Object> found = (type == storedType ? stored : service.typed(type)).get(serviceKey);
         if (found.isEmpty()) {
             misses.increment();
             return null;

@@ -30,7 +30,7 @@ import java.util.Map;
  *       changes.</li>
  *   <li>{@link BulkOperationsContract}: getAll and putAll, all or nothing as far as input goes.</li>
  *   <li>{@link PatternDeleteAndClearContract}: deleteMatching by glob, literal and prefix, and clear.</li>
- *   <li>{@link LoadingContract}: getOrCompute.</li>
+ *   <li>{@link LoadingContract}: getOrLoad.</li>
  *   <li>{@link StatisticsContract}: hits, misses, hit rate, entry count.</li>
  *   <li>{@link RemovalListenerContract}: which removals listeners hear, with which cause.</li>
  *   <li>{@link ConcurrencyContract}: use from several threads.</li>

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * <p>Demands: an entry reads as absent once its TTL has passed, for every read and for {@code delete}
  * and {@code deleteMatching} (which do not count it); a longer TTL, or
  * {@link io.chatcache.core.CacheStore#NO_EXPIRY}, outlives a shorter one; an overwrite replaces the TTL;
- * {@code putAll} and {@code getOrCompute} apply the TTL given; {@code getEntry} reports the remaining
+ * {@code putAll} and {@code getOrLoad} apply the TTL given; {@code getEntry} reports the remaining
  * TTL, which shrinks as time passes.
  *
  * <p>Hooks consulted: {@link CacheStoreFixture#shortTtl()}, {@link CacheStoreFixture#expiryTimeout()},
@@ -159,11 +159,11 @@ public interface ExpiryContract extends ContractGroup {
     }
 
     /**
-     * A value stored by {@code getOrCompute} expires after the TTL given.
+     * A value stored by {@code getOrLoad} expires after the TTL given.
      */
     @Test
     default void computedEntryExpiresAfterItsTtl() {
-        assertThat(store().getOrCompute("key", ValueType.of(String.class), () -> "value", fixture().shortTtl()))
+        assertThat(store().getOrLoad("key", ValueType.of(String.class), () -> "value", fixture().shortTtl()))
                 .isEqualTo("value");
 
         fixture().letShortTtlElapse();

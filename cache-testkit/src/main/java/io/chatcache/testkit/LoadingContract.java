@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loading through the store: {@code getOrCompute}.
+ * Loading through the store: {@code getOrLoad}.
  *
  * <p>Demands: an absent key is loaded once and stored with the TTL given, a present one is served
  * without calling the loader; a {@code null} from the loader is returned and not stored; an exception
@@ -26,15 +26,15 @@ import org.junit.jupiter.api.Test;
 public interface LoadingContract extends ContractGroup {
 
     /**
-     * {@code getOrCompute} loads an absent key once, stores it, and serves the stored value after.
+     * {@code getOrLoad} loads an absent key once, stores it, and serves the stored value after.
      */
     @Test
     default void loadsOnceThenServesTheCachedValue() {
         AtomicInteger loads = new AtomicInteger();
 
-        String first = store().getOrCompute("key", ValueType.of(String.class),
+        String first = store().getOrLoad("key", ValueType.of(String.class),
                 () -> "value" + loads.incrementAndGet(), LONG_TTL);
-        String second = store().getOrCompute("key", ValueType.of(String.class),
+        String second = store().getOrLoad("key", ValueType.of(String.class),
                 () -> "value" + loads.incrementAndGet(), LONG_TTL);
 
         assertThat(first).isEqualTo("value1");
@@ -44,13 +44,13 @@ public interface LoadingContract extends ContractGroup {
     }
 
     /**
-     * {@code getOrCompute} of a cached key returns it without calling the loader.
+     * {@code getOrLoad} of a cached key returns it without calling the loader.
      */
     @Test
     default void cachedValueIsServedWithoutCallingTheLoader() {
         store().put("key", "cached", LONG_TTL);
 
-        String value = store().getOrCompute("key", ValueType.of(String.class),
+        String value = store().getOrLoad("key", ValueType.of(String.class),
                 () -> fail("the loader must not run for a cached key"), LONG_TTL);
 
         assertThat(value).isEqualTo("cached");
@@ -63,14 +63,14 @@ public interface LoadingContract extends ContractGroup {
     default void nullFromTheLoaderIsReturnedAndNotCached() {
         AtomicInteger loads = new AtomicInteger();
 
-        String first = store().getOrCompute("key", ValueType.of(String.class), () -> {
+        String first = store().getOrLoad("key", ValueType.of(String.class), () -> {
             loads.incrementAndGet();
             return null;
         }, LONG_TTL);
 
         assertThat(first).isNull();
         assertThat(store().get("key", String.class)).isEmpty();
-        assertThat(store().getOrCompute("key", ValueType.of(String.class), () -> "loaded" + loads.incrementAndGet(),
+        assertThat(store().getOrLoad("key", ValueType.of(String.class), () -> "loaded" + loads.incrementAndGet(),
                 LONG_TTL)).isEqualTo("loaded2");
     }
 
@@ -81,12 +81,12 @@ public interface LoadingContract extends ContractGroup {
     default void exceptionFromTheLoaderReachesTheCallerAndIsNotCached() {
         IllegalStateException failure = new IllegalStateException("loader failed");
 
-        assertThatThrownBy(() -> store().getOrCompute("key", ValueType.of(String.class), () -> {
+        assertThatThrownBy(() -> store().getOrLoad("key", ValueType.of(String.class), () -> {
             throw failure;
         }, LONG_TTL)).isSameAs(failure);
 
         assertThat(store().get("key", String.class)).isEmpty();
-        assertThat(store().getOrCompute("key", ValueType.of(String.class), () -> "loaded", LONG_TTL))
+        assertThat(store().getOrLoad("key", ValueType.of(String.class), () -> "loaded", LONG_TTL))
                 .isEqualTo("loaded");
     }
 
@@ -97,7 +97,7 @@ public interface LoadingContract extends ContractGroup {
     default void genericValuesAreComputedAndRebuilt() {
         List<Sample> samples = List.of(new Sample("a", 1, Instant.parse("2026-01-02T03:04:05Z")));
 
-        store().getOrCompute("key", ValueType.listOf(Sample.class), () -> samples, LONG_TTL);
+        store().getOrLoad("key", ValueType.listOf(Sample.class), () -> samples, LONG_TTL);
 
         assertThat(store().get("key", ValueType.listOf(Sample.class))).contains(samples);
     }

@@ -217,7 +217,7 @@ public interface ReadWriteContract extends ContractGroup {
     }
 
     /**
-     * A value of the wrong type is a miss for {@code getEntry}, {@code getAll} and {@code getOrCompute} too
+     * A value of the wrong type is a miss for {@code getEntry}, {@code getAll} and {@code getOrLoad} too
      * (which then loads and stores the new value).
      */
     @Test
@@ -226,7 +226,7 @@ public interface ReadWriteContract extends ContractGroup {
 
         assertThat(store().getEntry("text", ValueType.of(Integer.class))).isEmpty();
         assertThat(store().getAll(List.of("text"), ValueType.of(Integer.class))).isEmpty();
-        assertThat(store().getOrCompute("text", ValueType.of(Integer.class), () -> 5, LONG_TTL)).isEqualTo(5);
+        assertThat(store().getOrLoad("text", ValueType.of(Integer.class), () -> 5, LONG_TTL)).isEqualTo(5);
         assertThat(store().get("text", Integer.class)).contains(5);
     }
 

@@ -5,7 +5,9 @@ import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheStoreProvider;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.ProvidedStore;
+import io.chatcache.core.Serializer;
 import io.chatcache.core.StoreSettings;
+import io.chatcache.redis.JacksonSerializer;
 import io.chatcache.redis.RedisCacheStore;
 import io.chatcache.redis.RedisConfig;
 import io.chatcache.redis.RedisInvalidationBus;
@@ -32,6 +34,12 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** {@link JacksonSerializer#create()}, what the store writes with unless the settings name another. */
+    @Override
+    public Optional<Serializer> defaultSerializer() {
+        return Optional.of(JacksonSerializer.create());
     }
 
     /**

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Writes that happen while a getOrCompute load runs, and loads that end in unusual ways. */
-class GetOrComputeRaceTest {
+/** Writes that happen while a getOrLoad load runs, and loads that end in unusual ways. */
+class GetOrLoadRaceTest {
 
     private static final ValueType<String> STRING = ValueType.of(String.class);
     private static final Duration TTL = Duration.ofMinutes(1);
@@ -31,11 +31,11 @@ class GetOrComputeRaceTest {
         store.close();
     }
 
-    /** Runs a getOrCompute of "k" on another thread whose loader waits for {@code release}. */
+    /** Runs a getOrLoad of "k" on another thread whose loader waits for {@code release}. */
     private Thread startBlockedLoad(CountDownLatch loading, CountDownLatch release, AtomicReference<Object> outcome) {
         Thread loader = new Thread(() -> {
             try {
-                outcome.set(store.getOrCompute("k", STRING, () -> {
+                outcome.set(store.getOrLoad("k", STRING, () -> {
                     loading.countDown();
                     awaitLatch(release);
                     return "loaded-before-the-write";
@@ -133,7 +133,7 @@ class GetOrComputeRaceTest {
         AtomicReference<Throwable> first = new AtomicReference<>();
         Thread loader = new Thread(() -> {
             try {
-                store.getOrCompute("k", STRING, () -> {
+                store.getOrLoad("k", STRING, () -> {
                     loading.countDown();
                     awaitLatch(release);
                     // As a Kotlin or Scala loader, or one using a sneaky-throw helper, can.
@@ -148,7 +148,7 @@ class GetOrComputeRaceTest {
         AtomicReference<Throwable> second = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
             try {
-                store.getOrCompute("k", STRING, () -> "the waiter loaded", TTL);
+                store.getOrLoad("k", STRING, () -> "the waiter loaded", TTL);
             } catch (Throwable e) {
                 second.set(e);
             }

@@ -10,13 +10,13 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** getOrCompute, used from one thread, keeps the exact LRU order of an access-ordered LinkedHashMap. */
-class GetOrComputeLruTest {
+/** getOrLoad, used from one thread, keeps the exact LRU order of an access-ordered LinkedHashMap. */
+class GetOrLoadLruTest {
 
     private static final ValueType<String> STRING = ValueType.of(String.class);
 
     @Test
-    void getOrComputeMixedWithOtherOperationsEvictsExactlyLikeALinkedHashMap() {
+    void getOrLoadMixedWithOtherOperationsEvictsExactlyLikeALinkedHashMap() {
         int capacity = 8;
         Map<String, String> reference = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -36,7 +36,7 @@ class GetOrComputeLruTest {
                 if (op < 5) {
                     String value = "loaded-" + step;
                     String expected = reference.computeIfAbsent(key, k -> value);
-                    assertThat(store.getOrCompute(key, STRING, () -> value, CacheStore.NO_EXPIRY)).as(context).isEqualTo(expected);
+                    assertThat(store.getOrLoad(key, STRING, () -> value, CacheStore.NO_EXPIRY)).as(context).isEqualTo(expected);
                 } else if (op < 7) {
                     assertThat(store.get(key, STRING)).as(context).isEqualTo(java.util.Optional.ofNullable(reference.get(key)));
                 } else if (op < 9) {

@@ -17,20 +17,20 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * getOrCompute is linearizable with get and put (with and without TTL): it returns the value present,
+ * getOrLoad is linearizable with get and put (with and without TTL): it returns the value present,
  * or stores and returns what its loader gives, as one atomic step. It never loads a key that holds a
  * value throughout, whatever puts replace that value meanwhile.
  *
  * <p>Without delete, on purpose: a delete (or deleteMatching, clear) while a load runs makes the load
  * return its value without storing it, even when the delete found nothing to remove, because the loader
- * may have read what the delete invalidates (see {@link CacheStore#getOrCompute}). A history such as
- * "getOrCompute returns 1; get then reads nothing; a concurrent delete returned false" is that documented
+ * may have read what the delete invalidates (see {@link CacheStore#getOrLoad}). A history such as
+ * "getOrLoad returns 1; get then reads nothing; a concurrent delete returned false" is that documented
  * behaviour, and no sequential map explains it. A put during a load is explained: the load then counts
  * as happening just before the put.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:2")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
-public class MemoryCacheStoreGetOrComputeLincheckTest {
+public class MemoryCacheStoreGetOrLoadLincheckTest {
 
     private final MemoryCacheStore store = MemoryCacheStoreLincheckTest.newStore();
 
@@ -50,12 +50,12 @@ public class MemoryCacheStoreGetOrComputeLincheckTest {
     }
 
     @Operation
-    public Object getOrCompute(@Param(name = "key") int key, @Param(name = "value") int value) {
-        return store.getOrCompute(key(key), ANY, () -> value, TTL);
+    public Object getOrLoad(@Param(name = "key") int key, @Param(name = "value") int value) {
+        return store.getOrLoad(key(key), ANY, () -> value, TTL);
     }
 
     /**
-     * Model checking: random scenarios, plus getOrCompute racing with a put that replaces the entry by
+     * Model checking: random scenarios, plus getOrLoad racing with a put that replaces the entry by
      * one of the other kind (it must return the old or the new value, never load).
      */
     @Test
@@ -63,11 +63,11 @@ public class MemoryCacheStoreGetOrComputeLincheckTest {
         ModelCheckingOptions options = MemoryCacheStoreLincheckTest.configure(new ModelCheckingOptions(), 100)
                 .sequentialSpecification(Spec.class);
         options.addCustomScenario(LincheckScenarios.of(getClass(),
-                List.of(call("put", 1, 1)), List.of(call("putWithTtl", 1, 2)), List.of(call("getOrCompute", 1, 3))));
+                List.of(call("put", 1, 1)), List.of(call("putWithTtl", 1, 2)), List.of(call("getOrLoad", 1, 3))));
         options.addCustomScenario(LincheckScenarios.of(getClass(),
-                List.of(call("putWithTtl", 1, 1)), List.of(call("put", 1, 2)), List.of(call("getOrCompute", 1, 3))));
+                List.of(call("putWithTtl", 1, 1)), List.of(call("put", 1, 2)), List.of(call("getOrLoad", 1, 3))));
         options.addCustomScenario(LincheckScenarios.of(getClass(),
-                List.of(), List.of(call("getOrCompute", 1, 1), call("get", 1)), List.of(call("getOrCompute", 1, 2))));
+                List.of(), List.of(call("getOrLoad", 1, 1), call("get", 1)), List.of(call("getOrLoad", 1, 2))));
         options.check(getClass());
     }
 
@@ -77,7 +77,7 @@ public class MemoryCacheStoreGetOrComputeLincheckTest {
                 .check(getClass());
     }
 
-    /** The sequential specification: a HashMap; getOrCompute stores the loaded value if absent. */
+    /** The sequential specification: a HashMap; getOrLoad stores the loaded value if absent. */
     public static class Spec {
         private final Map<Integer, Object> entries = new HashMap<>();
 
@@ -93,7 +93,7 @@ public class MemoryCacheStoreGetOrComputeLincheckTest {
             entries.put(key, value);
         }
 
-        public Object getOrCompute(int key, int value) {
+        public Object getOrLoad(int key, int value) {
             return entries.computeIfAbsent(key, k -> value);
         }
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class GetOrComputeTest {
+class GetOrLoadTest {
 
     private static final int THREADS = 8;
     private static final ValueType<String> STRING = ValueType.of(String.class);
@@ -45,7 +45,7 @@ class GetOrComputeTest {
         for (int i = 0; i < THREADS; i++) {
             calls.add(pool.submit(() -> {
                 started.countDown();
-                return store.getOrCompute("k", STRING, () -> {
+                return store.getOrLoad("k", STRING, () -> {
                     loads.incrementAndGet();
                     loading.countDown();
                     await(release);
@@ -108,12 +108,12 @@ class GetOrComputeTest {
     void aFailingLoadIsRethrownAsItIsToTheLoadingCaller() {
         IllegalArgumentException failure = new IllegalArgumentException("bad id");
 
-        assertThatThrownBy(() -> store.getOrCompute("k", STRING, () -> {
+        assertThatThrownBy(() -> store.getOrLoad("k", STRING, () -> {
             throw failure;
         }, Duration.ofMinutes(1))).isSameAs(failure);
 
         assertThat(store.stats().entryCount()).isZero();
-        assertThat(store.getOrCompute("k", STRING, () -> "second try", Duration.ofMinutes(1))).isEqualTo("second try");
+        assertThat(store.getOrLoad("k", STRING, () -> "second try", Duration.ofMinutes(1))).isEqualTo("second try");
     }
 
     @Test
@@ -135,7 +135,7 @@ class GetOrComputeTest {
     void aCachedValueIsReturnedWithoutLoading() {
         store.put("k", "cached");
 
-        String value = store.getOrCompute("k", STRING, () -> {
+        String value = store.getOrLoad("k", STRING, () -> {
             throw new AssertionError("must not load");
         }, Duration.ofMinutes(1));
 
@@ -144,7 +144,7 @@ class GetOrComputeTest {
 
     @Test
     void theLoadedValueIsStoredForTheGivenTtl() {
-        store.getOrCompute("k", STRING, () -> "loaded", Duration.ofSeconds(30));
+        store.getOrLoad("k", STRING, () -> "loaded", Duration.ofSeconds(30));
 
         ticker.advance(Duration.ofSeconds(29));
         assertThat(store.get("k", String.class)).contains("loaded");
@@ -154,20 +154,20 @@ class GetOrComputeTest {
 
     @Test
     void aLoaderThatLoadsItsOwnKeyFailsInsteadOfHanging() {
-        assertThatThrownBy(() -> store.getOrCompute("k", STRING,
-                () -> store.getOrCompute("k", STRING, () -> "inner", Duration.ofMinutes(1)), Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> store.getOrLoad("k", STRING,
+                () -> store.getOrLoad("k", STRING, () -> "inner", Duration.ofMinutes(1)), Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("k")
                 .hasMessageContaining("own loader");
 
         assertThat(store.stats().entryCount()).isZero();
-        assertThat(store.getOrCompute("k", STRING, () -> "later", Duration.ofMinutes(1))).isEqualTo("later");
+        assertThat(store.getOrLoad("k", STRING, () -> "later", Duration.ofMinutes(1))).isEqualTo("later");
     }
 
     @Test
     void aLoaderMayLoadOtherKeys() {
-        String value = store.getOrCompute("outer", STRING,
-                () -> "outer+" + store.getOrCompute("inner", STRING, () -> "inner", Duration.ofMinutes(1)),
+        String value = store.getOrLoad("outer", STRING,
+                () -> "outer+" + store.getOrLoad("inner", STRING, () -> "inner", Duration.ofMinutes(1)),
                 Duration.ofMinutes(1));
 
         assertThat(value).isEqualTo("outer+inner");
@@ -177,12 +177,12 @@ class GetOrComputeTest {
     @Test
     void loadsOfDifferentKeysRunInParallel() throws Exception {
         CountDownLatch bothLoading = new CountDownLatch(2);
-        Future<String> first = pool.submit(() -> store.getOrCompute("a", STRING, () -> {
+        Future<String> first = pool.submit(() -> store.getOrLoad("a", STRING, () -> {
             bothLoading.countDown();
             await(bothLoading);
             return "a";
         }, Duration.ofMinutes(1)));
-        Future<String> second = pool.submit(() -> store.getOrCompute("b", STRING, () -> {
+        Future<String> second = pool.submit(() -> store.getOrLoad("b", STRING, () -> {
             bothLoading.countDown();
             await(bothLoading);
             return "b";
@@ -196,7 +196,7 @@ class GetOrComputeTest {
     void anInterruptedWaiterStopsWaitingWithTheInterruptFlagSet() throws Exception {
         CountDownLatch loading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> loader = pool.submit(() -> store.getOrCompute("k", STRING, () -> {
+        Future<String> loader = pool.submit(() -> store.getOrLoad("k", STRING, () -> {
             loading.countDown();
             await(release);
             return "v";
@@ -205,7 +205,7 @@ class GetOrComputeTest {
 
         Thread.currentThread().interrupt();
         try {
-            assertThatThrownBy(() -> store.getOrCompute("k", STRING, () -> "mine", Duration.ofMinutes(1)))
+            assertThatThrownBy(() -> store.getOrLoad("k", STRING, () -> "mine", Duration.ofMinutes(1)))
                     .isInstanceOf(io.chatcache.core.CacheException.class)
                     .hasMessageContaining("interrupted");
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
