@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -46,6 +47,14 @@ final class GuardedStore implements CacheStore {
         return result.value();
     }
 
+    /** {@link #call} for a call that returns nothing. */
+    private void run(String operation, Timing timing, Consumer<CacheStore> call) {
+        call(operation, timing, store -> {
+            call.accept(store);
+            return null;
+        });
+    }
+
     @Override
     public <T> Optional<T> get(String key, ValueType<T> type) {
         return call("get", Timing.SINGLE, store -> store.get(key, type));
@@ -58,18 +67,12 @@ final class GuardedStore implements CacheStore {
 
     @Override
     public void put(String key, Object value) {
-        call("put", Timing.SINGLE, store -> {
-            store.put(key, value);
-            return Boolean.TRUE;
-        });
+        run("put", Timing.SINGLE, store -> store.put(key, value));
     }
 
     @Override
     public void put(String key, Object value, Duration ttl) {
-        call("put", Timing.SINGLE, store -> {
-            store.put(key, value, ttl);
-            return Boolean.TRUE;
-        });
+        run("put", Timing.SINGLE, store -> store.put(key, value, ttl));
     }
 
     @Override
@@ -84,10 +87,7 @@ final class GuardedStore implements CacheStore {
 
     @Override
     public void clear() {
-        call("clear", Timing.SCAN, store -> {
-            store.clear();
-            return Boolean.TRUE;
-        });
+        run("clear", Timing.SCAN, store -> store.clear());
     }
 
     @Override
@@ -97,10 +97,7 @@ final class GuardedStore implements CacheStore {
 
     @Override
     public void putAll(Map<String, ?> entries, Duration ttl) {
-        call("putAll", Timing.SINGLE, store -> {
-            store.putAll(entries, ttl);
-            return Boolean.TRUE;
-        });
+        run("putAll", Timing.SINGLE, store -> store.putAll(entries, ttl));
     }
 
     @Override
@@ -113,12 +110,12 @@ final class GuardedStore implements CacheStore {
         return call("stats", Timing.SCAN, CacheStore::stats);
     }
 
-    /** Whether calls go to Redis now (the breaker is closed). */
     /** The breaker's state, for {@link ChatCacheService#l2Counters()}. */
     L2Counters counters() {
         return L2Counters.breakerOnly(gateway.state());
     }
 
+    /** Whether calls go to Redis now (the breaker is closed). */
     boolean available() {
         return gateway.closed();
     }
