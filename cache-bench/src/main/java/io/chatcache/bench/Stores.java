@@ -33,11 +33,12 @@ final class Stores {
     }
 
     /** A hybrid store and the L2 store, bus and client it was built on, closed in that order. */
-    record Hybrid(HybridCacheStore store, RedisInvalidationBus bus, RedisCacheStore l2, RedissonClient client)
-            implements AutoCloseable {
+    record Hybrid(HybridCacheStore store, MemoryCacheStore l1, RedisInvalidationBus bus, RedisCacheStore l2,
+                  RedissonClient client) implements AutoCloseable {
         @Override
         public void close() {
             store.close();
+            l1.close();
             bus.close();
             l2.close();
             client.shutdown();
@@ -90,9 +91,10 @@ final class Stores {
         RedisCacheStore l2 = RedisCacheStore.builder().client(client).namespace(namespace).build();
         RedisInvalidationBus bus = RedisInvalidationBus.builder().client(client).namespace(namespace).build();
         // The breaker's slow-call rule follows the budget: a stall of the busy host is not an outage here.
-        HybridCacheStore store = HybridCacheStore.builder().l1(memory(l1Capacity)).l2(l2).bus(bus)
+        MemoryCacheStore l1 = memory(l1Capacity);
+        HybridCacheStore store = HybridCacheStore.builder().l1(l1).l2(l2).bus(bus)
                 .slowCallThreshold(SPEED_BENCH_TIMEOUT).build();
-        return new Hybrid(store, bus, l2, client);
+        return new Hybrid(store, l1, bus, l2, client);
     }
 
     /** The JSON mapper of the store's serialiser, for rivals that serialise with Jackson themselves. */

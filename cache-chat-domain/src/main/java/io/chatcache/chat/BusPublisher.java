@@ -49,7 +49,9 @@ final class BusPublisher {
      * in the same round trip.
      */
     static L2Write putInL2(CacheStore store, InvalidationBus bus, String key, Object value, Duration ttl) {
-        if (bus != null && store instanceof PublishingStore publishing && publishing.publishesOn(bus)) {
+        PublishingStore publishing = bus == null ? null
+                : store.capability(PublishingStore.class).filter(p -> p.publishesOn(bus)).orElse(null);
+        if (publishing != null) {
             try {
                 publishing.putAndPublish(key, value, ttl, bus);
                 return L2Write.WRITTEN_AND_PUBLISHED;

@@ -492,7 +492,7 @@ public final class ChatCacheService implements AutoCloseable {
      * entries are absent to reads either way; this frees their memory. Redis expires entries itself.
      *
      * @return how many entries were removed; 0 for REDIS, and for a memory store of your own that does not
-     *     implement {@link ExpiringStore}
+     *     offer {@link ExpiringStore} (through {@link CacheStore#capability(Class)})
      */
     public long cleanupExpired() {
         return cleanup.getAsLong();
@@ -556,11 +556,11 @@ public final class ChatCacheService implements AutoCloseable {
                 LOG.info("Redis answers again; cache operations use it again");
             }
             return result;
-        } catch (CacheConfigurationException | SerializationException e) {
-            throw e;
-        } catch (CacheException e) {
-            // Not only CacheUnavailableException: a server that refuses a command (out of memory, a
-            // connection dropped mid-command) is as much a cache failure the caller must not pay for.
+        } catch (CacheUnavailableException e) {
+            // Whose fault a failure is was decided once, by the GuardedStore's L2Gateway (as for the hybrid's
+            // L2): Redis's failures and refusals arrive here as CacheUnavailableException, while what
+            // retrying cannot fix (SerializationException, CacheConfigurationException, bad input) passes
+            // through to the caller untouched.
             failures.increment();
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("Redis unavailable during {}: reads miss and writes are skipped until it answers: {}",
@@ -617,7 +617,8 @@ public final class ChatCacheService implements AutoCloseable {
 
     /** How to clean up expired entries of {@code memory}: through {@link ExpiringStore} if it offers it. */
     static LongSupplier cleanupOf(CacheStore memory) {
-        return memory instanceof ExpiringStore expiring ? expiring::cleanupExpired : () -> 0;
+        return memory.capability(ExpiringStore.class).<LongSupplier>map(expiring -> expiring::cleanupExpired)
+                .orElse(() -> 0);
     }
 
     /**
@@ -908,8 +909,8 @@ public final class ChatCacheService implements AutoCloseable {
             ValueCheck valueCheck = valueCheck(chosen);
             StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment, serializer);
             Wiring wiring = switch (chosen) {
-                case MEMORY -> memory(memorySettings);
-                case REDIS -> redis(redisSettings);
+                case MEMORY -> ServiceWiring.memory(this, memorySettings);
+                case REDIS -> ServiceWiring.redis(this, redisSettings);
                 case HYBRID -> ServiceWiring.hybrid(this, memorySettings, redisSettings);
             };
             return new ChatCacheService(wiring, ttl, valueCheck);
@@ -931,6 +932,15 @@ public final class ChatCacheService implements AutoCloseable {
 
         CacheStore handedMemoryStore() {
             return memoryStore;
+        }
+
+        Duration breakerOpenDurationOrDefault() {
+            return breakerOpenDuration == null ? HybridCacheStore.Builder.DEFAULT_OPEN_DURATION : breakerOpenDuration;
+        }
+
+        int breakerFailureThresholdOrDefault() {
+            return breakerFailureThreshold == null ? HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD
+                    : breakerFailureThreshold;
         }
 
         CacheStore handedL2Store() {
@@ -966,35 +976,6 @@ public final class ChatCacheService implements AutoCloseable {
         /** The Redis provider, or a configuration error naming the artifact. */
         CacheStoreProvider redisProvider() {
             return provider("redis", REDIS_ARTIFACT);
-        }
-
-        private Wiring memory(StoreSettings settings) {
-            List<AutoCloseable> owned = new ArrayList<>();
-            CacheStore store = openMemory(settings, owned);
-            return new Wiring(CacheBackend.MEMORY, store, () -> Map.of("memory", store.stats()), () -> false,
-                    cleanupOf(store), List.copyOf(owned), () -> 0);
-        }
-
-        private Wiring redis(StoreSettings settings) {
-            List<AutoCloseable> owned = new ArrayList<>();
-            CacheStore redis;
-            if (l2Store != null) {
-                redis = l2Store;
-            } else {
-                ProvidedStore provided = redisProvider().open(settings);
-                owned.add(provided);
-                redis = provided.store();
-            }
-            // The same breaker, bulkhead and slow-call rule as the hybrid's L2: a hung Redis costs the first
-            // callers one budget each, then every call fails fast (a miss, a skipped write, the loader).
-            GuardedStore store = new GuardedStore(redis, new L2Gateway("Redis",
-                    breakerFailureThreshold == null ? HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD
-                            : breakerFailureThreshold,
-                    breakerOpenDuration == null ? HybridCacheStore.Builder.DEFAULT_OPEN_DURATION : breakerOpenDuration,
-                    HybridCacheStore.Builder.DEFAULT_SLOW_CALL_THRESHOLD,
-                    HybridCacheStore.Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS, io.chatcache.core.Ticker.system()));
-            return new Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()), store::available,
-                    () -> 0, List.copyOf(owned), () -> 0);
         }
 
         private CacheStoreProvider provider(String name, String artifact) {

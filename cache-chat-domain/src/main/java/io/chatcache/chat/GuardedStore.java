@@ -110,6 +110,18 @@ final class GuardedStore implements CacheStore {
         return call("stats", Timing.SCAN, CacheStore::stats);
     }
 
+    /**
+     * Redis's capabilities pass through, except {@link io.chatcache.core.PublishingStore}: a write and
+     * publish that went around the breaker would defeat it.
+     */
+    @Override
+    public <C> Optional<C> capability(Class<C> capability) {
+        if (capability == io.chatcache.core.PublishingStore.class) {
+            return Optional.empty();
+        }
+        return CacheStore.super.capability(capability).or(() -> redis.capability(capability));
+    }
+
     /** The breaker's state, for {@link ChatCacheService#l2Counters()}. */
     L2Counters counters() {
         return L2Counters.breakerOnly(gateway.state());

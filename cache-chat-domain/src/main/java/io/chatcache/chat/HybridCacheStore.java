@@ -117,9 +117,9 @@ import java.util.function.Supplier;
  * L1 is dropped whole after one), are not reported: the key still lives in L2. Replacements are not reported.
  *
  * <h2>Ownership</h2>
- * Closing the hybrid store closes L1 and the {@link ProvidedStore} it opened through the connector. An
- * L2 store and bus handed in with {@link Builder#l2} and {@link Builder#bus} belong to the caller, who
- * closes them after the hybrid store.
+ * Closing the hybrid store closes the {@link ProvidedStore} it opened through the connector, and nothing else:
+ * as everywhere in the library, stores handed in (L1 with {@link Builder#l1}, L2 and the bus with
+ * {@link Builder#l2} and {@link Builder#bus}) belong to the caller, who closes them after the hybrid store.
  *
  * <p>Thread-safe.
  */
@@ -531,7 +531,7 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Closes L1 and what this store opened through its connector, and stops the background thread
+     * Closes what this store opened through its connector (never L1, nor an L2 store or bus handed in), and stops the background thread
      * (connector, heartbeats, probe), after applying to L2 what is still journaled (within the
      * {@linkplain Builder#closeTimeout close timeout}). An L2 store and bus handed in are left open.
      * Idempotent.
@@ -552,11 +552,8 @@ public final class HybridCacheStore implements CacheStore {
                     last.close();
                 }
             } finally {
-                try {
-                    l1Subscription.close();
-                } finally {
-                    l1.close();
-                }
+                // L1 is handed in, so it stays open: whoever opened it closes it.
+                l1Subscription.close();
             }
         }
     }
@@ -729,9 +726,12 @@ public final class HybridCacheStore implements CacheStore {
         private Builder() {
         }
 
-        /** The in-process L1, usually the "memory" provider's store. Required. The hybrid store closes it. */
+        /**
+         * The in-process L1, usually the "memory" provider's store. Required. It stays the caller's, as every
+         * store handed in: the hybrid store never closes it.
+         */
         public Builder l1(CacheStore l1) {
-            requireUnset("l1", this.l1);
+            CacheInputs.requireUnset("l1", this.l1);
             this.l1 = CacheInputs.requireNonNull(l1, "l1");
             return this;
         }
@@ -741,7 +741,7 @@ public final class HybridCacheStore implements CacheStore {
          * {@code l2} or {@link #l2Connector} the hybrid store is L1 only.
          */
         public Builder l2(CacheStore l2) {
-            requireUnset("l2", this.l2);
+            CacheInputs.requireUnset("l2", this.l2);
             this.l2 = CacheInputs.requireNonNull(l2, "l2");
             return this;
         }
@@ -753,7 +753,7 @@ public final class HybridCacheStore implements CacheStore {
          * as its own, so two stores on one bus would never hear of each other's changes.
          */
         public Builder bus(InvalidationBus bus) {
-            requireUnset("bus", this.bus);
+            CacheInputs.requireUnset("bus", this.bus);
             this.bus = CacheInputs.requireNonNull(bus, "bus");
             return this;
         }
@@ -766,15 +766,15 @@ public final class HybridCacheStore implements CacheStore {
          * from {@code build()}. What it opens belongs to the hybrid store, which closes it.
          */
         public Builder l2Connector(Supplier<ProvidedStore> connector) {
-            requireUnset("l2Connector", this.l2Connector);
+            CacheInputs.requireUnset("l2Connector", this.l2Connector);
             this.l2Connector = CacheInputs.requireNonNull(connector, "l2Connector");
             return this;
         }
 
         /** How often to retry an {@link #l2Connector} that failed at start-up. Default five seconds. */
         public Builder reconnectInterval(Duration interval) {
-            requireUnset("reconnectInterval", this.reconnectInterval);
-            this.reconnectInterval = requirePositive(interval, "reconnectInterval");
+            CacheInputs.requireUnset("reconnectInterval", this.reconnectInterval);
+            this.reconnectInterval = CacheInputs.requirePositive(interval, "reconnectInterval");
             return this;
         }
 
@@ -785,8 +785,8 @@ public final class HybridCacheStore implements CacheStore {
          * {@link CacheStore#NO_EXPIRY} removes the bound.
          */
         public Builder l1TtlCeiling(Duration ceiling) {
-            requireUnset("l1TtlCeiling", this.l1TtlCeiling);
-            this.l1TtlCeiling = requirePositive(ceiling, "l1TtlCeiling");
+            CacheInputs.requireUnset("l1TtlCeiling", this.l1TtlCeiling);
+            this.l1TtlCeiling = CacheInputs.requirePositive(ceiling, "l1TtlCeiling");
             return this;
         }
 
@@ -796,7 +796,7 @@ public final class HybridCacheStore implements CacheStore {
          * @throws InvalidInputException if below 1
          */
         public Builder failureThreshold(int threshold) {
-            requireUnset("failureThreshold", this.failureThreshold);
+            CacheInputs.requireUnset("failureThreshold", this.failureThreshold);
             if (threshold < 1) {
                 throw new InvalidInputException("failureThreshold", "must be at least 1, was " + threshold);
             }
@@ -809,8 +809,8 @@ public final class HybridCacheStore implements CacheStore {
          * The background probe ({@link #probeInterval}) does not wait for it and usually finds L2 back sooner.
          */
         public Builder openDuration(Duration duration) {
-            requireUnset("openDuration", this.openDuration);
-            this.openDuration = requirePositive(duration, "openDuration");
+            CacheInputs.requireUnset("openDuration", this.openDuration);
+            this.openDuration = CacheInputs.requirePositive(duration, "openDuration");
             return this;
         }
 
@@ -821,8 +821,8 @@ public final class HybridCacheStore implements CacheStore {
          * {@code deleteMatching}, {@link #l2Stats}) are not timed.
          */
         public Builder slowCallThreshold(Duration threshold) {
-            requireUnset("slowCallThreshold", this.slowCallThreshold);
-            this.slowCallThreshold = requirePositive(threshold, "slowCallThreshold");
+            CacheInputs.requireUnset("slowCallThreshold", this.slowCallThreshold);
+            this.slowCallThreshold = CacheInputs.requirePositive(threshold, "slowCallThreshold");
             return this;
         }
 
@@ -834,7 +834,7 @@ public final class HybridCacheStore implements CacheStore {
          * @throws InvalidInputException if below 1
          */
         public Builder maxConcurrentL2Calls(int calls) {
-            requireUnset("maxConcurrentL2Calls", this.maxConcurrentL2Calls);
+            CacheInputs.requireUnset("maxConcurrentL2Calls", this.maxConcurrentL2Calls);
             if (calls < 1) {
                 throw new InvalidInputException("maxConcurrentL2Calls", "must be at least 1, was " + calls);
             }
@@ -850,8 +850,8 @@ public final class HybridCacheStore implements CacheStore {
          * every quarter interval. Default one second.
          */
         public Builder heartbeatInterval(Duration interval) {
-            requireUnset("heartbeatInterval", this.heartbeatInterval);
-            this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            CacheInputs.requireUnset("heartbeatInterval", this.heartbeatInterval);
+            this.heartbeatInterval = CacheInputs.requirePositive(interval, "heartbeatInterval");
             return this;
         }
 
@@ -860,8 +860,8 @@ public final class HybridCacheStore implements CacheStore {
          * was out of use. Default two seconds.
          */
         public Builder closeTimeout(Duration timeout) {
-            requireUnset("closeTimeout", this.closeTimeout);
-            this.closeTimeout = requirePositive(timeout, "closeTimeout");
+            CacheInputs.requireUnset("closeTimeout", this.closeTimeout);
+            this.closeTimeout = CacheInputs.requirePositive(timeout, "closeTimeout");
             return this;
         }
 
@@ -877,21 +877,21 @@ public final class HybridCacheStore implements CacheStore {
          * answers (after which other instances' writes reach L2 at once). Default 100 ms.
          */
         public Builder probeInterval(Duration interval) {
-            requireUnset("probeInterval", this.probeInterval);
-            this.probeInterval = requirePositive(interval, "probeInterval");
+            CacheInputs.requireUnset("probeInterval", this.probeInterval);
+            this.probeInterval = CacheInputs.requirePositive(interval, "probeInterval");
             return this;
         }
 
         /** The TTL of {@link HybridCacheStore#put(String, Object)}. Default one hour. */
         public Builder defaultTtl(Duration ttl) {
-            requireUnset("defaultTtl", this.defaultTtl);
-            this.defaultTtl = requirePositive(ttl, "defaultTtl");
+            CacheInputs.requireUnset("defaultTtl", this.defaultTtl);
+            this.defaultTtl = CacheInputs.requirePositive(ttl, "defaultTtl");
             return this;
         }
 
         /** The circuit breaker's clock. Default the system's; tests pass a manual one. */
         public Builder ticker(Ticker ticker) {
-            requireUnset("ticker", this.ticker);
+            CacheInputs.requireUnset("ticker", this.ticker);
             this.ticker = CacheInputs.requireNonNull(ticker, "ticker");
             return this;
         }
@@ -925,22 +925,6 @@ public final class HybridCacheStore implements CacheStore {
                 throw e;
             }
             return store;
-        }
-
-        private static void requireUnset(String option, Object current) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set to " + current);
-            }
-        }
-
-        private static Duration requirePositive(Duration value, String option) {
-            if (value == null) {
-                throw new InvalidInputException(option, "must not be null");
-            }
-            if (value.isNegative() || value.isZero()) {
-                throw new InvalidInputException(option, "must be positive, was " + value);
-            }
-            return value;
         }
     }
 }

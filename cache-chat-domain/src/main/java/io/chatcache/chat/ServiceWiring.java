@@ -1,26 +1,53 @@
 package io.chatcache.chat;
 
-import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheStoreProvider;
-import io.chatcache.core.KeyPattern;
-import io.chatcache.core.RemovalListener;
+import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.StoreSettings;
-import io.chatcache.core.Subscription;
-import io.chatcache.core.ValueType;
-import java.time.Duration;
+import io.chatcache.core.Ticker;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Opens the HYBRID backend for {@link ChatCacheService.Builder}. */
+/**
+ * Opens every backend for {@link ChatCacheService.Builder}, the one place that knows what each is made of:
+ * MEMORY the memory store, REDIS the Redis store behind a {@link GuardedStore}, HYBRID a
+ * {@link HybridCacheStore} over both. Stores handed in to the builder are used as they are and never closed.
+ */
 final class ServiceWiring {
 
     private ServiceWiring() {
+    }
+
+    /** The memory store (the memory provider's, or the one handed in). */
+    static ChatCacheService.Wiring memory(ChatCacheService.Builder builder, StoreSettings settings) {
+        List<AutoCloseable> owned = new ArrayList<>();
+        CacheStore store = builder.openMemory(settings, owned);
+        return new ChatCacheService.Wiring(CacheBackend.MEMORY, store, () -> Map.of("memory", store.stats()),
+                () -> false, ChatCacheService.cleanupOf(store), List.copyOf(owned), () -> 0);
+    }
+
+    /**
+     * The Redis store (opened through the provider, or the one handed in) behind the same breaker, bulkhead and
+     * slow-call rule as the hybrid's L2: a hung Redis costs the first callers one budget each, then every call
+     * fails fast (a miss, a skipped write, the loader).
+     */
+    static ChatCacheService.Wiring redis(ChatCacheService.Builder builder, StoreSettings settings) {
+        List<AutoCloseable> owned = new ArrayList<>();
+        CacheStore redis = builder.handedL2Store();
+        if (redis == null) {
+            ProvidedStore provided = builder.redisProvider().open(settings);
+            owned.add(provided);
+            redis = provided.store();
+        }
+        GuardedStore store = new GuardedStore(redis, new L2Gateway("Redis",
+                builder.breakerFailureThresholdOrDefault(), builder.breakerOpenDurationOrDefault(),
+                HybridCacheStore.Builder.DEFAULT_SLOW_CALL_THRESHOLD,
+                HybridCacheStore.Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS, Ticker.system()));
+        return new ChatCacheService.Wiring(CacheBackend.REDIS, store, () -> Map.of("redis", store.stats()),
+                store::available, () -> 0, List.copyOf(owned), () -> 0);
     }
 
     /**
@@ -33,9 +60,9 @@ final class ServiceWiring {
         // Checked before anything opens, so a missing adapter leaves nothing to close.
         CacheStoreProvider redis = handedL2 == null ? builder.redisProvider() : null;
         List<AutoCloseable> owned = new ArrayList<>();
-        CacheStore handedL1 = builder.handedMemoryStore();
-        // The hybrid store closes its L1; a store handed in by the application stays the application's.
-        CacheStore l1 = handedL1 != null ? new Unclosed(handedL1) : builder.openMemory(memorySettings, owned);
+        // The hybrid store never closes its L1: the service closes the one it opened (in owned), and a store
+        // handed in by the application stays the application's.
+        CacheStore l1 = builder.openMemory(memorySettings, owned);
         HybridCacheStore.Builder hybrid = HybridCacheStore.builder()
                 .l1(l1)
                 .defaultTtl(redisSettings.defaultTtl());
@@ -65,7 +92,7 @@ final class ServiceWiring {
         Supplier<Map<String, CacheStats>> stats = () ->
                 ChatCacheService.ordered("memory", store.l1Stats(), "redis", store.l2Stats());
         return new ChatCacheService.Wiring(CacheBackend.HYBRID, store, stats, store::isL2Available,
-                ChatCacheService.cleanupOf(handedL1 != null ? handedL1 : l1), List.copyOf(owned), store::l2Failures);
+                ChatCacheService.cleanupOf(l1), List.copyOf(owned), store::l2Failures);
     }
 
     private static void closeQuietly(List<AutoCloseable> resources) {
@@ -75,85 +102,6 @@ final class ServiceWiring {
             } catch (Exception e) {
                 // Already failing to build: the build's exception is the one worth reporting.
             }
-        }
-    }
-
-    /** A store whose {@link #close()} does nothing, for stores the application owns. */
-    private static final class Unclosed implements CacheStore {
-        private final CacheStore delegate;
-
-        Unclosed(CacheStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public <T> Optional<T> get(String key, ValueType<T> type) {
-            return delegate.get(key, type);
-        }
-
-        @Override
-        public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
-            return delegate.getEntry(key, type);
-        }
-
-        @Override
-        public void put(String key, Object value) {
-            delegate.put(key, value);
-        }
-
-        @Override
-        public void put(String key, Object value, Duration ttl) {
-            delegate.put(key, value, ttl);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return delegate.delete(key);
-        }
-
-        @Override
-        public long deleteMatching(KeyPattern pattern) {
-            return delegate.deleteMatching(pattern);
-        }
-
-        @Override
-        public void clear() {
-            delegate.clear();
-        }
-
-        @Override
-        public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
-            return delegate.getOrLoad(key, type, loader, ttl);
-        }
-
-        @Override
-        public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
-            return delegate.getAll(keys, type);
-        }
-
-        @Override
-        public void putAll(Map<String, ?> entries, Duration ttl) {
-            delegate.putAll(entries, ttl);
-        }
-
-        @Override
-        public Subscription addRemovalListener(RemovalListener listener) {
-            return delegate.addRemovalListener(listener);
-        }
-
-        @Override
-        public CacheStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            // The application that handed the store in closes it.
-        }
-
-        @Override
-        public String toString() {
-            return delegate.toString();
         }
     }
 }

@@ -183,6 +183,20 @@ public interface CacheStore extends AutoCloseable {
      */
     Subscription addRemovalListener(RemovalListener listener);
 
+    /**
+     * This store as {@code capability}, an optional interface such as {@link ExpiringStore} or
+     * {@link PublishingStore}, if it offers it: ask this rather than testing with {@code instanceof}, which a
+     * wrapper hides. The default answers for this object itself; a store that wraps another (a decorator)
+     * overrides it to answer for itself first and then ask the store it wraps, so that wrapping never hides
+     * what the store underneath can do (the role of Caffeine's {@code policy()}).
+     *
+     * @throws InvalidInputException if {@code capability} is null
+     */
+    default <C> Optional<C> capability(Class<C> capability) {
+        CacheInputs.requireNonNull(capability, "capability");
+        return capability.isInstance(this) ? Optional.of(capability.cast(this)) : Optional.empty();
+    }
+
     /** A snapshot of this store's statistics. */
     CacheStats stats();
 

@@ -3,7 +3,7 @@ package io.chatcache.core;
 /**
  * An optional capability of a {@link CacheStore} that holds expired entries until something removes
  * them (the memory store): removing them now. Stores whose backend expires entries by itself (Redis)
- * do not implement it. Callers check with {@code instanceof}.
+ * do not implement it. Callers ask with {@link CacheStore#capability(Class)}, which sees through wrappers.
  */
 public interface ExpiringStore {
 

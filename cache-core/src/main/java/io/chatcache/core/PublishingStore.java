@@ -6,7 +6,7 @@ import java.time.Duration;
  * An optional capability of a {@link CacheStore} whose server also carries an {@link InvalidationBus}:
  * writing a value and publishing its invalidation in one step, one round trip instead of two. The Redis
  * store offers it for a Redis bus on the same client; the hybrid store uses it for its writes when its L2
- * store and bus allow. Callers check with {@code instanceof} and {@link #publishesOn}.
+ * store and bus allow. Callers ask with {@link CacheStore#capability(Class)} and check {@link #publishesOn}.
  */
 public interface PublishingStore {
 

@@ -189,4 +189,24 @@ class CacheStoreDefaultsTest {
         assertThat(RemovalCause.EXPIRED.wasRequested()).isFalse();
         assertThat(RemovalCause.EVICTED.wasRequested()).isFalse();
     }
+
+    /** An ExpiringStore, to see the capability default answer for the store itself. */
+    private static final class ExpiringMinimalStore implements ExpiringStore {
+        @Override
+        public long cleanupExpired() {
+            return 7;
+        }
+    }
+
+    @Test
+    void capabilityAnswersForTheStoreItself() {
+        MinimalStore store = new MinimalStore();
+
+        assertThat(store.capability(CacheStore.class)).containsSame(store);
+        assertThat(store.capability(ExpiringStore.class)).isEmpty();
+        assertThat(store.capability(PublishingStore.class)).isEmpty();
+        assertThat(new ExpiringMinimalStore().cleanupExpired()).isEqualTo(7);
+        assertThatThrownBy(() -> store.capability(null)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("capability");
+    }
 }

@@ -49,6 +49,9 @@ public class ChatCacheAutoConfiguration {
         if (properties.getL1TtlCeiling() != null) {
             builder.l1TtlCeiling(properties.getL1TtlCeiling());
         }
+        if (properties.getCheckValues() != null) {
+            builder.checkValues(properties.getCheckValues());
+        }
         ChatCacheProperties.Breaker breaker = properties.getBreaker();
         if (breaker.getFailureThreshold() != null || breaker.getOpenDuration() != null) {
             builder.breaker(breaker.getFailureThreshold() == null ? HybridCacheStore.Builder.DEFAULT_FAILURE_THRESHOLD

@@ -32,6 +32,11 @@ public class ChatCacheProperties {
     private Duration l1TtlCeiling;
     /** What the memory store evicts when full: lru or adaptive (CACHE_EVICTION_POLICY; default lru). */
     private EvictionPolicy evictionPolicy;
+    /**
+     * Whether values must survive the serializer (written and read back) before they are stored, so that what
+     * works on memory works on Redis (default: on for memory, off for redis and hybrid).
+     */
+    private Boolean checkValues;
     private final Breaker breaker = new Breaker();
     private final Redis redis = new Redis();
     private final Spring spring = new Spring();
@@ -91,6 +96,14 @@ public class ChatCacheProperties {
 
     public void setEvictionPolicy(EvictionPolicy evictionPolicy) {
         this.evictionPolicy = evictionPolicy;
+    }
+
+    public Boolean getCheckValues() {
+        return checkValues;
+    }
+
+    public void setCheckValues(Boolean checkValues) {
+        this.checkValues = checkValues;
     }
 
     public Breaker getBreaker() {

@@ -85,6 +85,13 @@ class ChatCacheAutoConfigurationTest {
     }
 
     @Test
+    void memoryChecksValuesUnlessTurnedOff() {
+        runner.run(context -> assertThat(context.getBean(ChatCacheService.class).checksValues()).isTrue());
+        runner.withPropertyValues("chatcache.check-values=false")
+                .run(context -> assertThat(context.getBean(ChatCacheService.class).checksValues()).isFalse());
+    }
+
+    @Test
     void theEvictionPolicyComesFromThePropertyOrTheVariable() {
         runner.withPropertyValues("chatcache.eviction-policy=adaptive", "CACHE_EVICTION_POLICY=sideways")
                 .run(context -> assertThat(context).hasNotFailed());
