@@ -832,8 +832,8 @@ public final class ChatCacheService implements AutoCloseable {
          * in production. The serializer is {@link #serializer} if set, else the Redis adapter's default
          * ({@code JacksonSerializer.create()}) when the adapter is on the class path; without either the default
          * check is skipped, and {@code checkValues(true)} fails the build. The cost is one write and one read
-         * through the serializer per {@code set} (microseconds for a small record with Jackson); reads never pay
-         * it. The check does not copy: the memory store still keeps (and returns) the instance given, see
+         * through the serializer per {@code set}, some 20 times an unchecked MEMORY {@code set} for a small record
+         * with Jackson (cache-bench's {@code ServiceSetBenchmark}); reads never pay it. The check does not copy: the memory store still keeps (and returns) the instance given, see
          * {@link CacheStore} on sharing.
          */
         public Builder checkValues(boolean check) {
