@@ -132,6 +132,7 @@ public final class HybridCacheStore implements CacheStore {
     static final int MAX_JOURNALED_CHANGES = 10_000;
 
     private final CacheStore l1;
+    private final SingleFlight loads = new SingleFlight();
     private final Duration defaultTtl;
     private final Duration l1TtlCeiling;
     private final Duration heartbeatInterval;
@@ -250,6 +251,30 @@ public final class HybridCacheStore implements CacheStore {
             copies.fill(key, entry.value().get(), stamp, startNanos);
         }
         return entry;
+    }
+
+    /**
+     * Returns the value under {@code key} (L1, then L2), or loads it with {@code loader} and stores it as
+     * {@link #put(String, Object, Duration)} does. At most one load per key runs at a time in this store,
+     * through the same {@link SingleFlight} as {@code ChatCacheService.getOrLoad}: callers that miss while a
+     * load runs wait for it and share its value or exception. A {@code null} is returned and not stored.
+     *
+     * @throws InvalidInputException if the key, type, loader or TTL breaks the input rules
+     * @throws IllegalStateException if the loader asks for its own key again
+     */
+    @Override
+    public <T> T getOrLoad(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(loader, "loader");
+        CacheInputs.requireTtl(ttl);
+        return loads.run(key, () -> get(key, type), () -> {
+            T loaded = loader.get();
+            if (loaded != null) {
+                put(key, loaded, ttl);
+            }
+            return loaded;
+        }, type.rawType());
     }
 
     /**

@@ -11,7 +11,9 @@ import java.util.function.Supplier;
  * Runs at most one load per key at a time: callers that miss while a load of the same key is running
  * wait for it and share its result or its exception.
  *
- * <p>This is the service's single-flight, for {@link ChatCacheService#getOrLoad} on every backend: it sits
+ * <p>This is the domain's one single-flight: {@link ChatCacheService#getOrLoad} on every backend, and
+ * {@link HybridCacheStore#getOrLoad} for callers of the hybrid store itself (which used to inherit the port's
+ * uncoordinated default). In the service it sits
  * above the store, so it covers REDIS (whose store cannot coordinate loads in-process), HYBRID (L1 and L2
  * together) and stores handed in, and it keeps loading when Redis fails. The memory store's own
  * {@code getOrLoad} is not a second copy of it but the port operation's implementation inside that store:

@@ -120,6 +120,36 @@ class HybridCacheStoreTest {
     class ReadThrough {
 
         @Test
+        void concurrentGetOrLoadOfOneKeyLoadsOnceAndStoresTheValue() throws Exception {
+            Instance a = new Instance("a");
+            CountDownLatch loading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger loads = new AtomicInteger();
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() ->
+                    a.store.getOrLoad("k", ValueType.of(String.class), () -> {
+                        loads.incrementAndGet();
+                        loading.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return "loaded";
+                    }, TTL));
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(() ->
+                    a.store.getOrLoad("k", ValueType.of(String.class), () -> "second load " + loads.incrementAndGet(),
+                            TTL));
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> a.store.l1Stats().misses() >= 2);
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+            assertThat(loads).hasValue(1);
+            assertThat(l2.get("k", String.class)).contains("loaded");
+        }
+
+        @Test
         void l1HitIsServedWithoutAskingL2() {
             Instance a = new Instance("a");
             a.store.put("k", "v", TTL);
