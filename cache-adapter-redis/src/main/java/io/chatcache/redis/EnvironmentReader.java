@@ -26,6 +26,9 @@ final class EnvironmentReader {
     static final String REDIS_SENTINEL_MASTER = "REDIS_SENTINEL_MASTER";
     static final String REDIS_SENTINEL_NODES = "REDIS_SENTINEL_NODES";
     static final String REDIS_NAMESPACE = "REDIS_NAMESPACE";
+    static final String REDIS_KEY_LAYOUT = "REDIS_KEY_LAYOUT";
+    static final String REDIS_OWNED_KEYS = "REDIS_OWNED_KEYS";
+    static final String REDIS_JSON_NAMING = "REDIS_JSON_NAMING";
     static final String REDIS_TIMEOUT = "REDIS_TIMEOUT";
     static final String REDIS_CONNECT_TIMEOUT = "REDIS_CONNECT_TIMEOUT";
     static final String REDIS_STARTUP_TIMEOUT = "REDIS_STARTUP_TIMEOUT";
@@ -108,6 +111,37 @@ final class EnvironmentReader {
             } catch (InvalidPathException badPath) {
                 throw fail(REDIS_SSL_TRUSTSTORE, "must be a file path, was '" + SecretMask.mask(trustStore) + "'");
             }
+        }
+        String layout = value(env, REDIS_KEY_LAYOUT);
+        if (layout != null) {
+            builder.keyLayout(switch (layout.toLowerCase(Locale.ROOT)) {
+                case "chatcache" -> RedisConfig.KeyLayout.CHATCACHE;
+                case "reference" -> RedisConfig.KeyLayout.REFERENCE;
+                default -> throw fail(REDIS_KEY_LAYOUT, "must be chatcache (the default: <namespace>:<key>) or "
+                        + "reference (the Python reference service's keys), was '" + SecretMask.mask(layout) + "'");
+            });
+        }
+        String owned = value(env, REDIS_OWNED_KEYS);
+        if (owned != null) {
+            List<String> patterns = new ArrayList<>();
+            for (String part : owned.split(",")) {
+                patterns.add(part.trim());
+            }
+            try {
+                builder.ownedKeys(patterns);
+            } catch (CacheConfigurationException invalid) {
+                throw fail(REDIS_OWNED_KEYS, invalid.getMessage().replaceFirst("^Redis option ownedKeys ", "")
+                        + " (a comma-separated list of glob patterns such as session:*,search:*)");
+            }
+        }
+        String naming = value(env, REDIS_JSON_NAMING);
+        if (naming != null) {
+            builder.jsonNaming(switch (naming.toLowerCase(Locale.ROOT)) {
+                case "camel_case", "camelcase" -> JsonNaming.CAMEL_CASE;
+                case "snake_case" -> JsonNaming.SNAKE_CASE;
+                default -> throw fail(REDIS_JSON_NAMING, "must be camel_case (the default: userId) or snake_case "
+                        + "(the reference service's JSON: user_id), was '" + SecretMask.mask(naming) + "'");
+            });
         }
         String namespace = value(env, REDIS_NAMESPACE);
         if (namespace != null) {

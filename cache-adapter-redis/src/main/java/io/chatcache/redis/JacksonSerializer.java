@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -42,6 +43,12 @@ import java.util.List;
  * logs): the kind of error, the token kind and the position, such as {@code JsonEOFException at
  * END_OBJECT token (line 1, column 27, byte 26)}.
  *
+ * <h2>Naming</h2>
+ * Property names are the Java names by default ({@code userId}); {@link Builder#naming(JsonNaming)
+ * naming(SNAKE_CASE)} writes and reads {@code user_id} and writes instants as Python does, the JSON of the
+ * reference service (see {@link JsonNaming}). Instants are read from ISO-8601 and from Python's
+ * {@code datetime.isoformat()} text (naive ones as UTC) in either naming.
+ *
  * <p>Add modules for your own types with {@link #builder()}: {@code
  * JacksonSerializer.builder().addModule(new MyModule()).build()}. Instances are immutable and
  * thread-safe.
@@ -51,9 +58,11 @@ public final class JacksonSerializer implements Serializer {
     private static final JacksonSerializer DEFAULT = builder().build();
 
     private final ObjectMapper mapper;
+    private final String naming;
 
-    private JacksonSerializer(ObjectMapper mapper) {
+    private JacksonSerializer(ObjectMapper mapper, String naming) {
         this.mapper = mapper;
+        this.naming = naming;
     }
 
     /** The serializer with {@link #defaultObjectMapper()}. */
@@ -68,7 +77,12 @@ public final class JacksonSerializer implements Serializer {
      */
     public static JacksonSerializer withObjectMapper(ObjectMapper mapper) {
         CacheInputs.requireNonNull(mapper, "mapper");
-        return new JacksonSerializer(mapper.copy().registerModule(new RecordShapeModule()));
+        return new JacksonSerializer(mapper.copy().registerModule(new RecordShapeModule()), "custom mapper");
+    }
+
+    /** The default serializer with {@code naming}. */
+    static JacksonSerializer forNaming(JsonNaming naming) {
+        return naming == JsonNaming.CAMEL_CASE ? DEFAULT : builder().naming(naming).build();
     }
 
     /** A builder starting from {@link #defaultObjectMapper()}, to add Jackson modules of your own. */
@@ -78,7 +92,8 @@ public final class JacksonSerializer implements Serializer {
 
     /**
      * A new mapper configured as this serializer's default: java.time support with ISO-8601 text for
-     * dates and durations, {@code Optional} support, unknown properties ignored on read, a JSON object
+     * dates and durations (an {@link java.time.Instant} also reads from Python's {@code isoformat()}
+     * text, with an offset or naive, which is taken as UTC), {@code Optional} support, unknown properties ignored on read, a JSON object
      * naming none of a record's components refused, trailing garbage refused, beans without properties
      * refused on write. Start from it to add modules of your own.
      */
@@ -87,6 +102,7 @@ public final class JacksonSerializer implements Serializer {
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
                 .addModule(new RecordShapeModule())
+                .addModule(PythonInstants.readingModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -187,7 +203,7 @@ public final class JacksonSerializer implements Serializer {
 
     @Override
     public String toString() {
-        return "JacksonSerializer";
+        return "JacksonSerializer[" + naming + "]";
     }
 
     /**
@@ -196,8 +212,15 @@ public final class JacksonSerializer implements Serializer {
      */
     public static final class Builder {
         private final List<Module> modules = new ArrayList<>();
+        private JsonNaming naming = JsonNaming.CAMEL_CASE;
 
         private Builder() {
+        }
+
+        /** How record and bean properties are named (default {@link JsonNaming#CAMEL_CASE}). */
+        public Builder naming(JsonNaming naming) {
+            this.naming = CacheInputs.requireNonNull(naming, "naming");
+            return this;
         }
 
         /** Registers {@code module} on top of the defaults (a later module wins over an earlier one). */
@@ -209,8 +232,12 @@ public final class JacksonSerializer implements Serializer {
         /** The serializer. */
         public JacksonSerializer build() {
             ObjectMapper mapper = defaultObjectMapper();
+            if (naming == JsonNaming.SNAKE_CASE) {
+                mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+                mapper.registerModule(PythonInstants.writingModule());
+            }
             modules.forEach(mapper::registerModule);
-            return new JacksonSerializer(mapper);
+            return new JacksonSerializer(mapper, naming.name());
         }
     }
 }

@@ -50,19 +50,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link CacheStore} on Redis, through Redisson. Values are stored as the {@link Serializer}'s bytes
- * (plain UTF-8 JSON with the default {@link JacksonSerializer}) under the key {@code <namespace>:<key>},
- * with the TTL set in the same command ({@code SET key value PX ttl}), so any other client can read them
- * and Redis holds the expiry.
+ * (plain UTF-8 JSON with the default {@link JacksonSerializer}) under the key {@code <namespace>:<key>}
+ * (or {@code <key>} as given, with the empty namespace of the {@link RedisConfig.KeyLayout#REFERENCE
+ * reference layout}), with the TTL set in the same command ({@code SET key value PX ttl}), so any other
+ * client can read them and Redis holds the expiry.
  *
  * <h2>What a caller may rely on</h2>
  * <ul>
  *   <li>{@link #clear()} and {@link #deleteMatching} touch only this store's namespace: they SCAN (on
  *       every master of a cluster) for {@code <namespace>:<pattern>} and UNLINK what they find in
  *       batches of {@value #SCAN_BATCH}. They never use the KEYS command or a database-wide flush.
- *       They are not atomic: keys written while they run may survive.</li>
+ *       They are not atomic: keys written while they run may survive. With an empty namespace (the
+ *       reference layout) {@link #clear()} and {@link #stats()} reach only the owned key families
+ *       ({@link Builder#ownedKeys(List)}, by default {@code session:*}, {@code user:*:sessions:*} and
+ *       {@code search:*}), one SCAN per family, so keys of other programs in the same database are never
+ *       touched; a key this store writes outside those families is then left by {@link #clear()} (reach
+ *       it with {@link #deleteMatching}).</li>
  *   <li>{@link #putAll} sends one pipelined batch and is not atomic; {@link #getAll} is one round trip
  *       (below).</li>
  *   <li>Every read is one atomic round trip: {@link #get} and {@link #getEntry} run a short Lua script,
@@ -105,10 +112,10 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
      * message pages, which stay far below this.
      */
     public static final long DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
-    /** Keys per SCAN page and per UNLINK batch. */
-    public static final int SCAN_BATCH = 500;
+    /** Keys per SCAN page and per UNLINK batch (a tuning constant, not API). */
+    static final int SCAN_BATCH = 500;
     /** How many distinct unreadable keys are logged one by one before the store stops logging them. */
-    public static final int MAX_LOGGED_KEYS = 10_000;
+    static final int MAX_LOGGED_KEYS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisCacheStore.class);
     /**
@@ -138,6 +145,8 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     private final RedissonClient client;
     private final boolean ownsClient;
     private final String namespace;
+    /** The SCAN patterns of clear() and stats(): the namespace, or the owned families if it is empty. */
+    private final List<String> ownedMatches;
     private final String prefix;
     private final String escapedPrefix;
     private final Serializer serializer;
@@ -159,11 +168,11 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     private RedisCacheStore(Builder builder, RedissonClient client, boolean ownsClient, String where, String user) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.namespace = builder.namespace != null ? builder.namespace
-                : builder.config != null ? builder.config.namespace() : RedisConfig.DEFAULT_NAMESPACE;
-        this.prefix = namespace + ":";
+        this.namespace = builder.namespace();
+        this.prefix = namespace.isEmpty() ? "" : namespace + ":";
         this.escapedPrefix = KeyPattern.escape(prefix);
-        this.serializer = builder.serializer;
+        this.ownedMatches = namespace.isEmpty() ? builder.ownedKeys() : List.of(escapedPrefix + "*");
+        this.serializer = builder.serializer();
         this.defaultTtl = builder.defaultTtl;
         this.maxValueBytes = builder.maxValueBytes;
         this.maxValueBytesArgument = Long.toString(maxValueBytes).getBytes(StandardCharsets.US_ASCII);
@@ -187,13 +196,16 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         return builder().config(config).build();
     }
 
-    /** The namespace: every key of this store is {@code <namespace>:<key>} in Redis. */
+    /**
+     * The namespace: every key of this store is {@code <namespace>:<key>} in Redis; empty (keys stored as
+     * given) only in the reference layout.
+     */
     public String namespace() {
         return namespace;
     }
 
-    /** The Redis key under which {@code key} is stored: {@code <namespace>:<key>}. */
-    public String redisKey(String key) {
+    /** The Redis key under which {@code key} is stored: {@code <namespace>:<key>}, or {@code key}. */
+    String redisKey(String key) {
         return prefix + CacheInputs.requireKey(key);
     }
 
@@ -342,7 +354,9 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     @Override
     public void clear() {
         ensureOpen();
-        scanAndUnlink(escapedPrefix + "*", RemovalCause.CLEARED, "clear");
+        for (String match : ownedMatches) {
+            scanAndUnlink(match, RemovalCause.CLEARED, "clear");
+        }
     }
 
     @Override
@@ -439,6 +453,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     /**
      * The statistics. Hits, misses and errors are counted by this client since it was built (other
      * clients' reads are not included). The entry count and total size are measured now: the namespace
+     * (with an empty namespace: each owned key family, a key counted for the first family it matches)
      * is SCANned (on every master) for string keys and their lengths are read with pipelined STRLEN, so
      * the cost grows with the number of keys in the namespace (about one round trip per
      * {@value #SCAN_BATCH} keys per master) — call it for monitoring, not on every request. Evictions
@@ -449,35 +464,52 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     @Override
     public CacheStats stats() {
         ensureOpen();
-        long entries = 0;
-        long bytes = 0;
+        long[] entriesAndBytes = new long[2];
         try {
-            Iterator<String> keys = client.getKeys().getKeys(KeysScanOptions.defaults()
-                    .pattern(escapedPrefix + "*").chunkSize(SCAN_BATCH).type(RType.OBJECT)).iterator();
-            List<String> chunk = new ArrayList<>(SCAN_BATCH);
-            while (keys.hasNext()) {
-                chunk.add(keys.next());
-                if (chunk.size() == SCAN_BATCH || !keys.hasNext()) {
-                    RBatch batch = client.createBatch(BatchOptions.defaults());
-                    List<RFuture<Long>> lengths = new ArrayList<>(chunk.size());
-                    for (String redisKey : chunk) {
-                        lengths.add(batch.getBucket(redisKey, ByteArrayCodec.INSTANCE).sizeAsync());
+            List<KeyPattern> earlier = new ArrayList<>();
+            for (String match : ownedMatches) {
+                Iterator<String> keys = client.getKeys().getKeys(KeysScanOptions.defaults()
+                        .pattern(match).chunkSize(SCAN_BATCH).type(RType.OBJECT)).iterator();
+                List<String> chunk = new ArrayList<>(SCAN_BATCH);
+                while (keys.hasNext()) {
+                    String next = keys.next();
+                    if (earlier.stream().noneMatch(family -> family.matches(next))) {
+                        chunk.add(next);
                     }
-                    batch.execute();
-                    for (RFuture<Long> length : lengths) {
-                        long size = result(length);
-                        if (size > 0) {
-                            entries++;
-                            bytes += size;
-                        }
+                    if (chunk.size() == SCAN_BATCH) {
+                        measure(chunk, entriesAndBytes);
                     }
-                    chunk.clear();
                 }
+                measure(chunk, entriesAndBytes);
+                earlier.add(KeyPattern.glob(match));
             }
         } catch (RuntimeException e) {
             throw failure(e, "SCAN+STRLEN", null);
         }
+        long entries = entriesAndBytes[0];
+        long bytes = entriesAndBytes[1];
         return new CacheStats(hits.sum(), misses.sum(), entries, bytes, 0, 0, errors.sum());
+    }
+
+    /** Adds the string lengths of {@code chunk} (pipelined STRLEN) to the counts, then empties it. */
+    private void measure(List<String> chunk, long[] entriesAndBytes) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        RBatch batch = client.createBatch(BatchOptions.defaults());
+        List<RFuture<Long>> lengths = new ArrayList<>(chunk.size());
+        for (String redisKey : chunk) {
+            lengths.add(batch.getBucket(redisKey, ByteArrayCodec.INSTANCE).sizeAsync());
+        }
+        batch.execute();
+        for (RFuture<Long> length : lengths) {
+            long size = result(length);
+            if (size > 0) {
+                entriesAndBytes[0]++;
+                entriesAndBytes[1] += size;
+            }
+        }
+        chunk.clear();
     }
 
     /** Shuts the client down if this store created it; a client handed in is left open. Idempotent. */
@@ -647,11 +679,20 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         private RedisConfig config;
         private RedissonClient client;
         private String namespace;
-        private Serializer serializer = JacksonSerializer.create();
+        private RedisConfig.KeyLayout keyLayout;
+        private List<String> ownedKeys;
+        private Serializer serializer;
         private Duration defaultTtl = DEFAULT_TTL;
         private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+        private UnaryOperator<RedisCacheStore> onBuild = UnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /** What {@link RedisConnection} does with the store it hands out (keeps it to close it). */
+        Builder onBuild(UnaryOperator<RedisCacheStore> hook) {
+            this.onBuild = hook;
+            return this;
         }
 
         /** Connect with {@code config}; the store owns the client it creates and closes it. */
@@ -666,14 +707,37 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             return this;
         }
 
-        /** The key prefix (default: the config's namespace, or {@code chatcache} with a client). */
+        /**
+         * The key prefix (default: the config's namespace, or with a client {@code chatcache}, or empty in
+         * the reference layout). Empty (keys stored as given) only with
+         * {@link #keyLayout(RedisConfig.KeyLayout) keyLayout(REFERENCE)}.
+         */
         public Builder namespace(String namespace) {
-            RedisConfig.requireNamespace(namespace, "namespace");
+            RedisConfig.requireNamespace(namespace, RedisConfig.KeyLayout.REFERENCE, "namespace");
             this.namespace = namespace;
             return this;
         }
 
-        /** How values become bytes (default {@link JacksonSerializer#create()}). */
+        /** The key layout (default: the config's, or {@link RedisConfig.KeyLayout#CHATCACHE} with a client). */
+        public Builder keyLayout(RedisConfig.KeyLayout layout) {
+            this.keyLayout = requireOption(layout, "keyLayout");
+            return this;
+        }
+
+        /**
+         * The key families that {@link RedisCacheStore#clear()} and {@link RedisCacheStore#stats()} reach when
+         * the namespace is empty (default: the config's, or {@link RedisConfig#DEFAULT_OWNED_KEYS}); see
+         * {@link RedisConfig.Builder#ownedKeys(List)}.
+         */
+        public Builder ownedKeys(List<String> patterns) {
+            this.ownedKeys = RedisConfig.requireOwnedKeys(patterns, "ownedKeys");
+            return this;
+        }
+
+        /**
+         * How values become bytes (default: {@link JacksonSerializer} with the config's
+         * {@link RedisConfig#jsonNaming()}, or {@link JacksonSerializer#create()} with a client).
+         */
         public Builder serializer(Serializer serializer) {
             this.serializer = requireOption(serializer, "serializer");
             return this;
@@ -708,17 +772,38 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
          *     connect timeout
          */
         public RedisCacheStore build() {
+            RedisConfig.requireNamespace(namespace(), layout(), "namespace");
             if ((config == null) == (client == null)) {
                 throw new CacheConfigurationException("RedisCacheStore needs exactly one of config(RedisConfig)"
                         + " and client(RedissonClient), was " + (config == null ? "neither" : "both"));
             }
             if (client != null) {
-                return new RedisCacheStore(this, client, false, RedissonClients.where(client),
-                        client.getConfig().getUsername());
+                return onBuild.apply(new RedisCacheStore(this, client, false, RedissonClients.where(client),
+                        client.getConfig().getUsername()));
             }
             RedissonClient created = RedissonClients.connect(config);
             return new RedisCacheStore(this, created, true, "Redis at " + RedissonClients.describe(config),
                     config.username());
+        }
+
+        RedisConfig.KeyLayout layout() {
+            return keyLayout != null ? keyLayout : config != null ? config.keyLayout() : RedisConfig.KeyLayout.CHATCACHE;
+        }
+
+        String namespace() {
+            return namespace != null ? namespace
+                    : config != null && (keyLayout == null || keyLayout == config.keyLayout()) ? config.namespace()
+                    : layout() == RedisConfig.KeyLayout.REFERENCE ? "" : RedisConfig.DEFAULT_NAMESPACE;
+        }
+
+        List<String> ownedKeys() {
+            return ownedKeys != null ? ownedKeys : config != null ? config.ownedKeys() : RedisConfig.DEFAULT_OWNED_KEYS;
+        }
+
+        Serializer serializer() {
+            return serializer != null ? serializer
+                    : config != null && config.jsonNaming() != JsonNaming.CAMEL_CASE
+                            ? JacksonSerializer.forNaming(config.jsonNaming()) : JacksonSerializer.create();
         }
 
         private static <V> V requireOption(V value, String option) {

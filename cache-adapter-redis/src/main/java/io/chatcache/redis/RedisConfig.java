@@ -11,57 +11,31 @@ import java.util.Objects;
 
 /**
  * How to reach Redis: the topology and its addresses, credentials, database, TLS, timeouts, pool sizes,
- * keep-alive, health check and the key namespace. Build one with {@link #builder()} or read one from the
- * environment with {@link #fromEnvironment()}; every value is checked when the config is built, and a
- * bad one throws {@link CacheConfigurationException} naming the option (or the environment variable)
- * and the accepted values.
+ * keep-alive, health check, the key layout and namespace, and the JSON naming. Build one with
+ * {@link #builder()} (or derive one with {@link #toBuilder()}), or read one from the environment with
+ * {@link #fromEnvironment()}; every value is checked when the config is built, and a bad one throws
+ * {@link CacheConfigurationException} naming the option (or the environment variable) and the accepted
+ * values.
  *
  * <p>Addresses are Redis URIs ({@code redis://host:port}, or {@code rediss://host:port} with TLS); with
  * {@code tls} on every address uses {@code rediss://}. {@link #toString()} masks the password and the
- * trust store password.
+ * trust store password. Instances are immutable and thread-safe; two configs with the same values are
+ * {@linkplain #equals equal}. New options are added to the builder with a default, so code that builds
+ * a config keeps compiling.
  *
- * @param topology single server, cluster or sentinel
- * @param addresses the server (single), the seed nodes (cluster) or the sentinels (sentinel), as URIs
- * @param sentinelMaster the master name the sentinels watch; {@code null} unless {@link Topology#SENTINEL}
- * @param username the ACL user, or {@code null} for the default user
- * @param password the password, or {@code null} for none
- * @param database the logical database (always 0 in a cluster)
- * @param tls whether connections use TLS ({@code rediss://})
- * @param trustStore a JKS or PKCS#12 trust store for the server certificate, or {@code null} for the JDK's
- * @param trustStorePassword the trust store's password, or {@code null}
- * @param connectTimeout how long opening one connection may take (in the background: callers never wait
- *     for it longer than {@code timeout})
- * @param timeout the budget of one operation: a command (or a pipelined batch) that has no answer
- *     within it fails with {@link io.chatcache.core.CacheUnavailableException}; nothing is retried. The
- *     Redisson settings are derived from it (see the README's table)
- * @param startupTimeout how long connecting at start-up may take, all attempts and the first PING
- *     included
- * @param connectionPoolSize the most command connections per server
- * @param connectionMinimumIdleSize the command connections per server kept open while idle
- * @param subscriptionConnectionPoolSize the most pub/sub connections per server
- * @param tcpKeepAlive whether TCP keep-alive is on
- * @param pingInterval how often an idle connection is checked with PING ({@link Duration#ZERO} turns it off)
- * @param namespace the prefix of every key the store writes ({@code <namespace>:<key>})
+ * <h2>Key layouts</h2>
+ * <ul>
+ *   <li>{@link KeyLayout#CHATCACHE} (the default): every key is {@code <namespace>:<key>}; the namespace
+ *       is mandatory, so {@code clear()} and the statistics reach exactly the keys under it.</li>
+ *   <li>{@link KeyLayout#REFERENCE}: the keys of the Python reference service, so that both can share
+ *       one Redis during a migration. The namespace defaults to empty: keys are stored as given
+ *       ({@code session:sess_123}). A namespace set explicitly still prefixes them. With an empty
+ *       namespace, {@code clear()} and the statistics reach only the {@linkplain #ownedKeys() owned key
+ *       families} (by default the chat families {@code session:*}, {@code user:*:sessions:*} and
+ *       {@code search:*}), never another program's keys; see the README.</li>
+ * </ul>
  */
-public record RedisConfig(
-        Topology topology,
-        List<String> addresses,
-        String sentinelMaster,
-        String username,
-        String password,
-        int database,
-        boolean tls,
-        Path trustStore,
-        String trustStorePassword,
-        Duration connectTimeout,
-        Duration timeout,
-        Duration startupTimeout,
-        int connectionPoolSize,
-        int connectionMinimumIdleSize,
-        int subscriptionConnectionPoolSize,
-        boolean tcpKeepAlive,
-        Duration pingInterval,
-        String namespace) {
+public final class RedisConfig {
 
     /** The host when none is configured. */
     public static final String DEFAULT_HOST = "localhost";
@@ -93,6 +67,13 @@ public record RedisConfig(
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(20);
     /** The longest namespace accepted, in characters. */
     public static final int MAX_NAMESPACE_LENGTH = 128;
+    /**
+     * The key families a store with an empty namespace owns by default: those the chat manager writes in
+     * the reference layout (a session and its message lists, a user's session lists, search results).
+     */
+    public static final List<String> DEFAULT_OWNED_KEYS = List.of("session:*", "user:*:sessions:*", "search:*");
+    /** The most owned key families accepted. */
+    public static final int MAX_OWNED_KEYS = 64;
 
     private static final String OPTION = "Redis option ";
 
@@ -107,53 +88,219 @@ public record RedisConfig(
     }
 
     /**
-     * Checks every option and normalises the addresses to URIs with the scheme {@code tls} implies (an
-     * address given as {@code rediss://} turns TLS on).
-     *
-     * @throws CacheConfigurationException naming the first option that breaks its rule
+     * How keys are laid out in Redis; see the class comment. Read from {@code REDIS_KEY_LAYOUT}
+     * ({@code chatcache} or {@code reference}).
      */
-    public RedisConfig {
-        require(topology != null, "topology", "must not be null");
-        require(addresses != null && !addresses.isEmpty(), "addresses", "must name at least one server");
-        List<RedisAddress> parsed = new ArrayList<>(addresses.size());
-        for (String address : addresses) {
+    public enum KeyLayout {
+        /** {@code <namespace>:<key>} with a mandatory namespace; the chat manager adds hash tags. */
+        CHATCACHE,
+        /**
+         * The reference service's keys: the namespace may be empty (and is by default), and then
+         * {@code clear()} and the statistics reach only the owned key families.
+         */
+        REFERENCE
+    }
+
+    private final Topology topology;
+    private final List<String> addresses;
+    private final String sentinelMaster;
+    private final String username;
+    private final String password;
+    private final int database;
+    private final boolean tls;
+    private final Path trustStore;
+    private final String trustStorePassword;
+    private final Duration connectTimeout;
+    private final Duration timeout;
+    private final Duration startupTimeout;
+    private final int connectionPoolSize;
+    private final int connectionMinimumIdleSize;
+    private final int subscriptionConnectionPoolSize;
+    private final boolean tcpKeepAlive;
+    private final Duration pingInterval;
+    private final KeyLayout keyLayout;
+    private final String namespace;
+    private final List<String> ownedKeys;
+    private final JsonNaming jsonNaming;
+
+    /**
+     * Checks every option against the others and normalises the addresses to URIs with the scheme
+     * {@code tls} implies (an address given as {@code rediss://} turns TLS on).
+     */
+    private RedisConfig(Builder b) {
+        require(b.topology != null, "topology", "must not be null");
+        require(b.addresses != null && !b.addresses.isEmpty(), "addresses", "must name at least one server");
+        boolean useTls = b.tls;
+        List<RedisAddress> parsed = new ArrayList<>(b.addresses.size());
+        for (String address : b.addresses) {
             RedisAddress one = RedisAddress.parse(address, OPTION + "addresses");
-            tls |= one.tls();
+            useTls |= one.tls();
             parsed.add(one);
         }
         List<String> uris = new ArrayList<>(parsed.size());
         for (RedisAddress address : parsed) {
-            uris.add(address.uri(tls));
+            uris.add(address.uri(useTls));
         }
-        addresses = List.copyOf(uris);
+        this.topology = b.topology;
+        this.addresses = List.copyOf(uris);
         if (topology == Topology.SINGLE) {
             require(addresses.size() == 1, "addresses",
                     "must name exactly one server for a single-server topology, was " + addresses);
         }
         if (topology == Topology.SENTINEL) {
-            require(sentinelMaster != null && !sentinelMaster.isBlank(), "sentinelMaster",
+            require(b.sentinelMaster != null && !b.sentinelMaster.isBlank(), "sentinelMaster",
                     "must name the master for a sentinel topology");
         } else {
-            require(sentinelMaster == null, "sentinelMaster",
+            require(b.sentinelMaster == null, "sentinelMaster",
                     "is only for a sentinel topology, this one is " + topology);
         }
-        require(username == null || !username.isEmpty(), "username", "must not be empty (use null for the default user)");
-        require(database >= 0, "database", "must be 0 or more, was " + database);
-        require(topology != Topology.CLUSTER || database == 0, "database",
-                "must be 0 in a cluster (Redis Cluster has one database), was " + database);
-        require(trustStore == null || tls, "trustStore", "needs TLS: set tls(true) or use rediss:// addresses");
-        requirePositive(connectTimeout, "connectTimeout");
-        requireTimeout(timeout, "timeout");
-        requirePositive(startupTimeout, "startupTimeout");
-        require(connectionPoolSize >= 1, "connectionPoolSize", "must be at least 1, was " + connectionPoolSize);
-        require(connectionMinimumIdleSize >= 0 && connectionMinimumIdleSize <= connectionPoolSize,
-                "connectionMinimumIdleSize", "must be from 0 to connectionPoolSize (" + connectionPoolSize
-                        + "), was " + connectionMinimumIdleSize);
-        require(subscriptionConnectionPoolSize >= 1, "subscriptionConnectionPoolSize",
-                "must be at least 1, was " + subscriptionConnectionPoolSize);
-        require(pingInterval != null && !pingInterval.isNegative() && fitsMillis(pingInterval), "pingInterval",
-                "must be zero (off) or positive and at most " + Integer.MAX_VALUE + " ms, was " + pingInterval);
-        requireNamespace(namespace, "namespace");
+        require(b.database >= 0, "database", "must be 0 or more, was " + b.database);
+        require(topology != Topology.CLUSTER || b.database == 0, "database",
+                "must be 0 in a cluster (Redis Cluster has one database), was " + b.database);
+        require(b.trustStore == null || useTls, "trustStore", "needs TLS: set tls(true) or use rediss:// addresses");
+        require(b.connectionMinimumIdleSize <= b.connectionPoolSize,
+                "connectionMinimumIdleSize", "must be from 0 to connectionPoolSize (" + b.connectionPoolSize
+                        + "), was " + b.connectionMinimumIdleSize);
+        String ns = b.namespace != null ? b.namespace
+                : b.keyLayout == KeyLayout.REFERENCE ? "" : DEFAULT_NAMESPACE;
+        requireNamespace(ns, b.keyLayout, "namespace");
+        this.sentinelMaster = b.sentinelMaster;
+        this.username = b.username;
+        this.password = b.password;
+        this.database = b.database;
+        this.tls = useTls;
+        this.trustStore = b.trustStore;
+        this.trustStorePassword = b.trustStorePassword;
+        this.connectTimeout = b.connectTimeout;
+        this.timeout = b.timeout;
+        this.startupTimeout = b.startupTimeout;
+        this.connectionPoolSize = b.connectionPoolSize;
+        this.connectionMinimumIdleSize = b.connectionMinimumIdleSize;
+        this.subscriptionConnectionPoolSize = b.subscriptionConnectionPoolSize;
+        this.tcpKeepAlive = b.tcpKeepAlive;
+        this.pingInterval = b.pingInterval;
+        this.keyLayout = b.keyLayout;
+        this.namespace = ns;
+        this.ownedKeys = b.ownedKeys;
+        this.jsonNaming = b.jsonNaming;
+    }
+
+    /** Single server, cluster or sentinel. */
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The server (single), the seed nodes (cluster) or the sentinels (sentinel), as URIs; immutable. */
+    public List<String> addresses() {
+        return addresses;
+    }
+
+    /** The master name the sentinels watch; {@code null} unless {@link Topology#SENTINEL}. */
+    public String sentinelMaster() {
+        return sentinelMaster;
+    }
+
+    /** The ACL user, or {@code null} for the default user. */
+    public String username() {
+        return username;
+    }
+
+    /** The password, or {@code null} for none. */
+    public String password() {
+        return password;
+    }
+
+    /** The logical database (always 0 in a cluster). */
+    public int database() {
+        return database;
+    }
+
+    /** Whether connections use TLS ({@code rediss://}). */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** A JKS or PKCS#12 trust store for the server certificate, or {@code null} for the JDK's. */
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    /** The trust store's password, or {@code null}. */
+    public String trustStorePassword() {
+        return trustStorePassword;
+    }
+
+    /**
+     * How long opening one connection may take (in the background: callers never wait for it longer than
+     * {@link #timeout()}).
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * The budget of one operation: a command (or a pipelined batch) that has no answer within it fails
+     * with {@link io.chatcache.core.CacheUnavailableException}; nothing is retried. The Redisson settings
+     * are derived from it (see the README's table).
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** How long connecting at start-up may take, all attempts and the first PING included. */
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    /** The most command connections per server. */
+    public int connectionPoolSize() {
+        return connectionPoolSize;
+    }
+
+    /** The command connections per server kept open while idle. */
+    public int connectionMinimumIdleSize() {
+        return connectionMinimumIdleSize;
+    }
+
+    /** The most pub/sub connections per server. */
+    public int subscriptionConnectionPoolSize() {
+        return subscriptionConnectionPoolSize;
+    }
+
+    /** Whether TCP keep-alive is on. */
+    public boolean tcpKeepAlive() {
+        return tcpKeepAlive;
+    }
+
+    /** How often an idle connection is checked with PING ({@link Duration#ZERO}: never). */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** How keys are laid out; see the class comment. */
+    public KeyLayout keyLayout() {
+        return keyLayout;
+    }
+
+    /**
+     * The prefix of every key the store writes ({@code <namespace>:<key>}); empty (keys stored as given)
+     * only in the {@link KeyLayout#REFERENCE} layout.
+     */
+    public String namespace() {
+        return namespace;
+    }
+
+    /**
+     * The key families (Redis glob patterns) that {@code clear()} and the statistics reach when the
+     * namespace is empty; ignored otherwise. Immutable.
+     */
+    public List<String> ownedKeys() {
+        return ownedKeys;
+    }
+
+    /** How the property names of records and beans are written in JSON by the default serializer. */
+    public JsonNaming jsonNaming() {
+        return jsonNaming;
     }
 
     /** A builder with every option at its default: {@code redis://localhost:6379}, database 0. */
@@ -193,7 +340,15 @@ public record RedisConfig(
      *       which selects cluster mode;</li>
      *   <li>{@code REDIS_SENTINEL_MASTER} with {@code REDIS_SENTINEL_NODES}: the master name and the
      *       comma-separated sentinels, which select sentinel mode;</li>
-     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}), without {@code ':'};</li>
+     *   <li>{@code REDIS_KEY_LAYOUT}: {@code chatcache} (default) or {@code reference} (see
+     *       {@link KeyLayout});</li>
+     *   <li>{@code REDIS_NAMESPACE}: the key prefix (default {@code chatcache}, or empty in the reference
+     *       layout), without {@code ':'};</li>
+     *   <li>{@code REDIS_OWNED_KEYS}: comma-separated glob patterns of the key families that
+     *       {@code clear()} and the statistics reach when the namespace is empty (default
+     *       {@code session:*,user:*:sessions:*,search:*});</li>
+     *   <li>{@code REDIS_JSON_NAMING}: {@code camel_case} (default) or {@code snake_case} (the
+     *       reference's JSON, see {@link JsonNaming});</li>
      *   <li>{@code REDIS_TIMEOUT}: the budget of one operation (default 300 ms);
      *       {@code REDIS_CONNECT_TIMEOUT}: opening one connection (default 1 s);
      *       {@code REDIS_STARTUP_TIMEOUT}: connecting at start-up (default 5 s). Each is milliseconds
@@ -227,8 +382,46 @@ public record RedisConfig(
         builder.subscriptionConnectionPoolSize = subscriptionConnectionPoolSize;
         builder.tcpKeepAlive = tcpKeepAlive;
         builder.pingInterval = pingInterval;
+        builder.keyLayout = keyLayout;
         builder.namespace = namespace;
+        builder.ownedKeys = ownedKeys;
+        builder.jsonNaming = jsonNaming;
         return builder;
+    }
+
+    /** Equal when every option is equal (the secrets included). */
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof RedisConfig that
+                && topology == that.topology
+                && addresses.equals(that.addresses)
+                && Objects.equals(sentinelMaster, that.sentinelMaster)
+                && Objects.equals(username, that.username)
+                && Objects.equals(password, that.password)
+                && database == that.database
+                && tls == that.tls
+                && Objects.equals(trustStore, that.trustStore)
+                && Objects.equals(trustStorePassword, that.trustStorePassword)
+                && connectTimeout.equals(that.connectTimeout)
+                && timeout.equals(that.timeout)
+                && startupTimeout.equals(that.startupTimeout)
+                && connectionPoolSize == that.connectionPoolSize
+                && connectionMinimumIdleSize == that.connectionMinimumIdleSize
+                && subscriptionConnectionPoolSize == that.subscriptionConnectionPoolSize
+                && tcpKeepAlive == that.tcpKeepAlive
+                && pingInterval.equals(that.pingInterval)
+                && keyLayout == that.keyLayout
+                && namespace.equals(that.namespace)
+                && ownedKeys.equals(that.ownedKeys)
+                && jsonNaming == that.jsonNaming;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(topology, addresses, sentinelMaster, username, password, database, tls, trustStore,
+                trustStorePassword, connectTimeout, timeout, startupTimeout, connectionPoolSize,
+                connectionMinimumIdleSize, subscriptionConnectionPoolSize, tcpKeepAlive, pingInterval, keyLayout,
+                namespace, ownedKeys, jsonNaming);
     }
 
     /** The configuration with the password and the trust store password masked. */
@@ -251,7 +444,10 @@ public record RedisConfig(
                 + ", subscriptionConnectionPoolSize=" + subscriptionConnectionPoolSize
                 + ", tcpKeepAlive=" + tcpKeepAlive
                 + ", pingInterval=" + pingInterval
-                + ", namespace=" + namespace + "]";
+                + ", keyLayout=" + keyLayout
+                + ", namespace=" + namespace
+                + (namespace.isEmpty() ? ", ownedKeys=" + ownedKeys : "")
+                + ", jsonNaming=" + jsonNaming + "]";
     }
 
     private static String mask(String secret) {
@@ -280,7 +476,15 @@ public record RedisConfig(
     }
 
     static void requireNamespace(String namespace, String option) {
-        require(namespace != null && !namespace.isEmpty(), option, "must not be empty");
+        requireNamespace(namespace, KeyLayout.CHATCACHE, option);
+    }
+
+    /** The namespace rules; an empty namespace is allowed only in the reference layout. */
+    static void requireNamespace(String namespace, KeyLayout layout, String option) {
+        require(namespace != null, option, "must not be null");
+        require(!namespace.isEmpty() || layout == KeyLayout.REFERENCE, option,
+                "must not be empty (an empty namespace needs keyLayout(REFERENCE), which then limits clear() "
+                        + "to the owned key families)");
         require(namespace.length() <= MAX_NAMESPACE_LENGTH, option,
                 "must be at most " + MAX_NAMESPACE_LENGTH + " characters long, was " + namespace.length());
         require(namespace.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)),
@@ -290,6 +494,27 @@ public record RedisConfig(
         require(namespace.indexOf(':') < 0, option, "must not hold ':' (it separates the namespace from the "
                 + "key, and a namespace must not be a prefix of another's keys); use '-' or '.', was '"
                 + namespace + "'");
+    }
+
+    /** Checks owned key families: 1 to {@link #MAX_OWNED_KEYS} non-empty glob patterns. */
+    static List<String> requireOwnedKeys(List<String> patterns, String option) {
+        require(patterns != null && !patterns.isEmpty(), option, "must name at least one key family");
+        require(patterns.size() <= MAX_OWNED_KEYS, option,
+                "must name at most " + MAX_OWNED_KEYS + " key families, named " + patterns.size());
+        for (String pattern : patterns) {
+            require(pattern != null && !pattern.isBlank(), option, "must not hold an empty pattern");
+            require(pattern.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)),
+                    option, "must not hold whitespace or control characters, was '" + pattern + "'");
+            require(!pattern.chars().allMatch(c -> c == '*'), option, "must not be '*' (it would own every key "
+                    + "of the database; name the families this library writes, such as session:*)");
+            try {
+                io.chatcache.core.KeyPattern.glob(pattern);
+            } catch (RuntimeException invalid) {
+                throw new CacheConfigurationException(OPTION + option + " holds an invalid glob pattern '" + pattern
+                        + "': " + invalid.getMessage(), invalid);
+            }
+        }
+        return List.copyOf(patterns);
     }
 
     /**
@@ -314,7 +539,11 @@ public record RedisConfig(
         private int subscriptionConnectionPoolSize = DEFAULT_SUBSCRIPTION_CONNECTION_POOL_SIZE;
         private boolean tcpKeepAlive = true;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
-        private String namespace = DEFAULT_NAMESPACE;
+        private KeyLayout keyLayout = KeyLayout.CHATCACHE;
+        /** Null: the layout's default ({@code chatcache}, or empty in the reference layout). */
+        private String namespace;
+        private List<String> ownedKeys = DEFAULT_OWNED_KEYS;
+        private JsonNaming jsonNaming = JsonNaming.CAMEL_CASE;
 
         private Builder() {
         }
@@ -487,12 +716,51 @@ public record RedisConfig(
         }
 
         /**
-         * The key prefix: the store keeps {@code key} as {@code <namespace>:key} (default {@code chatcache}).
-         * It must not hold {@code ':'}, whitespace or control characters.
+         * The key prefix: the store keeps {@code key} as {@code <namespace>:key} (default {@code chatcache},
+         * or empty in the {@link KeyLayout#REFERENCE} layout). It must not hold {@code ':'}, whitespace or
+         * control characters; it may be empty (keys stored as given) only in the reference layout.
          */
         public Builder namespace(String namespace) {
-            requireNamespace(namespace, "namespace");
+            requireNamespace(namespace, KeyLayout.REFERENCE, "namespace");
             this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * The key layout (default {@link KeyLayout#CHATCACHE}). {@link KeyLayout#REFERENCE} makes the
+         * namespace default to empty, so that keys are those of the Python reference service.
+         */
+        public Builder keyLayout(KeyLayout layout) {
+            require(layout != null, "keyLayout", "must not be null");
+            this.keyLayout = layout;
+            return this;
+        }
+
+        /**
+         * The key families, as Redis glob patterns, that {@code clear()} and the statistics reach when the
+         * namespace is empty (default {@link RedisConfig#DEFAULT_OWNED_KEYS}). Name every family this
+         * library writes in the shared database (memoizer prefixes such as {@code expensive_calc:*}
+         * included) and none that another program writes alone. {@code *} is refused.
+         */
+        public Builder ownedKeys(List<String> patterns) {
+            this.ownedKeys = requireOwnedKeys(patterns, "ownedKeys");
+            return this;
+        }
+
+        /** The owned key families; see {@link #ownedKeys(List)}. */
+        public Builder ownedKeys(String... patterns) {
+            require(patterns != null, "ownedKeys", "must name at least one key family");
+            return ownedKeys(List.of(patterns));
+        }
+
+        /**
+         * How the default serializer names JSON properties (default {@link JsonNaming#CAMEL_CASE});
+         * {@link JsonNaming#SNAKE_CASE} writes and reads the reference service's JSON. A serializer given to
+         * a store's builder ignores this.
+         */
+        public Builder jsonNaming(JsonNaming naming) {
+            require(naming != null, "jsonNaming", "must not be null");
+            this.jsonNaming = naming;
             return this;
         }
 
@@ -500,13 +768,11 @@ public record RedisConfig(
          * Builds the configuration.
          *
          * @throws CacheConfigurationException if options conflict (a trust store without TLS, a database
-         *     other than 0 in a cluster, more idle connections than the pool holds)
+         *     other than 0 in a cluster, more idle connections than the pool holds, an empty namespace in
+         *     the {@code chatcache} layout)
          */
         public RedisConfig build() {
-            return new RedisConfig(topology, addresses, sentinelMaster, username, password, database, tls,
-                    trustStore, trustStorePassword, connectTimeout, timeout, startupTimeout,
-                    connectionPoolSize, connectionMinimumIdleSize, subscriptionConnectionPoolSize, tcpKeepAlive,
-                    pingInterval, namespace);
+            return new RedisConfig(this);
         }
     }
 }

@@ -50,6 +50,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link InvalidationBus} over Redis pub/sub (a Redisson {@code RTopic}; in a cluster whose masters
@@ -141,6 +142,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private ScheduledFuture<?> probing;
     private ScheduledFuture<?> graceEnd;
 
+    /**
+     * The channel's prefix for the empty namespace of the reference layout, which has no name to put
+     * there: its channel is {@code chatcache.reference:invalidations}, apart from the default namespace's
+     * {@code chatcache:invalidations}, whose instances hold other keys.
+     */
+    static final String EMPTY_NAMESPACE_CHANNEL_PREFIX = "chatcache.reference";
+
     private RedisInvalidationBus(Builder builder, RedissonClient client, boolean ownsClient, String where,
             String user) {
         this.client = client;
@@ -149,7 +157,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.user = user;
         String namespace = builder.namespace != null ? builder.namespace
                 : builder.config != null ? builder.config.namespace() : RedisConfig.DEFAULT_NAMESPACE;
-        this.channel = builder.channel != null ? builder.channel : namespace + ":invalidations";
+        this.channel = builder.channel != null ? builder.channel
+                : (namespace.isEmpty() ? EMPTY_NAMESPACE_CHANNEL_PREFIX : namespace) + ":invalidations";
         this.instanceId = builder.instanceId != null ? builder.instanceId : UUID.randomUUID().toString();
         this.sharded = builder.sharded != null ? builder.sharded : shardedPubSubAvailable(client);
         this.oneServer = client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig();
@@ -712,8 +721,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
         private String channel;
         private String instanceId;
         private Boolean sharded;
+        private UnaryOperator<RedisInvalidationBus> onBuild = UnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /** What {@link RedisConnection} does with the bus it hands out (keeps it to close it). */
+        Builder onBuild(UnaryOperator<RedisInvalidationBus> hook) {
+            this.onBuild = hook;
+            return this;
         }
 
         /** Connect with {@code config}; the bus owns the client it creates and closes it. */
@@ -728,9 +744,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
             return this;
         }
 
-        /** The namespace whose channel to use, {@code <namespace>:invalidations} (default: the config's). */
+        /**
+         * The namespace whose channel to use, {@code <namespace>:invalidations} (default: the config's); the
+         * empty namespace of the reference layout uses {@code chatcache.reference:invalidations}.
+         */
         public Builder namespace(String namespace) {
-            RedisConfig.requireNamespace(namespace, "namespace");
+            RedisConfig.requireNamespace(namespace, RedisConfig.KeyLayout.REFERENCE, "namespace");
             this.namespace = namespace;
             return this;
         }
@@ -783,8 +802,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
                         + " and client(RedissonClient), was " + (config == null ? "neither" : "both"));
             }
             if (client != null) {
-                return new RedisInvalidationBus(this, client, false, RedissonClients.where(client),
-                        client.getConfig().getUsername());
+                return onBuild.apply(new RedisInvalidationBus(this, client, false, RedissonClients.where(client),
+                        client.getConfig().getUsername()));
             }
             RedissonClient created = RedissonClients.connect(config);
             try {

@@ -92,10 +92,8 @@ class RedisConfigSecretsTest {
                 fromCode("url without host", () -> RedisConfig.builder().url("rediss://user:" + s + "@")),
                 fromCode("cluster", () -> RedisConfig.builder().cluster("a:1", "user:" + s + "@b:2")),
                 fromCode("sentinel", () -> RedisConfig.builder().sentinel("m", List.of("user:" + s + "@s:1"))),
-                fromCode("record", () -> new RedisConfig(RedisConfig.Topology.SINGLE,
-                        List.of("redis://user:" + s + "@cache:6379"), null, null, null, 0, false, null, null,
-                        RedisConfig.DEFAULT_CONNECT_TIMEOUT, RedisConfig.DEFAULT_TIMEOUT,
-                        RedisConfig.DEFAULT_STARTUP_TIMEOUT, 1, 0, 1, true, RedisConfig.DEFAULT_PING_INTERVAL, "ns")),
+                fromCode("toBuilder, empty namespace", () -> RedisConfig.builder().password(s).build().toBuilder()
+                        .namespace("").build()),
                 fromCode("trust store without TLS", () -> RedisConfig.builder().password(s)
                         .trustStore(java.nio.file.Path.of("/tmp/t.p12"), s).build()));
     }

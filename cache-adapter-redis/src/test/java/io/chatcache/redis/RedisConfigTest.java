@@ -202,7 +202,9 @@ class RedisConfigTest {
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("startupTimeout");
         assertThatThrownBy(() -> RedisConfig.builder().connectionPoolSize(0))
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("connectionPoolSize");
-        assertThatThrownBy(() -> RedisConfig.builder().namespace(""))
+        assertThatThrownBy(() -> RedisConfig.builder().namespace("").build())
+                .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("namespace");
+        assertThatThrownBy(() -> RedisConfig.builder().namespace("a b"))
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("namespace");
         assertThatThrownBy(() -> RedisConfig.builder().single("ftp://h:1"))
                 .isInstanceOf(CacheConfigurationException.class).hasMessageContaining("redis:// or rediss://");

@@ -3,7 +3,7 @@ package io.chatcache.bench;
 import io.chatcache.chat.CacheBackend;
 import io.chatcache.chat.ChatCacheService;
 import io.chatcache.redis.RedisConfig;
-import io.chatcache.redis.internal.RedissonClients;
+import io.chatcache.redis.RedisConnection;
 import io.chatcache.testkit.redis.fault.VersionedCache;
 import java.util.Locale;
 import java.util.Map;
@@ -69,11 +69,11 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
      * a fresh JVM's first connection can miss a short operation budget (Redisson then fails {@code create} on the
      * connection's {@code CLIENT SETNAME}), where HYBRID would start on L1 and connect in the background.
      */
-    private static RedissonClient connectPatiently(RedisConfig config) {
+    private static RedisConnection connectPatiently(RedisConfig config) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                return RedissonClients.connect(config);
+                return RedisConnection.open(config);
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
@@ -93,7 +93,8 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
             return new FaultInstance(VersionedCache.of(service::set, key -> service.get(key, Long.class)),
                     () -> service.info().redisAvailable(), service::close);
         }
-        RedissonClient client = connectPatiently(RedisConfig.fromEnvironment(redisEnvironment));
+        RedisConnection connection = connectPatiently(RedisConfig.fromEnvironment(redisEnvironment));
+        RedissonClient client = connection.redissonClient();
         RLocalCachedMap<String, Long> map = client.getLocalCachedMap(LocalCachedMapOptions.<String, Long>name(
                         "fault-bench").codec(new CompositeCodec(StringCodec.INSTANCE, LongCodec.INSTANCE))
                 .cacheSize(10_000)
@@ -104,7 +105,7 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
         return new FaultInstance(VersionedCache.of(map::fastPut, key -> Optional.ofNullable(map.get(key))),
                 () -> true, () -> {
                     map.destroy();
-                    client.shutdown();
+                    connection.close();
                 });
     }
 }

@@ -96,8 +96,9 @@ public class HybridMixBenchmark {
                 };
             }
             case "rlocalcachedmap" -> {
-                RedissonClient client = Stores.redissonClient(redis);
-                owner = client::shutdown;
+                io.chatcache.redis.RedisConnection connection = Stores.connection(redis);
+                owner = connection::close;
+                RedissonClient client = connection.redissonClient();
                 RLocalCachedMap<String, ChatLine> map = client.getLocalCachedMap(
                         LocalCachedMapOptions.<String, ChatLine>name("bench-lcm")
                                 .codec(new TypedJsonJacksonCodec(String.class, ChatLine.class, Stores.objectMapper()))

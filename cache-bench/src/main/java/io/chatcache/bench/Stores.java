@@ -9,7 +9,7 @@ import io.chatcache.redis.JacksonSerializer;
 import io.chatcache.redis.RedisCacheStore;
 import io.chatcache.redis.RedisConfig;
 import io.chatcache.redis.RedisInvalidationBus;
-import io.chatcache.redis.internal.RedissonClients;
+import io.chatcache.redis.RedisConnection;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -23,25 +23,27 @@ final class Stores {
     private Stores() {
     }
 
-    /** A Redis store with the Redisson client it uses (shared with the raw rival) and its serialiser. */
-    record Redis(RedisCacheStore store, RedissonClient client, Serializer serializer) implements AutoCloseable {
+    /** A Redis store, the connection it is on (whose client the raw rival shares) and its serialiser. */
+    record Redis(RedisCacheStore store, RedisConnection connection, Serializer serializer) implements AutoCloseable {
+        /** The connection's Redisson client, for the raw rival. */
+        RedissonClient client() {
+            return connection.redissonClient();
+        }
+
         @Override
         public void close() {
-            store.close();
-            client.shutdown();
+            connection.close();
         }
     }
 
-    /** A hybrid store and the L2 store, bus and client it was built on, closed in that order. */
+    /** A hybrid store, its L1, and the L2 store and bus it was built on, on one connection; closed in that order. */
     record Hybrid(HybridCacheStore store, MemoryCacheStore l1, RedisInvalidationBus bus, RedisCacheStore l2,
-                  RedissonClient client) implements AutoCloseable {
+                  RedisConnection connection) implements AutoCloseable {
         @Override
         public void close() {
             store.close();
             l1.close();
-            bus.close();
-            l2.close();
-            client.shutdown();
+            connection.close();
         }
     }
 
@@ -67,18 +69,20 @@ final class Stores {
     /** The operation budget of the speed benchmarks' clients. */
     static final java.time.Duration SPEED_BENCH_TIMEOUT = java.time.Duration.ofSeconds(5);
 
-    /** A Redisson client configured as the project configures its own. */
-    static RedissonClient redissonClient(RedisProcess redis) {
-        return RedissonClients.connect(config(redis, "bench"));
+    /**
+     * A Redisson client configured as the project configures its own (the client of a {@link RedisConnection});
+     * closing the returned handle shuts it down.
+     */
+    static RedisConnection connection(RedisProcess redis) {
+        return RedisConnection.open(config(redis, "bench"));
     }
 
-    /** A Redis store in {@code namespace} on a client of its own, which the caller may use for raw calls too. */
+    /** A Redis store in {@code namespace} on a connection of its own, whose client the caller may use for raw calls. */
     static Redis redis(RedisProcess redis, String namespace) {
-        RedissonClient client = RedissonClients.connect(config(redis, namespace));
+        RedisConnection connection = RedisConnection.open(config(redis, namespace));
         Serializer serializer = JacksonSerializer.create();
-        RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).serializer(serializer)
-                .build();
-        return new Redis(store, client, serializer);
+        RedisCacheStore store = connection.storeBuilder().serializer(serializer).build();
+        return new Redis(store, connection, serializer);
     }
 
     /**
@@ -87,14 +91,14 @@ final class Stores {
      * the slow-call threshold, which follows the budget.
      */
     static Hybrid hybrid(RedisProcess redis, String namespace, int l1Capacity) {
-        RedissonClient client = RedissonClients.connect(config(redis, namespace));
-        RedisCacheStore l2 = RedisCacheStore.builder().client(client).namespace(namespace).build();
-        RedisInvalidationBus bus = RedisInvalidationBus.builder().client(client).namespace(namespace).build();
+        RedisConnection connection = RedisConnection.open(config(redis, namespace));
+        RedisCacheStore l2 = connection.store();
+        RedisInvalidationBus bus = connection.bus();
         // The breaker's slow-call rule follows the budget: a stall of the busy host is not an outage here.
         MemoryCacheStore l1 = memory(l1Capacity);
         HybridCacheStore store = HybridCacheStore.builder().l1(l1).l2(l2).bus(bus)
                 .slowCallThreshold(SPEED_BENCH_TIMEOUT).build();
-        return new Hybrid(store, l1, bus, l2, client);
+        return new Hybrid(store, l1, bus, l2, connection);
     }
 
     /** The JSON mapper of the store's serialiser, for rivals that serialise with Jackson themselves. */

@@ -15,8 +15,12 @@ import java.util.Optional;
  * Chat-specific caching over a {@link ChatCacheService}: the reference's {@code ChatCacheManager}.
  *
  * <h2>Keys</h2>
- * Keys are hierarchical. The owning id is wrapped in braces, a Redis Cluster hash tag, so that all keys
- * of one session (or one user) live in the same cluster slot:
+ * Keys are hierarchical and spelt by a {@link ChatKeyLayout}: by default ({@link ChatKeyLayout#CHATCACHE})
+ * the owning id is wrapped in braces, a Redis Cluster hash tag, so that all keys of one session (or one
+ * user) live in the same cluster slot; {@link ChatKeyLayout#REFERENCE} writes the Python reference
+ * service's keys without braces ({@code session:sess_123}), to share one Redis with it. A manager made
+ * with {@link #ChatCacheManager(ChatCacheService)} takes the layout of the service's Redis settings
+ * ({@code REDIS_KEY_LAYOUT}). In the default layout:
  * <table>
  *   <caption>Keys and default TTLs</caption>
  *   <tr><th>What</th><th>Key</th><th>Default TTL</th></tr>
@@ -28,7 +32,7 @@ import java.util.Optional;
  *       <td>5 minutes</td></tr>
  * </table>
  * Ids must be non-empty and must not contain <code>{</code> or <code>}</code> (they delimit the hash
- * tag); any other character is allowed, and invalidation escapes ids so a {@code *} in an id matches only
+ * tag; in the reference layout, {@code :} instead); any other character is allowed, and invalidation escapes ids so a {@code *} in an id matches only
  * itself. Search keys hash the query's UTF-8 bytes and the filters' canonical JSON (keys sorted, numbers
  * in plain form: {@code 1}, {@code 1L} and {@code 1.0} are equal) with SHA-256, so the same search gives
  * the same key in any filter order and on every JVM. Every TTL can be overridden per call.
@@ -70,10 +74,20 @@ public final class ChatCacheManager {
     private static final KeyPattern ALL_SEARCH_RESULTS = KeyPattern.glob("search:*");
 
     private final ChatCacheService cache;
+    private final ChatKeyLayout layout;
 
-    /** A manager over {@code cache}. */
+    /**
+     * A manager over {@code cache}, with the key layout of its Redis settings ({@code REDIS_KEY_LAYOUT};
+     * {@link ChatKeyLayout#CHATCACHE} when unset).
+     */
     public ChatCacheManager(ChatCacheService cache) {
+        this(cache, CacheInputs.requireNonNull(cache, "cache").keyLayout());
+    }
+
+    /** A manager over {@code cache} spelling its keys in {@code layout}. */
+    public ChatCacheManager(ChatCacheService cache, ChatKeyLayout layout) {
         this.cache = CacheInputs.requireNonNull(cache, "cache");
+        this.layout = CacheInputs.requireNonNull(layout, "layout");
     }
 
     /** The service this manager writes to. */
@@ -81,46 +95,49 @@ public final class ChatCacheManager {
         return cache;
     }
 
+    /** How this manager spells its keys. */
+    public ChatKeyLayout keyLayout() {
+        return layout;
+    }
+
     // ---- keys
 
     /**
-     * {@code session:{<sessionId>}}.
+     * {@code session:{<sessionId>}}, the default layout's key; see {@link ChatKeyLayout#sessionKey}.
      *
      * @throws InvalidInputException if the id is null, empty or contains a brace
      */
     public static String sessionKey(String sessionId) {
-        return "session:{" + requireId(sessionId, "sessionId") + "}";
+        return ChatKeyLayout.CHATCACHE.sessionKey(sessionId);
     }
 
     /**
-     * {@code session:{<sessionId>}:messages:<limit>}.
+     * {@code session:{<sessionId>}:messages:<limit>}, the default layout's key.
      *
      * @throws InvalidInputException if the id is invalid or the limit is below 1
      */
     public static String sessionMessagesKey(String sessionId, int limit) {
-        return sessionKey(sessionId) + ":messages:" + requireLimit(limit);
+        return ChatKeyLayout.CHATCACHE.sessionMessagesKey(sessionId, limit);
     }
 
     /**
-     * {@code user:{<userId>}:sessions:<limit>}.
+     * {@code user:{<userId>}:sessions:<limit>}, the default layout's key.
      *
      * @throws InvalidInputException if the id is invalid or the limit is below 1
      */
     public static String userSessionsKey(String userId, int limit) {
-        return "user:{" + requireId(userId, "userId") + "}:sessions:" + requireLimit(limit);
+        return ChatKeyLayout.CHATCACHE.userSessionsKey(userId, limit);
     }
 
     /**
-     * {@code search:<sha256(query)>:<sha256(canonical JSON of filters)>}, both lower-case hex. Null
-     * filters count as empty.
+     * {@code search:<sha256(query)>:<sha256(canonical JSON of filters)>}, both lower-case hex, in every
+     * layout. Null filters count as empty.
      *
      * @throws InvalidInputException if the query is null or a filter value has no stable encoding (the
      *     message names the filter)
      */
     public static String searchKey(String query, Map<String, ?> filters) {
-        CacheInputs.requireNonNull(query, "query");
-        String canonicalFilters = CanonicalJson.write(filters == null ? Map.of() : filters, "filters");
-        return "search:" + CanonicalJson.sha256(query) + ":" + CanonicalJson.sha256(canonicalFilters);
+        return ChatKeyLayout.CHATCACHE.searchKey(query, filters);
     }
 
     // ---- sessions
@@ -136,12 +153,12 @@ public final class ChatCacheManager {
      * @throws InvalidInputException if the id, session or TTL is invalid
      */
     public void setSession(String sessionId, ChatSession session, Duration ttl) {
-        cache.set(sessionKey(sessionId), CacheInputs.requireValue(session), ttl);
+        cache.set(layout.sessionKey(sessionId), CacheInputs.requireValue(session), ttl);
     }
 
     /** The cached session, if present. */
     public Optional<ChatSession> getSession(String sessionId) {
-        return cache.get(sessionKey(sessionId), ChatSession.class);
+        return cache.get(layout.sessionKey(sessionId), ChatSession.class);
     }
 
     // ---- session messages
@@ -164,7 +181,7 @@ public final class ChatCacheManager {
      *     or holds more than {@code limit} messages
      */
     public void setSessionMessages(String sessionId, List<ChatMessage> messages, int limit, Duration ttl) {
-        cache.set(sessionMessagesKey(sessionId, limit), copyList(messages, limit, "messages"), ttl);
+        cache.set(layout.sessionMessagesKey(sessionId, limit), copyList(messages, limit, "messages"), ttl);
     }
 
     /** The cached last 50 messages of the session, if present. */
@@ -174,7 +191,7 @@ public final class ChatCacheManager {
 
     /** The cached last {@code limit} messages of the session, if present. */
     public Optional<List<ChatMessage>> getSessionMessages(String sessionId, int limit) {
-        return getList(sessionMessagesKey(sessionId, limit), MESSAGES, ChatMessage.class);
+        return getList(layout.sessionMessagesKey(sessionId, limit), MESSAGES, ChatMessage.class);
     }
 
     // ---- user sessions
@@ -196,7 +213,7 @@ public final class ChatCacheManager {
      *     or holds more than {@code limit} sessions
      */
     public void setUserSessions(String userId, List<ChatSession> sessions, int limit, Duration ttl) {
-        cache.set(userSessionsKey(userId, limit), copyList(sessions, limit, "sessions"), ttl);
+        cache.set(layout.userSessionsKey(userId, limit), copyList(sessions, limit, "sessions"), ttl);
     }
 
     /** The cached 20 latest sessions of the user, if present. */
@@ -206,7 +223,7 @@ public final class ChatCacheManager {
 
     /** The cached {@code limit} latest sessions of the user, if present. */
     public Optional<List<ChatSession>> getUserSessions(String userId, int limit) {
-        return getList(userSessionsKey(userId, limit), SESSIONS, ChatSession.class);
+        return getList(layout.userSessionsKey(userId, limit), SESSIONS, ChatSession.class);
     }
 
     // ---- search results
@@ -222,12 +239,12 @@ public final class ChatCacheManager {
      * @throws InvalidInputException if the query, a filter, the results or the TTL is invalid
      */
     public void setSearchResults(String query, Map<String, ?> filters, List<SearchResult> results, Duration ttl) {
-        cache.set(searchKey(query, filters), copyList(results, Integer.MAX_VALUE, "results"), ttl);
+        cache.set(layout.searchKey(query, filters), copyList(results, Integer.MAX_VALUE, "results"), ttl);
     }
 
     /** The cached results of the search, if present; filters may be given in any order. */
     public Optional<List<SearchResult>> getSearchResults(String query, Map<String, ?> filters) {
-        return getList(searchKey(query, filters), RESULTS, SearchResult.class);
+        return getList(layout.searchKey(query, filters), RESULTS, SearchResult.class);
     }
 
     // ---- invalidation
@@ -238,9 +255,8 @@ public final class ChatCacheManager {
      * @return how many entries were removed
      */
     public long invalidateSession(String sessionId) {
-        String key = sessionKey(sessionId);
-        long removed = cache.delete(key) ? 1 : 0;
-        return removed + cache.invalidatePattern(KeyPattern.glob(KeyPattern.escape(key) + ":messages:*"));
+        long removed = cache.delete(layout.sessionKey(sessionId)) ? 1 : 0;
+        return removed + cache.invalidatePattern(layout.sessionMessagesPattern(sessionId));
     }
 
     /**
@@ -249,8 +265,7 @@ public final class ChatCacheManager {
      * @return how many entries were removed
      */
     public long invalidateUserSessions(String userId) {
-        requireId(userId, "userId");
-        return cache.invalidatePattern(KeyPattern.glob("user:{" + KeyPattern.escape(userId) + "}:sessions:*"));
+        return cache.invalidatePattern(layout.userSessionsPattern(userId));
     }
 
     /**
@@ -271,7 +286,7 @@ public final class ChatCacheManager {
      * @throws InvalidInputException if an id is invalid
      */
     public long onNewMessage(String sessionId, String userId) {
-        requireId(userId, "userId");
+        layout.userSessionsKey(userId, 1);
         return invalidateSession(sessionId) + invalidateUserSessions(userId);
     }
 
@@ -296,24 +311,5 @@ public final class ChatCacheManager {
             copy.add(element);
         }
         return Collections.unmodifiableList(copy);
-    }
-
-    private static String requireId(String id, String name) {
-        CacheInputs.requireNonNull(id, name);
-        if (id.isEmpty()) {
-            throw new InvalidInputException(name, "must not be empty");
-        }
-        if (id.indexOf('{') >= 0 || id.indexOf('}') >= 0) {
-            throw new InvalidInputException(name,
-                    "must not contain '{' or '}' (they delimit the Redis Cluster hash tag), was " + id);
-        }
-        return id;
-    }
-
-    private static int requireLimit(int limit) {
-        if (limit < 1) {
-            throw new InvalidInputException("limit", "must be at least 1, was " + limit);
-        }
-        return limit;
     }
 }

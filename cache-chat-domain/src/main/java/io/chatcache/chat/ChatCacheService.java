@@ -117,6 +117,8 @@ public final class ChatCacheService implements AutoCloseable {
 
     private final CacheBackend backend;
     private final Duration defaultTtl;
+    /** The chat manager's key layout, from {@code REDIS_KEY_LAYOUT} of the Redis settings. */
+    private final ChatKeyLayout keyLayout;
     private final CacheStore store;
     private final Supplier<Map<String, CacheStats>> stats;
     private final BooleanSupplier redisAvailable;
@@ -135,10 +137,11 @@ public final class ChatCacheService implements AutoCloseable {
     /** REDIS: the last statistics Redis gave, reported while it cannot be asked. */
     private volatile Map<String, CacheStats> lastStats = Map.of("redis", CacheStats.EMPTY);
 
-    private ChatCacheService(Wiring wiring, Duration defaultTtl, ValueCheck valueCheck) {
+    private ChatCacheService(Wiring wiring, Duration defaultTtl, ValueCheck valueCheck, ChatKeyLayout keyLayout) {
         this.valueCheck = valueCheck;
         this.backend = wiring.backend();
         this.defaultTtl = defaultTtl;
+        this.keyLayout = keyLayout;
         this.store = wiring.store();
         this.stats = wiring.stats();
         this.owned = wiring.owned();
@@ -150,6 +153,11 @@ public final class ChatCacheService implements AutoCloseable {
             case REDIS -> () -> !failing.get() && wiring.redisAvailable().getAsBoolean();
             case HYBRID -> wiring.redisAvailable();
         };
+    }
+
+    /** The key layout of a {@link ChatCacheManager} over this service made without one. */
+    ChatKeyLayout keyLayout() {
+        return keyLayout;
     }
 
     /** A builder with the reference's defaults: MEMORY, 1000 entries, one hour. */
@@ -908,12 +916,13 @@ public final class ChatCacheService implements AutoCloseable {
             }
             ValueCheck valueCheck = valueCheck(chosen);
             StoreSettings redisSettings = new StoreSettings(size, ttl, redisEnvironment, serializer);
+            ChatKeyLayout keyLayout = ChatKeyLayout.fromEnvironment(redisEnvironment);
             Wiring wiring = switch (chosen) {
                 case MEMORY -> ServiceWiring.memory(this, memorySettings);
                 case REDIS -> ServiceWiring.redis(this, redisSettings);
                 case HYBRID -> ServiceWiring.hybrid(this, memorySettings, redisSettings);
             };
-            return new ChatCacheService(wiring, ttl, valueCheck);
+            return new ChatCacheService(wiring, ttl, valueCheck, keyLayout);
         }
 
         private ValueCheck valueCheck(CacheBackend chosen) {

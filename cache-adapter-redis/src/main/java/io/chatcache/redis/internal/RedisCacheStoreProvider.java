@@ -11,16 +11,15 @@ import io.chatcache.redis.JacksonSerializer;
 import io.chatcache.redis.RedisCacheStore;
 import io.chatcache.redis.RedisConfig;
 import io.chatcache.redis.RedisInvalidationBus;
-import org.redisson.api.RedissonClient;
+import io.chatcache.redis.RedisConnection;
 
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code "redis"} {@link CacheStoreProvider}: reads {@link RedisConfig#fromEnvironment(java.util.Map)}
- * from the settings' environment, connects one Redisson client, and opens a {@link RedisCacheStore} (with
- * the settings' default TTL) and a {@link RedisInvalidationBus} on it. Closing the provided store closes
- * the store, the bus and then the client.
+ * from the settings' environment, opens one {@link RedisConnection}, and takes a {@link RedisCacheStore}
+ * (with the settings' default TTL and serializer, if any) and a {@link RedisInvalidationBus} from it. Closing
+ * the provided store closes the connection: the store, the bus and then the client.
  */
 public final class RedisCacheStoreProvider implements CacheStoreProvider {
 
@@ -36,7 +35,10 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
         return NAME;
     }
 
-    /** {@link JacksonSerializer#create()}, what the store writes with unless the settings name another. */
+    /**
+     * {@link JacksonSerializer#create()}, what the store writes with unless the settings name another (or
+     * {@code REDIS_JSON_NAMING=snake_case} renames the properties, which does not change what round-trips).
+     */
     @Override
     public Optional<Serializer> defaultSerializer() {
         return Optional.of(JacksonSerializer.create());
@@ -53,23 +55,17 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
     public ProvidedStore open(StoreSettings settings) {
         CacheInputs.requireNonNull(settings, "settings");
         RedisConfig config = RedisConfig.fromEnvironment(settings.environment());
-        RedissonClient client = RedissonClients.connect(config);
+        RedisConnection connection = RedisConnection.open(config);
         try {
-            RedisCacheStore.Builder storeBuilder = RedisCacheStore.builder()
-                    .client(client)
-                    .namespace(config.namespace())
-                    .defaultTtl(settings.defaultTtl());
+            RedisCacheStore.Builder storeBuilder = connection.storeBuilder().defaultTtl(settings.defaultTtl());
             if (settings.serializer() != null) {
                 storeBuilder.serializer(settings.serializer());
             }
             RedisCacheStore store = storeBuilder.build();
-            RedisInvalidationBus bus = RedisInvalidationBus.builder()
-                    .client(client)
-                    .namespace(config.namespace())
-                    .build();
-            return new Provided(store, bus, client);
+            RedisInvalidationBus bus = connection.bus();
+            return new Provided(store, bus, connection);
         } catch (RuntimeException e) {
-            client.shutdown();
+            connection.close();
             throw e;
         }
     }
@@ -82,13 +78,12 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
     private static final class Provided implements ProvidedStore {
         private final RedisCacheStore store;
         private final RedisInvalidationBus bus;
-        private final RedissonClient client;
-        private final AtomicBoolean closed = new AtomicBoolean();
+        private final RedisConnection connection;
 
-        Provided(RedisCacheStore store, RedisInvalidationBus bus, RedissonClient client) {
+        Provided(RedisCacheStore store, RedisInvalidationBus bus, RedisConnection connection) {
             this.store = store;
             this.bus = bus;
-            this.client = client;
+            this.connection = connection;
         }
 
         @Override
@@ -103,14 +98,7 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                try {
-                    store.close();
-                    bus.close();
-                } finally {
-                    client.shutdown();
-                }
-            }
+            connection.close();
         }
 
         @Override

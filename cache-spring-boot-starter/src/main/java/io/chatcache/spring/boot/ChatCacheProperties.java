@@ -168,8 +168,14 @@ public class ChatCacheProperties {
         private String truststorePassword;
         /** Cluster mode: the seed nodes as host:port (REDIS_CLUSTER_NODES). */
         private List<String> clusterNodes = new ArrayList<>();
-        /** Key prefix and bus channel prefix, no ':' (REDIS_NAMESPACE; default chatcache). */
+        /** Key prefix and bus channel prefix, no ':' (REDIS_NAMESPACE; default chatcache, empty in the reference layout). */
         private String namespace;
+        /** Key layout: chatcache, or reference for the Python reference service's keys (REDIS_KEY_LAYOUT; default chatcache). */
+        private String keyLayout;
+        /** Key families clear() and the statistics reach when the namespace is empty (REDIS_OWNED_KEYS; default session:*, user:*:sessions:*, search:*). */
+        private List<String> ownedKeys = new ArrayList<>();
+        /** JSON property naming: camel_case, or snake_case for the reference service's JSON (REDIS_JSON_NAMING; default camel_case). */
+        private String jsonNaming;
         /** Deadline of every Redis command, whole milliseconds, at least 20 ms (REDIS_TIMEOUT; default 300 ms). */
         private Duration timeout;
         /** Deadline of opening one connection, whole milliseconds (REDIS_CONNECT_TIMEOUT; default 1 s). */
@@ -264,6 +270,30 @@ public class ChatCacheProperties {
 
         public void setNamespace(String namespace) {
             this.namespace = namespace;
+        }
+
+        public String getKeyLayout() {
+            return keyLayout;
+        }
+
+        public void setKeyLayout(String keyLayout) {
+            this.keyLayout = keyLayout;
+        }
+
+        public List<String> getOwnedKeys() {
+            return ownedKeys;
+        }
+
+        public void setOwnedKeys(List<String> ownedKeys) {
+            this.ownedKeys = ownedKeys;
+        }
+
+        public String getJsonNaming() {
+            return jsonNaming;
+        }
+
+        public void setJsonNaming(String jsonNaming) {
+            this.jsonNaming = jsonNaming;
         }
 
         public Duration getTimeout() {

@@ -19,7 +19,8 @@ final class ServiceEnvironment {
     static final List<String> VARIABLES = List.of("CACHE_BACKEND", "CACHE_DEFAULT_TTL", "CACHE_MAX_MEMORY_SIZE",
             "CACHE_CLEANUP_INTERVAL", "CACHE_EVICTION_POLICY", "REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_DB",
             "REDIS_URL", "REDIS_SSL", "REDIS_SSL_TRUSTSTORE", "REDIS_SSL_TRUSTSTORE_PASSWORD", "REDIS_CLUSTER_NODES",
-            "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "REDIS_NAMESPACE", "REDIS_TIMEOUT",
+            "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "REDIS_NAMESPACE", "REDIS_KEY_LAYOUT", "REDIS_OWNED_KEYS",
+            "REDIS_JSON_NAMING", "REDIS_TIMEOUT",
             "REDIS_CONNECT_TIMEOUT", "REDIS_STARTUP_TIMEOUT");
 
     private ServiceEnvironment() {
@@ -53,6 +54,11 @@ final class ServiceEnvironment {
         put(settings, "REDIS_SSL_TRUSTSTORE", redis.getTruststore());
         put(settings, "REDIS_SSL_TRUSTSTORE_PASSWORD", redis.getTruststorePassword());
         put(settings, "REDIS_NAMESPACE", redis.getNamespace());
+        put(settings, "REDIS_KEY_LAYOUT", redis.getKeyLayout());
+        if (!redis.getOwnedKeys().isEmpty()) {
+            settings.put("REDIS_OWNED_KEYS", String.join(",", redis.getOwnedKeys()));
+        }
+        put(settings, "REDIS_JSON_NAMING", redis.getJsonNaming());
         put(settings, "REDIS_TIMEOUT", millis(redis.getTimeout(), "chatcache.redis.timeout"));
         put(settings, "REDIS_CONNECT_TIMEOUT", millis(redis.getConnectTimeout(), "chatcache.redis.connect-timeout"));
         put(settings, "REDIS_STARTUP_TIMEOUT", millis(redis.getStartupTimeout(), "chatcache.redis.startup-timeout"));

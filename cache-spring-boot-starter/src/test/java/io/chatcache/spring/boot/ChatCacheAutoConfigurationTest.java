@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.chatcache.chat.CacheBackend;
 import io.chatcache.chat.ChatCacheManager;
 import io.chatcache.chat.ChatCacheService;
+import io.chatcache.chat.ChatKeyLayout;
 import io.chatcache.micrometer.ChatCacheMetrics;
 import io.chatcache.spring.ChatCacheSpringCacheManager;
 import io.chatcache.testkit.redis.RedisServer;
@@ -149,6 +150,21 @@ class ChatCacheAutoConfigurationTest {
         runner.run(context -> assertThat(ServiceEnvironment.of(context.getBean(ChatCacheProperties.class),
                 context.getEnvironment()::getProperty)).doesNotContainKeys("REDIS_TIMEOUT", "REDIS_CONNECT_TIMEOUT",
                 "REDIS_STARTUP_TIMEOUT"));                                        // the adapter's defaults
+    }
+
+    @Test
+    void theReferenceLayoutBindsAndReachesTheChatManager() {
+        runner.withPropertyValues("chatcache.redis.key-layout=reference", "chatcache.redis.json-naming=snake_case",
+                "chatcache.redis.owned-keys=session:*,search:*").run(context -> {
+                    assertThat(ServiceEnvironment.of(context.getBean(ChatCacheProperties.class),
+                            context.getEnvironment()::getProperty))
+                            .containsEntry("REDIS_KEY_LAYOUT", "reference")
+                            .containsEntry("REDIS_JSON_NAMING", "snake_case")
+                            .containsEntry("REDIS_OWNED_KEYS", "session:*,search:*");
+                    assertThat(context.getBean(ChatCacheManager.class).keyLayout()).isEqualTo(ChatKeyLayout.REFERENCE);
+                });
+        runner.withPropertyValues("REDIS_KEY_LAYOUT=sideways").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("REDIS_KEY_LAYOUT"));
     }
 
     @Test
