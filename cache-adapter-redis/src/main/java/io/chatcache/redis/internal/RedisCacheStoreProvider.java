@@ -36,8 +36,9 @@ public final class RedisCacheStoreProvider implements CacheStoreProvider {
     }
 
     /**
-     * {@link JacksonSerializer#create()}, what the store writes with unless the settings name another (or
-     * {@code REDIS_JSON_NAMING=snake_case} renames the properties, which does not change what round-trips).
+     * {@link JacksonSerializer#create()}, what the store writes with unless the settings name another; with
+     * {@code REDIS_JSON_NAMING=snake_case} the store's renames the properties and writes instants to the
+     * microsecond (Python's precision).
      */
     @Override
     public Optional<Serializer> defaultSerializer() {
