@@ -8,6 +8,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.FailedConnectionDetector;
+import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
@@ -40,17 +41,62 @@ public final class RedissonClients {
      * unreachable server is reported at start-up: within {@link #startupDeadline(RedisConfig)} at most,
      * whatever Redisson does inside.
      *
+     * <p>An attempt that fails because a server answered too slowly (a command of the connection's set-up,
+     * such as {@code CLIENT SETNAME}, or the first PING, past the operation budget: a server still loading,
+     * or a loaded host) is tried again after {@link #STARTUP_RETRY_PAUSE}, for as long as another attempt
+     * fits in the start-up budget. A refused connection, refused credentials or a TLS failure is reported at
+     * once: waiting would not change them.
+     *
      * @throws CacheUnavailableException if the servers cannot be reached now
      * @throws CacheConfigurationException if the servers refuse the credentials or the configuration
      *     cannot be applied (a missing trust store)
      */
     public static RedissonClient connect(RedisConfig config) {
+        String where = describe(config);
+        long startNanos = System.nanoTime();
+        long budgetMillis = startupDeadline(config).toMillis();
+        while (true) {
+            try {
+                return attempt(config, where, startNanos);
+            } catch (SlowStart slow) {
+                long leftMillis = budgetMillis - elapsedMillis(startNanos);
+                // Another attempt needs at least one operation budget after the pause to be worth making.
+                if (leftMillis < STARTUP_RETRY_PAUSE.toMillis() + config.timeout().toMillis()) {
+                    throw new CacheUnavailableException("Redis at " + where + " answered too slowly at start-up:"
+                            + " commands missed the operation budget of " + seconds(config.timeout())
+                            + " (REDIS_TIMEOUT) in every attempt for " + elapsedMillis(startNanos)
+                            + " ms of the start-up budget of " + seconds(startupDeadline(config))
+                            + " (REDIS_STARTUP_TIMEOUT); is the server loading, paused or overloaded?", slow.failure);
+                }
+                try {
+                    Thread.sleep(STARTUP_RETRY_PAUSE.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CacheUnavailableException("interrupted while connecting to Redis at " + where, e);
+                }
+            }
+        }
+    }
+
+    /** The pause between start-up attempts that failed because a server answered too slowly. */
+    static final Duration STARTUP_RETRY_PAUSE = Duration.ofMillis(100);
+
+    /** One start-up attempt failed on a slow answer: worth another attempt if the budget allows. */
+    private static final class SlowStart extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient RuntimeException failure;
+
+        SlowStart(RuntimeException failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private static RedissonClient attempt(RedisConfig config, String where, long startNanos) throws SlowStart {
         Config redisson = toRedissonConfig(config);
         ConnectionEvents events = new ConnectionEvents();
         redisson.setConnectionListener(events);
-        String where = describe(config);
         Duration deadline = startupDeadline(config);
-        long startNanos = System.nanoTime();
         CompletableFuture<RedissonClient> creation = new CompletableFuture<>();
         Thread creator = new Thread(() -> {
             try {
@@ -63,7 +109,7 @@ public final class RedissonClients {
         creator.start();
         RedissonClient client;
         try {
-            client = creation.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            client = creation.get(Math.max(1, deadline.toMillis() - elapsedMillis(startNanos)), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // Redisson may still finish later; whatever it builds then is shut down, not leaked.
             creation.thenAccept(RedissonClient::shutdown);
@@ -79,18 +125,40 @@ public final class RedissonClients {
             if (cause instanceof Error error) {
                 throw error;
             }
-            throw startupFailure((RuntimeException) cause, config, where);
+            RuntimeException failure = startupFailure((RuntimeException) cause, config, where);
+            if (isSlowAnswer(cause) && failure instanceof CacheUnavailableException) {
+                throw new SlowStart(failure);
+            }
+            throw failure;
         }
         events.describe("Redis at " + where);
         ConnectionEvents.register(client, events);
         try {
-            long leftMillis = deadline.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            long leftMillis = deadline.toMillis() - elapsedMillis(startNanos);
             ping(client, config, Math.max(leftMillis, config.timeout().toMillis()));
         } catch (RuntimeException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
-            throw startupFailure(e, config, where);
+            RuntimeException failure = startupFailure(e, config, where);
+            if (isSlowAnswer(e) && failure instanceof CacheUnavailableException) {
+                throw new SlowStart(failure);
+            }
+            throw failure;
         }
         return client;
+    }
+
+    /** Whether {@code failure} comes from a command that got no answer in time (not a refused connection). */
+    static boolean isSlowAnswer(Throwable failure) {
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof RedisTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     /**
