@@ -29,10 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -110,6 +112,23 @@ public final class ChatCacheService implements AutoCloseable {
     /** The artifact that provides the {@code "memory"} store. */
     public static final String MEMORY_ARTIFACT = "io.chatcache:cache-adapter-memory";
 
+    /**
+     * The value that marks a key as known absent when {@linkplain Builder#negativeTtl negative caching} is on: a
+     * string no application stores ({@link #set} refuses it), which every store and serializer carries as an
+     * ordinary string. Reads through this service never return it: {@link #get} reports such an entry as a
+     * miss, {@code getOrLoad} as the cached absence ({@code null}).
+     */
+    public static final String ABSENT_MARKER = "\u0000chatcache:absent";
+
+    /** The largest {@link Builder#ttlJitter} fraction: TTLs are spread by at most +/-50 %. */
+    public static final double MAX_TTL_JITTER = 0.5;
+
+    /** TTLs above this (some 1000 years) are not jittered: their milliseconds would overflow. */
+    private static final Duration JITTER_LIMIT = Duration.ofDays(365_000);
+
+    /** What a lookup of the load path returns for a key cached as absent. */
+    private static final Object CACHED_ABSENT = new Object();
+
     /** The key {@link #probeRedis()} reads; never written. */
     public static final String PROBE_KEY = "chatcache-probe:never-written";
 
@@ -127,6 +146,11 @@ public final class ChatCacheService implements AutoCloseable {
     private final LongSupplier degraded;
     private final boolean guardFailures;
     private final ValueCheck valueCheck;
+    /** How long a loader's absence is cached; null when negative caching is off. */
+    private final Duration negativeTtl;
+    private final double ttlJitter;
+    /** Uniform numbers in [0, 1) for the TTL jitter. */
+    private final DoubleSupplier jitterSource;
     private final SingleFlight loads = new SingleFlight();
     private final LongAdder failures = new LongAdder();
     private final LongAdder hits = new LongAdder();
@@ -137,8 +161,12 @@ public final class ChatCacheService implements AutoCloseable {
     /** REDIS: the last statistics Redis gave, reported while it cannot be asked. */
     private volatile Map<String, CacheStats> lastStats = Map.of("redis", CacheStats.EMPTY);
 
-    private ChatCacheService(Wiring wiring, Duration defaultTtl, ValueCheck valueCheck, ChatKeyLayout keyLayout) {
+    private ChatCacheService(Wiring wiring, Duration defaultTtl, ValueCheck valueCheck, ChatKeyLayout keyLayout,
+                             Duration negativeTtl, double ttlJitter, DoubleSupplier jitterSource) {
         this.valueCheck = valueCheck;
+        this.negativeTtl = negativeTtl;
+        this.ttlJitter = ttlJitter;
+        this.jitterSource = jitterSource;
         this.backend = wiring.backend();
         this.defaultTtl = defaultTtl;
         this.keyLayout = keyLayout;
@@ -248,6 +276,22 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
+     * How long {@code getOrLoad} caches a loader's absence ({@code null}); empty when negative caching is off
+     * (the default). See {@link Builder#negativeTtl(Duration)}.
+     */
+    public Optional<Duration> negativeTtl() {
+        return Optional.ofNullable(negativeTtl);
+    }
+
+    /**
+     * The fraction by which the TTL of every write of this service is randomised, up or down; 0 (the default)
+     * for none. See {@link Builder#ttlJitter(double)}.
+     */
+    public double ttlJitter() {
+        return ttlJitter;
+    }
+
+    /**
      * Returns the value under {@code key} if present, unexpired and readable as {@code type}. For a generic
      * type ({@code List<ChatMessage>}) read through {@link #typed(ValueType)}.
      *
@@ -289,18 +333,24 @@ public final class ChatCacheService implements AutoCloseable {
 
     /**
      * Stores {@code value} under {@code key} for {@code ttl} ({@link CacheStore#NO_EXPIRY} for no
-     * expiry), replacing any earlier value and its TTL.
+     * expiry), replacing any earlier value and its TTL. With a {@linkplain Builder#ttlJitter TTL jitter} the
+     * entry lives {@code ttl} randomised by up to that fraction either way ({@code NO_EXPIRY} stays as it is).
      *
-     * @throws InvalidInputException if the key, value or TTL is invalid
+     * @throws InvalidInputException if the key, value or TTL is invalid, or the value is {@link #ABSENT_MARKER}
      * @throws SerializationException if the Redis serializer cannot write the value
      */
     public void set(String key, Object value, Duration ttl) {
         CacheInputs.requireKey(key);
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
+        if (ABSENT_MARKER.equals(value)) {
+            throw new InvalidInputException("value", "is the reserved ChatCacheService.ABSENT_MARKER, which marks "
+                    + "keys cached as absent; it cannot be stored as a value");
+        }
         valueCheck.check(value);
+        Duration written = jittered(ttl);
         guarded("set", () -> {
-            store.put(key, value, ttl);
+            store.put(key, value, written);
             puts.increment();
             return null;
         }, () -> null);
@@ -387,8 +437,12 @@ public final class ChatCacheService implements AutoCloseable {
      * <p>At most one load per key runs at a time in this service: callers that miss while a load of the
      * same key is running wait for it and receive its value (across JVMs, each instance loads once).
      * If the loader throws, every waiting caller receives that exception and nothing is stored; the next
-     * call loads again. A {@code null} from the loader is returned to every waiting caller and nothing is
-     * stored, so the next call loads again. If storing the loaded value fails (Redis unreachable, a value
+     * call loads again. A {@code null} from the loader means "absent": it is returned to every waiting caller;
+     * without {@linkplain Builder#negativeTtl negative caching} (the default) nothing is stored, so the next
+     * call loads again; with it, the absence is stored ({@link #ABSENT_MARKER}) for the negative TTL, and until
+     * then this method returns {@code null} without calling a loader, while {@link #get} reports a miss;
+     * {@link #set} or {@link #delete} of the key replace or remove it as any entry. The value's TTL and the
+     * negative TTL are both randomised by the {@linkplain Builder#ttlJitter TTL jitter}, if set. If storing the loaded value fails (Redis unreachable, a value
      * the serializer cannot write or larger than the store accepts), the value is still returned and the
      * failure logged.
      *
@@ -403,21 +457,60 @@ public final class ChatCacheService implements AutoCloseable {
     private <T> Optional<T> read(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
+        if (found.isPresent() && ABSENT_MARKER.equals(found.get())) {
+            // A key cached as absent, read as String or Object: a miss to a plain read.
+            found = Optional.empty();
+        }
         (found.isPresent() ? hits : misses).increment();
         return found;
+    }
+
+    /**
+     * The load path's read: the value, {@link #CACHED_ABSENT} for a key cached as absent (a hit), or empty. With
+     * negative caching on, a miss as {@code type} is read once more as a string to find the marker: one more
+     * read per miss, which is followed by a load anyway.
+     */
+    private <T> Optional<Object> lookup(String key, ValueType<T> type) {
+        CacheInputs.requireKey(key);
+        Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
+        Optional<Object> result;
+        if (found.isPresent()) {
+            result = ABSENT_MARKER.equals(found.get()) ? Optional.of(CACHED_ABSENT) : Optional.of(found.get());
+        } else if (negativeTtl != null && type.rawType() != String.class) {
+            Optional<String> marker = guarded("get", () -> store.get(key, ValueType.of(String.class)),
+                    Optional::empty);
+            result = marker.filter(ABSENT_MARKER::equals).map(absent -> CACHED_ABSENT);
+        } else {
+            result = Optional.empty();
+        }
+        (result.isPresent() ? hits : misses).increment();
+        return result;
     }
 
     private <T> T load(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(loader, "loader");
         CacheInputs.requireTtl(ttl);
-        return loads.run(key, () -> read(key, type), () -> {
+        Object result = loads.run(key, () -> lookup(key, type), () -> {
             T loaded = loader.get();
             if (loaded != null) {
                 storeLoaded(key, loaded, ttl);
+            } else if (negativeTtl != null) {
+                storeAbsent(key);
             }
             return loaded;
         }, type.rawType());
+        return result == null || result == CACHED_ABSENT ? null : type.cast(result);
+    }
+
+    /** {@code ttl} randomised by the jitter fraction; as it is without jitter, for no expiry and huge TTLs. */
+    Duration jittered(Duration ttl) {
+        if (ttlJitter == 0 || ttl.compareTo(JITTER_LIMIT) > 0) {
+            return ttl;
+        }
+        long millis = ttl.toMillis();
+        long delta = Math.round(millis * ttlJitter * (2 * jitterSource.getAsDouble() - 1));
+        return Duration.ofMillis(Math.max(1, millis + delta));
     }
 
     /**
@@ -554,6 +647,19 @@ public final class ChatCacheService implements AutoCloseable {
         }
     }
 
+    private void storeAbsent(String key) {
+        Duration ttl = jittered(negativeTtl);
+        try {
+            guarded("set", () -> {
+                store.put(key, ABSENT_MARKER, ttl);
+                puts.increment();
+                return null;
+            }, () -> null);
+        } catch (SerializationException | InvalidInputException e) {
+            LOG.warn("Absence of key {} could not be cached: {}", LogText.escape(key), LogText.escape(e.getMessage()));
+        }
+    }
+
     private <R> R guarded(String operation, Supplier<R> call, Supplier<R> fallback) {
         if (!guardFailures) {
             return call.get();
@@ -650,6 +756,9 @@ public final class ChatCacheService implements AutoCloseable {
         private Serializer serializer;
         private EvictionPolicy evictionPolicy;
         private Boolean checkValues;
+        private Duration negativeTtl;
+        private Double ttlJitter;
+        private DoubleSupplier jitterSource;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -850,6 +959,54 @@ public final class ChatCacheService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Turns on negative caching: when a {@code getOrLoad} loader (also of {@link TypedCache} and the
+         * {@link Memoizer}) returns {@code null}, the key is stored as absent ({@link ChatCacheService#ABSENT_MARKER})
+         * for {@code ttl}, so that a row missing in the database is not looked up on every request. Keep it short
+         * (seconds to a minute): until it ends, a row added to the database stays unseen unless the key is
+         * {@linkplain ChatCacheService#set set} or {@linkplain ChatCacheService#delete deleted}. Default: off.
+         *
+         * <p>The marker is an ordinary string to the store: {@code get} of such a key as another type reads a miss
+         * and the store counts it as an error in its statistics (a value not of the requested type), and a load
+         * that misses reads the key once more, as a string, to look for the marker.
+         *
+         * @throws InvalidInputException if {@code ttl} is null, not positive, or {@link CacheStore#NO_EXPIRY}
+         */
+        public Builder negativeTtl(Duration ttl) {
+            CacheInputs.requirePositive(ttl, "negativeTtl");
+            if (ttl.equals(CacheStore.NO_EXPIRY)) {
+                throw new InvalidInputException("negativeTtl", "must expire: an absence cached forever would hide "
+                        + "a row added later");
+            }
+            CacheInputs.requireUnset("negativeTtl", this.negativeTtl);
+            this.negativeTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Randomises the TTL of every write of the service ({@code set}, loaded values and cached absences) by up
+         * to {@code fraction} either way, uniformly: with {@code 0.1} an entry given one hour lives 54 to 66
+         * minutes, so that entries written together do not all expire (and reload) together. {@code NO_EXPIRY}
+         * is never changed. Default 0 (off).
+         *
+         * @throws InvalidInputException if {@code fraction} is not in [0, {@link ChatCacheService#MAX_TTL_JITTER}]
+         */
+        public Builder ttlJitter(double fraction) {
+            if (!(fraction >= 0 && fraction <= MAX_TTL_JITTER)) {
+                throw new InvalidInputException("ttlJitter", "must be from 0 to " + MAX_TTL_JITTER + ", was "
+                        + fraction);
+            }
+            CacheInputs.requireUnset("ttlJitter", this.ttlJitter);
+            this.ttlJitter = fraction;
+            return this;
+        }
+
+        /** Where the jitter's uniform numbers in [0, 1) come from; a seam for tests. */
+        Builder jitterSource(DoubleSupplier source) {
+            this.jitterSource = CacheInputs.requireNonNull(source, "jitterSource");
+            return this;
+        }
+
         /** How adapters are found by name; a seam for tests. */
         Builder adapters(Function<String, Optional<CacheStoreProvider>> adapters) {
             this.adapters = CacheInputs.requireNonNull(adapters, "adapters");
@@ -922,7 +1079,10 @@ public final class ChatCacheService implements AutoCloseable {
                 case REDIS -> ServiceWiring.redis(this, redisSettings);
                 case HYBRID -> ServiceWiring.hybrid(this, memorySettings, redisSettings);
             };
-            return new ChatCacheService(wiring, ttl, valueCheck, keyLayout);
+            DoubleSupplier source = jitterSource != null ? jitterSource
+                    : () -> ThreadLocalRandom.current().nextDouble();
+            return new ChatCacheService(wiring, ttl, valueCheck, keyLayout, negativeTtl,
+                    ttlJitter == null ? 0 : ttlJitter, source);
         }
 
         private ValueCheck valueCheck(CacheBackend chosen) {

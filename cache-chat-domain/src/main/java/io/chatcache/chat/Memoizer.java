@@ -43,7 +43,9 @@ import java.util.stream.Collectors;
  *       result without calling the function.</li>
  *   <li>Exceptions are not cached: the caller receives the function's exception (a checked one
  *       unchanged, through the proxy) and the next call runs the function again.</li>
- *   <li>A {@code null} result is returned but not cached: the next call runs the function again.</li>
+ *   <li>A {@code null} result is returned but not cached, so the next call runs the function again, unless the
+ *       service caches absence ({@link ChatCacheService.Builder#negativeTtl(Duration)}): then it is cached for
+ *       that TTL. The service's {@link ChatCacheService.Builder#ttlJitter TTL jitter} applies to results too.</li>
  *   <li>Concurrent calls with equal arguments run the function once and share its result (see
  *       {@link ChatCacheService#getOrLoad(String, Class, Supplier, Duration)}).</li>
  * </ul>

@@ -63,6 +63,55 @@ class ChatCacheServiceRedisTest {
         }
     }
 
+    /** A record the absent marker must never be read as. */
+    record Profile(String id, String name) {
+    }
+
+    @Test
+    void aCachedAbsenceRoundTripsThroughRedisAndReadsAsAMiss() {
+        String namespace = freshNamespace();
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        try (ChatCacheService hybrid = ChatCacheService.builderFromEnvironment(environment("hybrid", namespace))
+                        .negativeTtl(Duration.ofMinutes(1)).build();
+                ChatCacheService redis = ChatCacheService.builderFromEnvironment(environment("redis", namespace))
+                        .negativeTtl(Duration.ofMinutes(1)).build();
+                ChatCacheService plain = ChatCacheService.fromEnvironment(environment("redis", namespace))) {
+            assertThat(hybrid.getOrLoad("user:9", Profile.class, () -> {
+                loads.incrementAndGet();
+                return null;
+            })).isNull();
+
+            // Another instance, on Redis alone, finds the absence Redis holds and does not load.
+            assertThat(redis.getOrLoad("user:9", Profile.class, () -> {
+                loads.incrementAndGet();
+                return new Profile("9", "never");
+            })).isNull();
+            assertThat(loads).hasValue(1);
+            // Plain reads, with or without negative caching, see a miss in every type.
+            for (ChatCacheService cache : List.of(hybrid, redis, plain)) {
+                assertThat(cache.get("user:9", Profile.class)).isEmpty();
+                assertThat(cache.get("user:9", String.class)).isEmpty();
+                assertThat(cache.get("user:9", Object.class)).isEmpty();
+            }
+            // What Redis holds is the marker, with the negative TTL.
+            try (io.chatcache.core.ProvidedStore store = AdapterLookup.SERVICE_LOADER.apply("redis").orElseThrow()
+                    .open(new io.chatcache.core.StoreSettings(10, Duration.ofHours(1),
+                            environment("redis", namespace)))) {
+                io.chatcache.core.CacheEntry<String> entry = store.store()
+                        .getEntry("user:9", io.chatcache.core.ValueType.of(String.class)).orElseThrow();
+                assertThat(entry.value()).isEqualTo(ChatCacheService.ABSENT_MARKER);
+                assertThat(entry.remainingTtl()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
+            }
+
+            hybrid.set("user:9", new Profile("9", "Ada"));
+            assertThat(redis.getOrLoad("user:9", Profile.class, () -> {
+                loads.incrementAndGet();
+                return null;
+            })).isEqualTo(new Profile("9", "Ada"));
+            assertThat(loads).hasValue(1);
+        }
+    }
+
     @Test
     void redisBackendReportsRedisStatsAndAvailability() {
         try (ChatCacheService cache = ChatCacheService.fromEnvironment(environment("REDIS", freshNamespace()))) {
