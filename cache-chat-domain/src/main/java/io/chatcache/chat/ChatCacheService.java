@@ -22,12 +22,15 @@ import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -452,6 +455,119 @@ public final class ChatCacheService implements AutoCloseable {
      */
     public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader, Duration ttl) {
         return load(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, ttl);
+    }
+
+    /**
+     * Returns the values under {@code keys} (in their order, each once; keys without a value are left out),
+     * reading what is cached in one {@link CacheStore#getAll} (one round trip on Redis) and loading the rest
+     * with one call of {@code bulkLoader}, which gets the missing keys only (never called when nothing is
+     * missing). The loaded values are stored for {@code ttl} with one {@link CacheStore#putAll} (one entry at a
+     * time with a {@linkplain Builder#ttlJitter TTL jitter}, so that each gets its own TTL). A key the loader
+     * leaves out of its map (or maps to {@code null}) is absent: left out of the result and, with
+     * {@linkplain Builder#negativeTtl negative caching}, stored as absent, so the next call does not ask the
+     * loader for it until the negative TTL ends. Entries the loader adds for keys it was not asked for are
+     * ignored; a {@code null} map counts as an empty one.
+     *
+     * <p>Unlike {@link #getOrLoad(String, Class, Supplier, Duration)}, bulk loads are not coordinated: two
+     * concurrent calls missing the same key both load it. An exception from the loader reaches the caller and
+     * nothing is stored; values the store refuses (see {@code getOrLoad}) are returned uncached and logged.
+     *
+     * @throws InvalidInputException if the keys (null, or containing an invalid key), type, loader or TTL are
+     *     invalid
+     */
+    public <T> Map<String, T> getOrLoadAll(Collection<String> keys, Class<T> type,
+                                           Function<? super Set<String>, ? extends Map<String, ? extends T>> bulkLoader,
+                                           Duration ttl) {
+        CacheInputs.requireNonNull(keys, "keys");
+        keys.forEach(CacheInputs::requireKey);
+        ValueType<T> valueType = ValueType.of(CacheInputs.requireNonNull(type, "type"));
+        CacheInputs.requireNonNull(bulkLoader, "bulkLoader");
+        CacheInputs.requireTtl(ttl);
+        Set<String> wanted = new LinkedHashSet<>(keys);
+        Map<String, T> cached = guarded("getAll", () -> store.getAll(wanted, valueType), Map::of);
+        Set<String> missing = new LinkedHashSet<>();
+        Set<String> absent = new LinkedHashSet<>();
+        for (String key : wanted) {
+            T value = cached.get(key);
+            if (value == null) {
+                missing.add(key);
+            } else if (ABSENT_MARKER.equals(value)) {
+                absent.add(key);
+            }
+        }
+        if (negativeTtl != null && !missing.isEmpty() && type != String.class) {
+            Map<String, String> markers = guarded("getAll", () -> store.getAll(missing, ValueType.of(String.class)),
+                    Map::of);
+            markers.forEach((key, value) -> {
+                if (ABSENT_MARKER.equals(value)) {
+                    missing.remove(key);
+                    absent.add(key);
+                }
+            });
+        }
+        hits.add(wanted.size() - missing.size());
+        misses.add(missing.size());
+        Map<String, T> loaded = new HashMap<>();
+        if (!missing.isEmpty()) {
+            Map<String, ? extends T> answer = bulkLoader.apply(Collections.unmodifiableSet(new LinkedHashSet<>(missing)));
+            if (answer != null) {
+                for (String key : missing) {
+                    T value = answer.get(key);
+                    if (value != null) {
+                        loaded.put(key, value);
+                    }
+                }
+            }
+            storeAllLoaded(loaded, ttl);
+            if (negativeTtl != null) {
+                for (String key : missing) {
+                    if (!loaded.containsKey(key)) {
+                        storeAbsent(key);
+                    }
+                }
+            }
+        }
+        Map<String, T> result = new LinkedHashMap<>();
+        for (String key : wanted) {
+            T value = loaded.containsKey(key) ? loaded.get(key) : absent.contains(key) ? null : cached.get(key);
+            if (value != null) {
+                result.put(key, value);
+            }
+        }
+        return result;
+    }
+
+    private void storeAllLoaded(Map<String, ?> loaded, Duration ttl) {
+        if (loaded.isEmpty()) {
+            return;
+        }
+        if (ttlJitter != 0 || loaded.size() == 1) {
+            loaded.forEach((key, value) -> storeLoaded(key, value, ttl));
+            return;
+        }
+        Map<String, Object> checked = new LinkedHashMap<>();
+        loaded.forEach((key, value) -> {
+            try {
+                if (ABSENT_MARKER.equals(value)) {
+                    throw new InvalidInputException("value", "is the reserved ChatCacheService.ABSENT_MARKER");
+                }
+                valueCheck.check(value);
+                checked.put(key, value);
+            } catch (SerializationException | InvalidInputException e) {
+                LOG.warn("Loaded value for key {} could not be cached; returning it uncached: {}", LogText.escape(key),
+                        LogText.escape(e.getMessage()));
+            }
+        });
+        try {
+            guarded("putAll", () -> {
+                store.putAll(checked, ttl);
+                puts.add(checked.size());
+                return null;
+            }, () -> null);
+        } catch (SerializationException | InvalidInputException e) {
+            LOG.warn("Loaded values for {} keys could not be cached; returning them uncached: {}", checked.size(),
+                    LogText.escape(e.getMessage()));
+        }
     }
 
     private <T> Optional<T> read(String key, ValueType<T> type) {
