@@ -3,21 +3,13 @@ package io.chatcache.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chatcache.core.CacheStats;
-import io.chatcache.core.CacheStore;
 import io.chatcache.core.InvalidInputException;
-import io.chatcache.core.KeyPattern;
-import io.chatcache.core.RemovalListener;
-import io.chatcache.core.Subscription;
-import io.chatcache.core.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,73 +18,9 @@ import org.junit.jupiter.api.Test;
 /** {@link ChatCacheService#getOrLoadAll} on MEMORY: one bulk read, one bulk load of the misses, one bulk write. */
 class ChatCacheServiceBulkLoadTest {
 
-    /** The recording memory store, counting bulk calls. */
-    static final class CountingStore implements CacheStore {
-        final RecordingStore delegate = new RecordingStore();
-        final AtomicInteger getAlls = new AtomicInteger();
-        final AtomicInteger putAlls = new AtomicInteger();
-
-        @Override
-        public <T> Optional<T> get(String key, ValueType<T> type) {
-            return delegate.get(key, type);
-        }
-
-        @Override
-        public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
-            getAlls.incrementAndGet();
-            return delegate.getAll(keys, type);
-        }
-
-        @Override
-        public void putAll(Map<String, ?> entries, Duration ttl) {
-            putAlls.incrementAndGet();
-            delegate.putAll(entries, ttl);
-        }
-
-        @Override
-        public void put(String key, Object value) {
-            delegate.put(key, value);
-        }
-
-        @Override
-        public void put(String key, Object value, Duration ttl) {
-            delegate.put(key, value, ttl);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return delegate.delete(key);
-        }
-
-        @Override
-        public long deleteMatching(KeyPattern pattern) {
-            return delegate.deleteMatching(pattern);
-        }
-
-        @Override
-        public void clear() {
-            delegate.clear();
-        }
-
-        @Override
-        public Subscription addRemovalListener(RemovalListener listener) {
-            return delegate.addRemovalListener(listener);
-        }
-
-        @Override
-        public CacheStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
     @Test
     void readsInOneCallLoadsOnlyTheMissesOnceAndReturnsAllInKeyOrder() {
-        CountingStore store = new CountingStore();
+        RecordingStore store = new RecordingStore();
         List<Set<String>> asked = new ArrayList<>();
         try (ChatCacheService cache = ChatCacheService.builder().memoryStore(store).build()) {
             cache.set("u:2", "two");
@@ -110,7 +38,7 @@ class ChatCacheServiceBulkLoadTest {
             assertThat(asked).containsExactly(Set.of("u:3", "u:1"));
             assertThat(store.getAlls).hasValue(1);
             assertThat(store.putAlls).hasValue(1);
-            assertThat(store.delegate.ttlOf("u:1")).isEqualTo(Duration.ofMinutes(5));
+            assertThat(store.ttlOf("u:1")).isEqualTo(Duration.ofMinutes(5));
             assertThat(cache.get("u:99", String.class)).isEmpty();
 
             // Now all cached: no loader call.
@@ -159,7 +87,7 @@ class ChatCacheServiceBulkLoadTest {
 
     @Test
     void withJitterEachLoadedEntryGetsItsOwnTtl() {
-        CountingStore store = new CountingStore();
+        RecordingStore store = new RecordingStore();
         Random random = new Random(7);
         try (ChatCacheService cache = ChatCacheService.builder().memoryStore(store).ttlJitter(0.2)
                 .jitterSource(random::nextDouble).build()) {
@@ -169,7 +97,7 @@ class ChatCacheServiceBulkLoadTest {
                 missing.forEach(key -> rows.put(key, "v"));
                 return rows;
             }, Duration.ofSeconds(100));
-            List<Duration> ttls = keys.stream().map(store.delegate::ttlOf).toList();
+            List<Duration> ttls = keys.stream().map(store::ttlOf).toList();
             assertThat(ttls).allSatisfy(ttl -> assertThat(ttl.toMillis()).isBetween(80_000L, 120_000L));
             assertThat(ttls.stream().distinct().count()).isGreaterThan(4);
         }
@@ -177,7 +105,7 @@ class ChatCacheServiceBulkLoadTest {
 
     @Test
     void badArgumentsAreRefusedBeforeAnythingIsRead() {
-        CountingStore store = new CountingStore();
+        RecordingStore store = new RecordingStore();
         try (ChatCacheService cache = ChatCacheService.builder().memoryStore(store).build()) {
             assertThatThrownBy(() -> cache.getOrLoadAll(null, String.class, m -> Map.of(), Duration.ofSeconds(1)))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("keys");

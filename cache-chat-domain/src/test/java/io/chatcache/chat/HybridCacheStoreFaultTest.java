@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,23 +44,12 @@ class HybridCacheStoreFaultTest {
     private static final Duration TTL = Duration.ofMinutes(10);
 
     private final String namespace = RedisL2.uniqueNamespace("hybrid-faults");
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <C extends AutoCloseable> C closing(C closeable) {
-        toClose.add(closeable);
-        return closeable;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     /** Messages on the namespace's channel, as another instance hears them. */
     private List<Invalidation> watchChannel(RedisConfig config) {
-        RedisL2 observer = closing(RedisL2.open(config, namespace, "observer"));
+        RedisL2 observer = closer.add(RedisL2.open(config, namespace, "observer"));
         List<Invalidation> seen = new CopyOnWriteArrayList<>();
         observer.bus().subscribe(new InvalidationListener() {
             @Override
@@ -81,7 +69,7 @@ class HybridCacheStoreFaultTest {
         server.kill();
         RedisConfig config = RedisL2.config(server, TIMEOUT).build();
 
-        HybridCacheStore store = closing(HybridCacheStore.builder()
+        HybridCacheStore store = closer.add(HybridCacheStore.builder()
                 .l1(MemoryCacheStore.builder().build())
                 .l2Connector(() -> RedisL2.open(config, namespace, "a"))
                 .reconnectInterval(Duration.ofMillis(100))
@@ -95,7 +83,7 @@ class HybridCacheStoreFaultTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(store::isL2Available);
 
         List<Invalidation> onTheBus = watchChannel(config);
-        RedisL2 otherInstance = closing(RedisL2.open(config, namespace, "other"));
+        RedisL2 otherInstance = closer.add(RedisL2.open(config, namespace, "other"));
         otherInstance.store().put("written-elsewhere", "w", TTL);
         assertThat(store.get("written-elsewhere", String.class)).contains("w");
         store.put("marker", "m", TTL);
@@ -190,7 +178,7 @@ class HybridCacheStoreFaultTest {
         RedisConfig config = RedisL2.config(server, TIMEOUT).build();
         ManualTicker breakerClock = new ManualTicker();
         Duration openDuration = Duration.ofSeconds(1);
-        HybridCacheStore store = closing(HybridCacheStore.builder()
+        HybridCacheStore store = closer.add(HybridCacheStore.builder()
                 .l1(MemoryCacheStore.builder().build())
                 .l2Connector(() -> RedisL2.open(config, namespace, "a"))
                 .failureThreshold(3)
@@ -225,7 +213,7 @@ class HybridCacheStoreFaultTest {
 
         assertThat(store.get("k", String.class)).as("neither the value from before nor from during the outage")
                 .isEmpty();
-        RedisL2 otherInstance = closing(RedisL2.open(config, namespace, "other"));
+        RedisL2 otherInstance = closer.add(RedisL2.open(config, namespace, "other"));
         otherInstance.store().put("k", "written after the restart", TTL);
         assertThat(store.get("k", String.class)).contains("written after the restart");
         store.put("after", "x", TTL);

@@ -11,7 +11,6 @@ import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,19 +37,13 @@ class HybridCacheStoreRedisTest {
     /** Long, so that only an invalidation can drop an L1 copy within a test. */
     private static final Duration CEILING = Duration.ofMinutes(10);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private String namespace;
 
     @BeforeEach
     void namespace() {
         namespace = RedisL2.uniqueNamespace("hybrid-coherence");
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
     }
 
     /** One application instance: its L1 (to look into) and its Redis connections (to watch its bus). */
@@ -67,8 +59,8 @@ class HybridCacheStoreRedisTest {
         Instance(String id, RedisServer server) {
             l2 = RedisL2.ownClient(server, namespace, id);
             store = HybridCacheStore.builder().l1(l1).l2(l2.store()).bus(l2.bus()).l1TtlCeiling(CEILING).build();
-            toClose.add(l2);
-            toClose.add(store);
+            closer.add(l2);
+            closer.add(store);
         }
 
         boolean holdsInL1(String key) {
@@ -80,7 +72,7 @@ class HybridCacheStoreRedisTest {
             List<Invalidation> seen = new CopyOnWriteArrayList<>();
             // The bus tells its listeners one at a time, in the order they subscribed: by the time this
             // one hears a message, the hybrid store's own listener has handled it.
-            toClose.add(l2.bus().subscribe(new InvalidationListener() {
+            closer.add(l2.bus().subscribe(new InvalidationListener() {
                 @Override
                 public void onInvalidation(Invalidation invalidation) {
                     // Heartbeats come and go on their own schedule.
@@ -274,7 +266,7 @@ class HybridCacheStoreRedisTest {
         RedisServer server = redis.startSingle();
         Instance b = new Instance("b", server);
         List<InvalidationListener.BusEvent> events = new CopyOnWriteArrayList<>();
-        toClose.add(b.l2.bus().subscribe(new InvalidationListener() {
+        closer.add(b.l2.bus().subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {
             }

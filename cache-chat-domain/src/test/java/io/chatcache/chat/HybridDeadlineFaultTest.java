@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,27 +36,16 @@ class HybridDeadlineFaultTest {
     private static final Duration EVENTUALLY = Duration.ofSeconds(20);
 
     private final String namespace = RedisL2.uniqueNamespace("deadline");
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <C extends AutoCloseable> C closing(C closeable) {
-        toClose.add(closeable);
-        return closeable;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private static RedisConfig config(RedisServer server) {
         return RedisL2.config(server, RedisConfig.DEFAULT_TIMEOUT).connectTimeout(Duration.ofSeconds(1)).build();
     }
 
     private HybridCacheStore hybrid(RedisConfig config, String instanceId) {
-        RedisL2 l2 = closing(RedisL2.open(config, namespace, instanceId));
-        return closing(HybridCacheStore.builder().l1(MemoryCacheStore.builder().build()).l2(l2.store())
+        RedisL2 l2 = closer.add(RedisL2.open(config, namespace, instanceId));
+        return closer.add(HybridCacheStore.builder().l1(MemoryCacheStore.builder().build()).l2(l2.store())
                 .bus(l2.bus()).heartbeatInterval(HEARTBEAT).build());
     }
 
@@ -116,9 +104,9 @@ class HybridDeadlineFaultTest {
     @Test
     void redisModeFailsFastOnceTheBreakerOpensAndTheLoaderAnswers() {
         RedisServer server = redis.startSingle();
-        RedisCacheStore redisStore = closing(RedisCacheStore.builder().config(config(server)).namespace(namespace)
+        RedisCacheStore redisStore = closer.add(RedisCacheStore.builder().config(config(server)).namespace(namespace)
                 .build());
-        ChatCacheService service = closing(ChatCacheService.builder().backend(CacheBackend.REDIS)
+        ChatCacheService service = closer.add(ChatCacheService.builder().backend(CacheBackend.REDIS)
                 .l2Store(redisStore).build());
         service.set("k", "v");
 
@@ -177,13 +165,13 @@ class HybridDeadlineFaultTest {
     void closeAppliesTheJournalToARecoveredServerAndCountsWhatItCouldNot() {
         RedisServer server = redis.startSingle();
         RedisConfig config = config(server);
-        RedisL2 l2 = closing(RedisL2.open(config, namespace, "a"));
-        HybridCacheStore store = closing(HybridCacheStore.builder().l1(MemoryCacheStore.builder().build())
+        RedisL2 l2 = closer.add(RedisL2.open(config, namespace, "a"));
+        HybridCacheStore store = closer.add(HybridCacheStore.builder().l1(MemoryCacheStore.builder().build())
                 .l2(l2.store()).bus(l2.bus()).heartbeatInterval(HEARTBEAT).openDuration(Duration.ofMinutes(5))
                 // Neither callers nor the background probe find Redis back before close: close applies the journal.
                 .probeInterval(Duration.ofMinutes(5))
                 .build());
-        RedisCacheStore observer = closing(RedisCacheStore.builder().config(config).namespace(namespace).build());
+        RedisCacheStore observer = closer.add(RedisCacheStore.builder().config(config).namespace(namespace).build());
         store.put("k", "v1", TTL);
 
         server.pause();

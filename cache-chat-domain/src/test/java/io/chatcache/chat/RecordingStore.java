@@ -9,11 +9,16 @@ import io.chatcache.core.StoreSettings;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The real memory store (found through its provider), recording the TTL of every write. */
+/**
+ * The real memory store (found through its provider), recording the TTL of every write and counting the bulk
+ * calls ({@code getAll}, {@code putAll}).
+ */
 final class RecordingStore implements CacheStore {
 
     private final ProvidedStore memory = AdapterLookup.SERVICE_LOADER.apply("memory")
@@ -21,6 +26,10 @@ final class RecordingStore implements CacheStore {
             .open(StoreSettings.defaults(Map.of()));
     private final CacheStore delegate = memory.store();
     private final Map<String, Duration> ttls = new ConcurrentHashMap<>();
+    /** How many {@code getAll} calls reached this store. */
+    final AtomicInteger getAlls = new AtomicInteger();
+    /** How many {@code putAll} calls reached this store. */
+    final AtomicInteger putAlls = new AtomicInteger();
 
     /** The TTL of the last write of {@code key}, or null. */
     Duration ttlOf(String key) {
@@ -46,6 +55,19 @@ final class RecordingStore implements CacheStore {
     public void put(String key, Object value, Duration ttl) {
         delegate.put(key, value, ttl);
         ttls.put(key, ttl);
+    }
+
+    @Override
+    public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        getAlls.incrementAndGet();
+        return delegate.getAll(keys, type);
+    }
+
+    @Override
+    public void putAll(Map<String, ?> entries, Duration ttl) {
+        putAlls.incrementAndGet();
+        delegate.putAll(entries, ttl);
+        entries.keySet().forEach(key -> ttls.put(key, ttl));
     }
 
     @Override
