@@ -9,8 +9,12 @@ package io.chatcache.core;
  * @param kind what to drop
  * @param target the key for {@link Kind#KEY}, the glob pattern for {@link Kind#PATTERN}, empty for
  *     {@link Kind#CLEAR}, the publisher's own token for {@link Kind#HEARTBEAT}
+ * @param shard the {@linkplain Sharding shard} whose channel carried the message, empty on a bus that is not
+ *     sharded. On a sharded bus a publisher numbers its messages per shard (the sequence is per origin and
+ *     shard), a {@link Kind#KEY} message travels on its key's shard only, and the other kinds travel on every
+ *     shard, once each
  */
-public record Invalidation(String origin, long sequence, Kind kind, String target) {
+public record Invalidation(String origin, long sequence, Kind kind, String target, String shard) {
 
     /** What an invalidation drops. */
     public enum Kind {
@@ -32,6 +36,7 @@ public record Invalidation(String origin, long sequence, Kind kind, String targe
     /** Checks the message's parts. */
     public Invalidation {
         CacheInputs.requireNonNull(origin, "origin");
+        CacheInputs.requireNonNull(shard, "shard");
         CacheInputs.requireNonNull(kind, "kind");
         CacheInputs.requireNonNull(target, "target");
         if (origin.isEmpty()) {
@@ -49,6 +54,11 @@ public record Invalidation(String origin, long sequence, Kind kind, String targe
                 }
             }
         }
+    }
+
+    /** A message on a bus that is not sharded (the shard is empty). */
+    public Invalidation(String origin, long sequence, Kind kind, String target) {
+        this(origin, sequence, kind, target, "");
     }
 
     /** Whether this message was published by the instance with id {@code instanceId}. */

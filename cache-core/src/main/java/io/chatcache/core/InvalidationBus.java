@@ -1,5 +1,6 @@
 package io.chatcache.core;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,7 +23,11 @@ public interface InvalidationBus extends AutoCloseable {
      * @param kind what to drop
      * @param target the key ({@link Invalidation.Kind#KEY}), the glob pattern
      *     ({@link Invalidation.Kind#PATTERN}) or the empty string ({@link Invalidation.Kind#CLEAR})
-     * @return the message as published
+     * <p>On a {@linkplain Sharding sharded} bus a {@link Invalidation.Kind#KEY} message goes to its key's shard
+     * only, and the other kinds go to every shard, each copy with that shard's next sequence number; a shard
+     * that cannot be reached does not stop the copies for the others, and makes the call fail.
+     *
+     * @return the message as published (on a sharded bus, for a kind sent to every shard, one of its copies)
      * @throws InvalidInputException if the target does not fit the kind
      * @throws CacheUnavailableException if the transport cannot be reached
      */
@@ -60,6 +65,17 @@ public interface InvalidationBus extends AutoCloseable {
      * @return a subscription whose {@link Subscription#close()} removes the listener
      */
     Subscription subscribe(InvalidationListener listener);
+
+    /**
+     * This bus as {@code capability}, an optional interface such as {@link Sharding}, if it offers it. The
+     * default offers what the bus's class implements.
+     *
+     * @throws InvalidInputException if {@code capability} is null
+     */
+    default <C> Optional<C> capability(Class<C> capability) {
+        CacheInputs.requireNonNull(capability, "capability");
+        return capability.isInstance(this) ? Optional.of(capability.cast(this)) : Optional.empty();
+    }
 
     /** Stops delivery and releases what the bus owns. Idempotent. */
     @Override

@@ -19,6 +19,18 @@ public interface InvalidationListener {
     default void onBusEvent(BusEvent event) {
     }
 
+    /**
+     * On a {@linkplain Sharding sharded} bus, the subscription to one shard's channel changed: messages for
+     * that shard's keys (and that shard's copies of pattern, clear and heartbeat messages) may be lost after
+     * {@link BusEvent#DISCONNECTED} until {@link BusEvent#RECONNECTED}; the other shards are unaffected. The
+     * default treats it as an event of the whole bus.
+     *
+     * @param shard the shard's id, as {@link Sharding#shards()} names it
+     */
+    default void onShardEvent(String shard, BusEvent event) {
+        onBusEvent(event);
+    }
+
     /** A change in the bus's connection. */
     enum BusEvent {
         /** The connection to the transport was lost; messages may be missed. */
