@@ -1,0 +1,394 @@
+package io.chatcache.redis.internal;
+
+import io.chatcache.core.CacheInputs;
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.InvalidInputException;
+import io.chatcache.core.LogText;
+import io.chatcache.core.Sharding;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisClusterMaster;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.cluster.ClusterSlotRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The shards of a Redis Cluster as this process last saw them: which master's slot ranges hold a key, as a
+ * {@link Sharding}. A shard is the set of slot ranges served by one master (with its replicas); its id is
+ * {@code "slots-<n>"}, {@code n} the lowest slot of those ranges, so a promoted replica serves the same shard
+ * under the same id, and the id changes only when slots move between masters.
+ *
+ * <p>{@link #shardOf(String)} takes a <em>Redis</em> key (as written to Redis, namespace prefix included) and
+ * answers from a local slot table (CRC16 of the key or its hash tag, modulo 16384, as Redis computes it); a
+ * store or bus whose callers give keys without the prefix uses {@link #withPrefix(String)}. The table is read
+ * with {@code CLUSTER SLOTS} when this is built and then every {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}
+ * on a thread of its own, each time within the deadline given; a read that fails keeps the last table (the
+ * first failure of a run is logged at WARN, later ones at DEBUG). Listeners added with
+ * {@link #addListener(Runnable)} hear when the table changed.
+ *
+ * <p>Thread-safe; nothing but the constructor and {@link #refresh()} waits for the network.
+ */
+public final class ClusterShards implements Sharding, AutoCloseable {
+
+    /** The number of hash slots of a Redis Cluster. */
+    public static final int SLOTS = 16384;
+    /** The prefix of every shard id. */
+    public static final String SHARD_ID_PREFIX = "slots-";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterShards.class);
+    private static final int[] CRC16_TABLE = crc16Table();
+
+    /** Reads the cluster's slot map: slot range to the addresses of the nodes serving it. */
+    @FunctionalInterface
+    interface SlotSource {
+        Map<ClusterSlotRange, Set<String>> read(Duration deadline) throws Exception;
+    }
+
+    /** One slot table and what is derived from it; immutable once published. */
+    private record Table(String[] shardOfSlot, Set<String> shards, Map<String, String> channelTags) {
+        boolean sameAs(Table other) {
+            return other != null && Arrays.equals(shardOfSlot, other.shardOfSlot)
+                    && channelTags.equals(other.channelTags);
+        }
+    }
+
+    private final SlotSource source;
+    private final Duration deadline;
+    private final String where;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object refreshLock = new Object();
+    private volatile Table table;
+    /** Whether the last refresh failed, so that a run of failures is logged at WARN once. */
+    private boolean failing;
+
+    /**
+     * Reads the slot map of the cluster {@code client} talks to (asking its masters in turn until one answers
+     * within {@code deadline}) and keeps it up to date every {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}.
+     *
+     * @param client a client configured for a Redis Cluster
+     * @param deadline how long one read of the slot map may take (the configuration's Redis timeout)
+     * @throws IllegalArgumentException if {@code client} is not configured for a cluster
+     * @throws CacheUnavailableException if no master tells its slot map within {@code deadline}
+     */
+    public ClusterShards(RedissonClient client, Duration deadline) {
+        this(masters(CacheInputs.requireNonNull(client, "client")), deadline, RedissonClients.TOPOLOGY_SCAN_INTERVAL,
+                RedissonClients.where(client));
+    }
+
+    ClusterShards(SlotSource source, Duration deadline, Duration interval, String where) {
+        this.source = source;
+        this.deadline = CacheInputs.requirePositive(deadline, "deadline");
+        this.where = where;
+        try {
+            this.table = read();
+        } catch (RuntimeException e) {
+            throw new CacheUnavailableException("cannot read the slot map of " + where + " (CLUSTER SLOTS) within "
+                    + deadline.toMillis() + " ms: " + RedisErrors.describeRedacted(e), e);
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "chatcache-cluster-shards");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(1, interval.toMillis());
+        scheduler.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static SlotSource masters(RedissonClient client) {
+        if (!client.getConfig().isClusterConfig()) {
+            throw new IllegalArgumentException("ClusterShards needs a client configured for a Redis Cluster");
+        }
+        return deadline -> {
+            List<RedisClusterMaster> masters = new ArrayList<>(client.getRedisNodes(RedisNodes.CLUSTER).getMasters());
+            Collections.shuffle(masters);
+            long end = System.nanoTime() + deadline.toNanos();
+            Exception last = null;
+            for (RedisClusterMaster master : masters) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    Map<ClusterSlotRange, Set<String>> slots = master.clusterSlotsAsync().toCompletableFuture()
+                            .get(left, TimeUnit.NANOSECONDS);
+                    if (slots != null && !slots.isEmpty()) {
+                        return slots;
+                    }
+                } catch (ExecutionException e) {
+                    last = e.getCause() instanceof Exception cause ? cause : e;
+                } catch (TimeoutException e) {
+                    last = e;
+                }
+            }
+            throw last != null ? last : new IllegalStateException("no master answered CLUSTER SLOTS with slots");
+        };
+    }
+
+    /** The hash slot of {@code redisKey}, as Redis computes it (CRC16/XMODEM of the key or its hash tag). */
+    public static int slot(String redisKey) {
+        byte[] bytes = CacheInputs.requireNonNull(redisKey, "redisKey").getBytes(StandardCharsets.UTF_8);
+        int from = 0;
+        int to = bytes.length;
+        for (int open = 0; open < bytes.length; open++) {
+            if (bytes[open] == '{') {
+                for (int close = open + 1; close < bytes.length; close++) {
+                    if (bytes[close] == '}') {
+                        if (close > open + 1) {
+                            from = open + 1;
+                            to = close;
+                        }
+                        break;
+                    }
+                }
+                break;
+            }
+        }
+        return crc16(bytes, from, to) & (SLOTS - 1);
+    }
+
+    /** CRC16/XMODEM (polynomial 0x1021, initial value 0) of {@code bytes[from, to)}, as Redis Cluster uses it. */
+    static int crc16(byte[] bytes, int from, int to) {
+        int crc = 0;
+        for (int i = from; i < to; i++) {
+            crc = ((crc << 8) ^ CRC16_TABLE[((crc >>> 8) ^ bytes[i]) & 0xff]) & 0xffff;
+        }
+        return crc;
+    }
+
+    private static int[] crc16Table() {
+        int[] table = new int[256];
+        for (int n = 0; n < 256; n++) {
+            int crc = n << 8;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+            }
+            table[n] = crc & 0xffff;
+        }
+        return table;
+    }
+
+    /**
+     * The shard of a Redis key (namespace prefix included), from the local table.
+     *
+     * @throws InvalidInputException if {@code redisKey} is null
+     */
+    @Override
+    public String shardOf(String redisKey) {
+        return table.shardOfSlot()[slot(redisKey)];
+    }
+
+    /** The shard of {@code slot} (0 to 16383), from the local table. */
+    public String shardOfSlot(int slot) {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new InvalidInputException("slot", "must be 0 to " + (SLOTS - 1) + ", was " + slot);
+        }
+        return table.shardOfSlot()[slot];
+    }
+
+    @Override
+    public Set<String> shards() {
+        return table.shards();
+    }
+
+    /**
+     * A hash tag whose slot belongs to {@code shard}, the same in every process that sees the same slot map:
+     * {@code "s<i>"} for the smallest {@code i} whose slot the shard holds. A channel or key named
+     * {@code <name>{<tag>}} lives on that shard.
+     *
+     * @throws InvalidInputException if {@code shard} is not one of {@link #shards()}
+     */
+    public String channelTag(String shard) {
+        String tag = table.channelTags().get(CacheInputs.requireNonNull(shard, "shard"));
+        if (tag == null) {
+            throw new InvalidInputException("shard", "is not a shard of the cluster now: " + LogText.escape(shard));
+        }
+        return tag;
+    }
+
+    /**
+     * A view for keys given without {@code prefix}: its {@code shardOf(key)} checks the key
+     * ({@link CacheInputs#requireKey}) and answers the shard of the Redis key {@code prefix + key}.
+     */
+    public Sharding withPrefix(String prefix) {
+        CacheInputs.requireNonNull(prefix, "prefix");
+        ClusterShards shards = this;
+        return new Sharding() {
+            @Override
+            public String shardOf(String key) {
+                return shards.shardOf(prefix + CacheInputs.requireKey(key));
+            }
+
+            @Override
+            public Set<String> shards() {
+                return shards.shards();
+            }
+
+            @Override
+            public String toString() {
+                return "Sharding[prefix=" + LogText.escape(prefix) + ", " + shards + "]";
+            }
+        };
+    }
+
+    /**
+     * Tells {@code listener} each time a refresh finds a different table (shards, their slots or their channel
+     * tags); it runs on the refresh thread and must be quick. An exception from it is logged.
+     *
+     * @return removes the listener
+     */
+    public Runnable addListener(Runnable listener) {
+        CacheInputs.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Reads the slot map now, within the deadline, and tells the listeners if it changed.
+     *
+     * @return whether the table changed
+     * @throws CacheUnavailableException if the map could not be read; the last table stays
+     */
+    public boolean refresh() {
+        Table next;
+        synchronized (refreshLock) {
+            try {
+                next = read();
+            } catch (RuntimeException e) {
+                throw new CacheUnavailableException("cannot read the slot map of " + where + " (CLUSTER SLOTS): "
+                        + RedisErrors.describeRedacted(e), e);
+            }
+            if (next.sameAs(table)) {
+                return false;
+            }
+            LOG.info("the cluster's shards changed: {} -> {}", table.shards(), next.shards());
+            table = next;
+        }
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of the cluster's shards failed", e);
+            }
+        }
+        return true;
+    }
+
+    private void refreshQuietly() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            refresh();
+            if (failing) {
+                failing = false;
+                LOG.info("the slot map of {} can be read again", where);
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("{}; keeping the last one (further failures are logged at DEBUG)",
+                        LogText.escape(e.getMessage()));
+            } else {
+                LOG.debug("{}", LogText.escape(e.getMessage()));
+            }
+        }
+    }
+
+    private Table read() {
+        Map<ClusterSlotRange, Set<String>> slots;
+        try {
+            slots = source.read(deadline);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getClass().getSimpleName() + " " + e.getMessage(), e);
+        }
+        return derive(slots, table);
+    }
+
+    /**
+     * The table for {@code slots}: ranges served by the same nodes form one shard, named after its lowest
+     * slot. A slot no range covers keeps its shard of {@code previous} if that shard still exists, else takes
+     * the shard of the nearest covered slot below it (wrapping around).
+     */
+    private static Table derive(Map<ClusterSlotRange, Set<String>> slots, Table previous) {
+        if (slots == null || slots.isEmpty()) {
+            throw new IllegalStateException("CLUSTER SLOTS named no slots");
+        }
+        Map<Set<String>, Integer> lowestByNodes = new HashMap<>();
+        for (Map.Entry<ClusterSlotRange, Set<String>> range : slots.entrySet()) {
+            int start = range.getKey().getStartSlot();
+            int end = range.getKey().getEndSlot();
+            if (start < 0 || end >= SLOTS || start > end) {
+                throw new IllegalStateException("CLUSTER SLOTS named a range outside 0-16383: " + start + "-" + end);
+            }
+            lowestByNodes.merge(Set.copyOf(range.getValue()), start, Math::min);
+        }
+        String[] shardOfSlot = new String[SLOTS];
+        for (Map.Entry<ClusterSlotRange, Set<String>> range : slots.entrySet()) {
+            String shard = SHARD_ID_PREFIX + lowestByNodes.get(Set.copyOf(range.getValue()));
+            Arrays.fill(shardOfSlot, range.getKey().getStartSlot(), range.getKey().getEndSlot() + 1, shard);
+        }
+        Set<String> shards = new TreeSet<>();
+        for (int lowest : lowestByNodes.values()) {
+            shards.add(SHARD_ID_PREFIX + lowest);
+        }
+        int firstCovered = 0;
+        while (shardOfSlot[firstCovered] == null) {
+            firstCovered++;
+        }
+        String below = shardOfSlot[firstCovered];
+        for (int i = 0; i < SLOTS; i++) {
+            int slot = (firstCovered + i) % SLOTS;
+            if (shardOfSlot[slot] != null) {
+                below = shardOfSlot[slot];
+            } else {
+                String kept = previous == null ? null : previous.shardOfSlot()[slot];
+                shardOfSlot[slot] = kept != null && shards.contains(kept) ? kept : below;
+            }
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 0; tags.size() < shards.size(); i++) {
+            String tag = "s" + i;
+            tags.putIfAbsent(shardOfSlot[slot(tag)], tag);
+        }
+        return new Table(shardOfSlot, Collections.unmodifiableSet(shards), Map.copyOf(tags));
+    }
+
+    /** Stops the periodic refresh. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            scheduler.shutdownNow();
+            listeners.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterShards[" + table.shards() + ", " + where + "]";
+    }
+}
