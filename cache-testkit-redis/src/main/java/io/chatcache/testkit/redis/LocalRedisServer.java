@@ -48,7 +48,7 @@ final class LocalRedisServer extends AbstractRedisServer {
     private final int port;
     private volatile Process process;
     private volatile Runnable afterRestart = () -> { };
-    private boolean paused;
+    private volatile boolean paused;
     private boolean stopped;
 
     private LocalRedisServer(RedisServerOptions options, List<String> internalArgs, List<String> sentinelConfig,
@@ -311,6 +311,11 @@ final class LocalRedisServer extends AbstractRedisServer {
     /** Sets what {@link #restart()} waits for once the server answers, such as a cluster node's ok state. */
     void afterRestart(Runnable check) {
         this.afterRestart = check;
+    }
+
+    /** Whether it was paused with {@link #pause()} and not resumed, killed or restarted since. */
+    boolean isPaused() {
+        return paused;
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *     RedisServer server = redis.single();                 // shared by the class
  *     RedisServer own = redis.startSingle(RedisServerOptions.builder().password("pw").build());
  *     RedisCluster cluster = redis.cluster();              // 3 masters, shared by the class
+ *     RedisCluster six = redis.clusterWithReplicas();      // 3 masters + 1 replica each, shared by the class
+ *     RedisCluster own = redis.startCluster(ClusterOptions.builder().nodeTimeout(Duration.ofSeconds(1)).build());
  *     RedisSentinel sentinel = redis.sentinel();           // master, replica, 3 sentinels, shared by the class
  * }
  * }</pre>
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       {@code redis:7} Testcontainers container when a Docker engine is found ({@code DOCKER_HOST} or a
  *       Docker socket file, then Testcontainers' own check); else {@code redis-server} from the PATH on a
  *       free port; else the test fails with a {@link RedisHarnessException} saying what to install.</li>
- *   <li>{@link #startSingle(RedisServerOptions)}, {@link #cluster()} and {@link #sentinel()}: always {@code redis-server} from the
+ *   <li>{@link #startSingle(RedisServerOptions)}, {@link #cluster()}, {@link #clusterWithReplicas()},
+ *       {@link #startCluster(ClusterOptions)} and {@link #sentinel()}: always {@code redis-server} from the
  *       PATH (TLS, ACL and fault tests need a process the harness controls), even when
  *       {@code CHATCACHE_TEST_REDIS} is set or Docker is there; without the binary they fail saying what to
  *       install.</li>
@@ -50,6 +53,7 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
     private final List<LocalRedisSentinel> sentinelSetups = new ArrayList<>();
     private SharedRedisServer shared;
     private LocalRedisCluster sharedCluster;
+    private LocalRedisCluster sharedReplicatedCluster;
     private LocalRedisSentinel sharedSentinel;
     private int classDepth;
 
@@ -125,6 +129,46 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
     }
 
     /**
+     * The 6-node cluster shared by the test class: three masters with one replica each and
+     * {@code cluster-node-timeout} 1000 ms ({@link ClusterOptions#WITH_REPLICAS}), so a killed master's replica
+     * is promoted within about 2-3 s ({@link RedisCluster#awaitFailover(RedisServer)} waits for it). Started
+     * on the first call or after it was closed, nodes started in parallel; when it is returned every node
+     * reports {@code cluster_state:ok} and every replica is in sync. Tests that kill nodes should rather
+     * {@link #startCluster(ClusterOptions) start their own} or restore what they broke.
+     *
+     * @throws RedisHarnessException if {@code redis-server} or {@code redis-cli} is missing or the cluster
+     *     is not ready within the timeouts
+     */
+    public synchronized RedisCluster clusterWithReplicas() {
+        if (sharedReplicatedCluster == null || sharedReplicatedCluster.isClosed()) {
+            sharedReplicatedCluster = LocalRedisCluster.start(ClusterOptions.WITH_REPLICAS);
+            clusters.add(sharedReplicatedCluster);
+        }
+        return sharedReplicatedCluster;
+    }
+
+    /**
+     * Starts a new cluster of the shape of {@code options}, owned by the calling test and stopped after the
+     * class; its nodes start in parallel and it is returned once ready (see {@link RedisCluster}).
+     *
+     * @param options masters, replicas per master, node timeout and extra arguments
+     * @return a new cluster on every call
+     * @throws io.chatcache.core.InvalidInputException if {@code options} is {@code null}
+     * @throws RedisHarnessException if {@code redis-server} or {@code redis-cli} is missing or the cluster
+     *     is not ready within the timeouts
+     */
+    public RedisCluster startCluster(ClusterOptions options) {
+        if (options == null) {
+            throw new io.chatcache.core.InvalidInputException("options", "must not be null");
+        }
+        LocalRedisCluster cluster = LocalRedisCluster.start(options);
+        synchronized (this) {
+            clusters.add(cluster);
+        }
+        return cluster;
+    }
+
+    /**
      * The Sentinel set-up shared by the test class (one master, one replica, three sentinels started as
      * {@code redis-server sentinel.conf --sentinel}), started on the first call or after it was closed;
      * when it is returned the replica's link is up and every sentinel names the master, knows the replica
@@ -176,6 +220,7 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback, 
             sentinelSetups.clear();
             shared = null;
             sharedCluster = null;
+            sharedReplicatedCluster = null;
             sharedSentinel = null;
         }
         List<Runnable> stops = new ArrayList<>();

@@ -1,7 +1,8 @@
 /**
  * Real Redis servers for JUnit 5 tests: {@link io.chatcache.testkit.redis.RedisServers} (the extension),
  * {@link io.chatcache.testkit.redis.RedisServer} (one server, with kill, pause and restart for fault tests),
- * {@link io.chatcache.testkit.redis.RedisCluster} (three masters),
+ * {@link io.chatcache.testkit.redis.RedisCluster} (three masters, optionally with replicas, shaped by
+ * {@link io.chatcache.testkit.redis.ClusterOptions}; which node is master of a key, waiting for a failover),
  * {@link io.chatcache.testkit.redis.RedisSentinel} (a master, a replica and three sentinels) and
  * {@link io.chatcache.testkit.redis.RedisServerOptions} (password, TLS, extra arguments);
  * {@link io.chatcache.testkit.redis.RedisServer#clients()} and
