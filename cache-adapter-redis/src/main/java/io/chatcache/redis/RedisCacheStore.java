@@ -73,7 +73,7 @@ import java.util.function.UnaryOperator;
  *   <li>{@link #putAll} sends one pipelined batch and is not atomic; {@link #getAll} is one round trip
  *       (below).</li>
  *   <li>Every read is one atomic round trip: {@link #get} and {@link #getEntry} run a short Lua script,
- *       {@link #getAll} runs it once for all keys (on a single server or Sentinel; in a cluster once
+ *       {@link #getAll} and {@link #getEntries} run it once for all keys (on a single server or Sentinel; in a cluster once
  *       per key, pipelined): it reads the remaining TTL ({@code PTTL}) and
  *       the value's length ({@code STRLEN}), and the value only when it is not longer than
  *       {@link Builder#maxValueBytes(long)}. A longer value, planted by another client, is never sent:
@@ -361,17 +361,36 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
 
     @Override
     public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        Map<String, T> found = new LinkedHashMap<>();
+        readAllBounded("getAll", keys, type).forEach((key, entry) -> found.put(key, entry.value()));
+        return found;
+    }
+
+    /**
+     * Reads every key with its remaining TTL ({@code PTTL}) in one round trip, bounded by
+     * {@link Builder#maxValueBytes(long)} as {@link #getAll} is.
+     */
+    @Override
+    public <T> Map<String, CacheEntry<T>> getEntries(Collection<String> keys, ValueType<T> type) {
+        return readAllBounded("getEntries", keys, type);
+    }
+
+    /**
+     * Reads the keys with {@link #BOUNDED_GET}: one script run for all keys on one server; in a cluster, where
+     * keys live in different slots, one per key in a pipelined batch. Absent, unreadable and oversized values
+     * are missing from the result.
+     */
+    private <T> Map<String, CacheEntry<T>> readAllBounded(String operation, Collection<String> keys,
+            ValueType<T> type) {
         CacheInputs.requireNonNull(keys, "keys");
         CacheInputs.requireNonNull(type, "type");
         keys.forEach(CacheInputs::requireKey);
         ensureOpen();
         Set<String> distinct = new LinkedHashSet<>(keys);
-        Map<String, T> found = new LinkedHashMap<>();
+        Map<String, CacheEntry<T>> found = new LinkedHashMap<>();
         if (distinct.isEmpty()) {
             return found;
         }
-        // One script run for all keys on one server; in a cluster, where keys live in different slots,
-        // one per key in a pipelined batch.
         boolean oneRun = !client.getConfig().isClusterConfig();
         RBatch batch = oneRun ? null : client.createBatch(BatchOptions.defaults());
         RScriptAsync script = oneRun ? null : batch.getScript(ByteArrayCodec.INSTANCE);
@@ -392,12 +411,12 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             }
         } catch (RuntimeException e) {
             if (!isWrongType(e)) {
-                throw failure(e, "GET+PTTL (batch of " + distinct.size() + ")", null);
+                throw failure(e, "GET+PTTL (" + operation + " of " + distinct.size() + ")", null);
             }
             // A foreign non-string key in the namespace fails the whole pipeline; read one by one so
             // that only that key reads as a miss.
             for (String key : distinct) {
-                get(key, type).ifPresent(v -> found.put(key, v));
+                readBounded(key, type).ifPresent(entry -> found.put(key, entry));
             }
             return found;
         }
@@ -405,7 +424,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         for (String key : distinct) {
             Optional<CacheEntry<T>> entry = all != null ? decodeBounded(key, all, index, type)
                     : decodeBounded(key, result(replies.get(key)), 0, type);
-            entry.ifPresent(e -> found.put(key, e.value()));
+            entry.ifPresent(e -> found.put(key, e));
             index++;
         }
         return found;

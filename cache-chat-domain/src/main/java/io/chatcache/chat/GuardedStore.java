@@ -96,6 +96,11 @@ final class GuardedStore implements CacheStore {
     }
 
     @Override
+    public <T> Map<String, CacheEntry<T>> getEntries(Collection<String> keys, ValueType<T> type) {
+        return call("getEntries", Timing.SINGLE, store -> store.getEntries(keys, type));
+    }
+
+    @Override
     public void putAll(Map<String, ?> entries, Duration ttl) {
         run("putAll", Timing.SINGLE, store -> store.putAll(entries, ttl));
     }

@@ -65,8 +65,8 @@ import java.util.function.Supplier;
  *       back (within about a {@linkplain Builder#probeInterval probe interval}).</li>
  * </ul>
  * {@link #getAll} and {@link #putAll} use L2's bulk calls (one round trip for Redis) with L1 in front;
- * {@code getAll} does not copy L2 hits into L1, because the bulk read does not tell their remaining
- * TTLs.
+ * {@code getAll} reads the L1 misses with their remaining TTLs ({@link CacheStore#getEntries}) and copies the
+ * L2 hits into L1 under the same rules as a single read (the fill race, coherence, the TTL ceiling).
  *
  * <h2>When L2 is down or slow</h2>
  * A circuit breaker guards L2: after {@linkplain Builder#failureThreshold a number} of
@@ -278,8 +278,10 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Reads L1 first, then the keys L1 lacks from L2 in one bulk call. L2 hits are not copied into L1
-     * (the bulk read does not tell their remaining TTLs). Absent keys are missing from the result.
+     * Reads L1 first, then the keys L1 lacks from L2 in one bulk call with their remaining TTLs, and copies
+     * each L2 hit into L1 as {@link #get} does (not if the key changed while the read was in flight, not
+     * while L1 is suspect, for no longer than the L2 entry lives nor than the L1 TTL ceiling). Absent keys
+     * are missing from the result.
      *
      * @throws InvalidInputException if the collection, a key or the type breaks the input rules
      */
@@ -292,17 +294,17 @@ public final class HybridCacheStore implements CacheStore {
         Map<String, T> local = trustL1() ? l1.getAll(distinct, type) : Map.of();
         Set<String> missing = new LinkedHashSet<>(distinct);
         missing.removeAll(local.keySet());
-        Map<String, T> remote = Map.of();
+        Map<String, CacheEntry<T>> remote = Map.of();
         if (!missing.isEmpty()) {
-            L2Gateway.Result<Map<String, T>> answer =
-                    l2.call(connector.link(), Timing.SINGLE, store -> store.getAll(missing, type));
+            L2Gateway.Result<Map<String, CacheEntry<T>>> answer = readAllL2(missing, type);
             if (answer.answered()) {
                 remote = answer.value();
             }
         }
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : distinct) {
-            T value = local.containsKey(key) ? local.get(key) : remote.get(key);
+            T value = local.containsKey(key) ? local.get(key)
+                    : remote.containsKey(key) ? remote.get(key).value() : null;
             if (value != null) {
                 found.put(key, value);
             }
@@ -310,6 +312,41 @@ public final class HybridCacheStore implements CacheStore {
         hits.add(found.size());
         misses.add(distinct.size() - found.size());
         return found;
+    }
+
+    /**
+     * Like {@link #getEntry} for several keys: while L2 is in use, the entries are read from L2 in one bulk
+     * call (and its hits copied into L1, as {@link #getAll} does); while L2 is unavailable, from L1.
+     *
+     * @throws InvalidInputException if the collection, a key or the type breaks the input rules
+     */
+    @Override
+    public <T> Map<String, CacheEntry<T>> getEntries(Collection<String> keys, ValueType<T> type) {
+        CacheInputs.requireNonNull(keys, "keys");
+        keys.forEach(CacheInputs::requireKey);
+        CacheInputs.requireNonNull(type, "type");
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        if (distinct.isEmpty()) {
+            return new LinkedHashMap<>();
+        }
+        L2Gateway.Result<Map<String, CacheEntry<T>>> remote = readAllL2(distinct, type);
+        Map<String, CacheEntry<T>> found = remote.answered() ? remote.value() : l1.getEntries(distinct, type);
+        hits.add(found.size());
+        misses.add(distinct.size() - found.size());
+        return found;
+    }
+
+    /** {@link #readL2} for several keys in one L2 call: each hit fills L1 under the same rules. */
+    private <T> L2Gateway.Result<Map<String, CacheEntry<T>>> readAllL2(Set<String> keys, ValueType<T> type) {
+        Map<String, Long> stamps = new HashMap<>();
+        keys.forEach(key -> stamps.put(key, copies.readStamp(key)));
+        long startNanos = System.nanoTime();
+        L2Gateway.Result<Map<String, CacheEntry<T>>> entries =
+                l2.call(connector.link(), Timing.SINGLE, store -> store.getEntries(keys, type));
+        if (entries.answered()) {
+            entries.value().forEach((key, entry) -> copies.fill(key, entry, stamps.get(key), startNanos));
+        }
+        return entries;
     }
 
     /** Whether L1 may serve: the store is coherent, or L2 cannot be used (then L1 is all there is). */

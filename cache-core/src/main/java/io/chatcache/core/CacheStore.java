@@ -3,6 +3,7 @@ package io.chatcache.core;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -154,6 +155,27 @@ public interface CacheStore extends AutoCloseable {
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : keys) {
             get(key, type).ifPresent(value -> found.put(key, value));
+        }
+        return found;
+    }
+
+    /**
+     * Reads several keys at once with their remaining TTLs, as {@link #getEntry} reads one; absent keys are
+     * missing from the result, which follows the order of {@code keys} (each key once). The hybrid store
+     * uses it to copy the L2 hits of {@link #getAll} into L1 for no longer than they live in L2. The default
+     * calls {@link #getEntry} once per key; the Redis store reads every key in one round trip.
+     *
+     * @throws InvalidInputException if the collection, a key or the type breaks the input rules; nothing
+     *     is read then
+     * @throws CacheUnavailableException if the backend cannot be reached
+     */
+    default <T> Map<String, CacheEntry<T>> getEntries(Collection<String> keys, ValueType<T> type) {
+        CacheInputs.requireNonNull(keys, "keys");
+        keys.forEach(CacheInputs::requireKey);
+        CacheInputs.requireNonNull(type, "type");
+        Map<String, CacheEntry<T>> found = new LinkedHashMap<>();
+        for (String key : new LinkedHashSet<>(keys)) {
+            getEntry(key, type).ifPresent(entry -> found.put(key, entry));
         }
         return found;
     }

@@ -8,6 +8,7 @@ import static io.chatcache.testkit.ContractData.OTHER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.ValueType;
@@ -24,13 +25,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code getAll} and {@code putAll}: several keys in one call, all or nothing as far as input goes.
+ * {@code getAll}, {@code getEntries} and {@code putAll}: several keys in one call, all or nothing as far as
+ * input goes.
  *
  * <p>Demands: {@code getAll} returns the keys present (rebuilt as the type given) and omits absent
- * ones; {@code putAll} stores every entry; empty collections are fine; a {@code putAll} with one bad
+ * ones; {@code getEntries} does the same with each entry's remaining TTL, as {@code getEntry} tells it, each
+ * key once in the order asked; {@code putAll} stores every entry; empty collections are fine; a {@code putAll} with one bad
  * entry or TTL anywhere in the map, including a value too large for the store, is refused naming the
- * argument and writes nothing (a store that writes as it checks fails this); a refused {@code getAll}
- * counts no hit or miss.
+ * argument and writes nothing (a store that writes as it checks fails this); a refused {@code getAll} or
+ * {@code getEntries} counts no hit or miss.
  *
  * <p>Hooks consulted: {@link CacheStoreFixture#valueTooLargeToStore()} and
  * {@link CacheStoreFixture#reportsRemainingTtl()}.
@@ -67,6 +70,53 @@ public interface BulkOperationsContract extends ContractGroup {
 
         assertThat(store().getAll(List.of("a"), ValueType.listOf(Sample.class)))
                 .containsExactlyEntriesOf(Map.of("a", List.of(new Sample("x", 1, null))));
+    }
+
+    /**
+     * {@code getEntries} returns the keys present with their remaining TTLs, each key once in the order
+     * asked, and omits absent ones.
+     */
+    @Test
+    default void getEntriesReturnsPresentKeysWithTheirRemainingTtls() {
+        store().put("a", "1", LONG_TTL);
+        store().put("c", "3", NO_EXPIRY);
+
+        Map<String, CacheEntry<String>> found =
+                store().getEntries(List.of("c", "b", "a", "c"), ValueType.of(String.class));
+
+        assertThat(found).containsOnlyKeys("c", "a");
+        assertThat(found.keySet()).as("the order asked, each key once").containsExactly("c", "a");
+        assertThat(found.get("a").value()).isEqualTo("1");
+        assertThat(found.get("c").value()).isEqualTo("3");
+        assertThat(found.get("c").remainingTtl()).isEqualTo(NO_EXPIRY);
+        Duration remaining = found.get("a").remainingTtl();
+        if (fixture().reportsRemainingTtl()) {
+            assertThat(remaining).isPositive().isLessThanOrEqualTo(LONG_TTL).isGreaterThan(LONG_TTL.minusMinutes(1));
+        } else {
+            assertThat(remaining).satisfiesAnyOf(
+                    ttl -> assertThat(ttl).isEqualTo(NO_EXPIRY),
+                    ttl -> assertThat(ttl).isPositive().isLessThanOrEqualTo(LONG_TTL));
+        }
+    }
+
+    /**
+     * {@code getEntries} of no keys returns an empty map; of absent keys only, too.
+     */
+    @Test
+    default void getEntriesOfNoOrAbsentKeysIsEmpty() {
+        assertThat(store().getEntries(List.of(), ValueType.of(String.class))).isEmpty();
+        assertThat(store().getEntries(List.of("x", "y"), ValueType.of(String.class))).isEmpty();
+    }
+
+    /**
+     * {@code getEntries} rebuilds generic values (a list of records) as the type given.
+     */
+    @Test
+    default void getEntriesRebuildsGenericValues() {
+        store().put("a", List.of(new Sample("x", 1, null)), LONG_TTL);
+
+        assertThat(store().getEntries(List.of("a"), ValueType.listOf(Sample.class)).get("a").value())
+                .isEqualTo(List.of(new Sample("x", 1, null)));
     }
 
     /**
@@ -166,6 +216,32 @@ public interface BulkOperationsContract extends ContractGroup {
         CacheStats after = store().stats();
         assertThat(after.hits()).as("hits counted by the refused getAll").isEqualTo(before.hits());
         assertThat(after.misses()).as("misses counted by the refused getAll").isEqualTo(before.misses());
+        assertThat(store().get(EXISTING, String.class)).contains(ORIGINAL);
+    }
+
+    /**
+     * A {@code getEntries} with a bad key anywhere, or no type, is refused naming it, and counts no hit or
+     * miss.
+     *
+     * @param keys the keys asked for
+     * @param argument the argument the refusal must name
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.chatcache.testkit.ContractData#badEntriesReads")
+    default void aRefusedGetEntriesReadsAndCountsNothing(List<String> keys, String argument) {
+        store().put(EXISTING, ORIGINAL, NO_EXPIRY);
+        CacheStats before = store().stats();
+
+        assertThatThrownBy(() -> store().getEntries(keys, ValueType.of(String.class)))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        refused -> assertThat(refused.argument()).isEqualTo(argument));
+        assertThatThrownBy(() -> store().getEntries(List.of(EXISTING), null))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        refused -> assertThat(refused.argument()).isEqualTo("type"));
+
+        CacheStats after = store().stats();
+        assertThat(after.hits()).as("hits counted by the refused getEntries").isEqualTo(before.hits());
+        assertThat(after.misses()).as("misses counted by the refused getEntries").isEqualTo(before.misses());
         assertThat(store().get(EXISTING, String.class)).contains(ORIGINAL);
     }
 }

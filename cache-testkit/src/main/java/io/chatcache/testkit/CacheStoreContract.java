@@ -28,7 +28,7 @@ import java.util.Map;
  *   <li>{@link ExpiryContract}: TTLs, remaining TTLs, expired entries gone for every operation.</li>
  *   <li>{@link InputValidationContract}: bad arguments refused, naming the argument, before anything
  *       changes.</li>
- *   <li>{@link BulkOperationsContract}: getAll and putAll, all or nothing as far as input goes.</li>
+ *   <li>{@link BulkOperationsContract}: getAll, getEntries and putAll, all or nothing as far as input goes.</li>
  *   <li>{@link PatternDeleteAndClearContract}: deleteMatching by glob, literal and prefix, and clear.</li>
  *   <li>{@link LoadingContract}: getOrLoad.</li>
  *   <li>{@link StatisticsContract}: hits, misses, hit rate, entry count.</li>

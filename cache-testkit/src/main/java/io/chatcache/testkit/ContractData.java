@@ -285,4 +285,14 @@ final class ContractData {
                 Arguments.of(Named.of("getAll with a too long key last", List.of(EXISTING, OTHER, tooLong)), "key"),
                 Arguments.of(Named.of("getAll with a null key first", Arrays.asList(null, EXISTING)), "key"));
     }
+
+    /** The same bad key lists as {@link #badBulkReads()}, named for {@code getEntries}. */
+    static Stream<Arguments> badEntriesReads() {
+        return badBulkReads().map(arguments -> {
+            Object[] given = arguments.get();
+            Named<?> keys = (Named<?>) given[0];
+            return Arguments.of(Named.of(keys.getName().replace("getAll", "getEntries"), keys.getPayload()),
+                    given[1]);
+        });
+    }
 }
