@@ -10,6 +10,7 @@ import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisReconnectedException;
+import org.redisson.client.RedisRedirectException;
 import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisWrongPasswordException;
@@ -28,7 +29,11 @@ public final class RedisErrors {
     }
 
     /**
-     * Translates a failure of {@code operation}.
+     * Translates a failure of {@code operation}: {@link CacheUnavailableException} for timeouts, lost
+     * connections and the passing server states of {@link #PASSING_STATES} (in a cluster: of the shard
+     * that holds {@code key}, or of the whole cluster while it answers {@code CLUSTERDOWN});
+     * {@link CacheConfigurationException} for refused credentials and missing permissions; a plain
+     * {@link CacheException} for other refused commands.
      *
      * @param failure what Redisson threw
      * @param operation what was attempted, for the message ({@code "GET"})
@@ -55,13 +60,8 @@ public final class RedisErrors {
                     + " namespace", cause);
         }
         if (cause instanceof RedisTimeoutException || cause instanceof RedisConnectionException
-                || cause instanceof RedisRetryException || cause instanceof RedisReconnectedException
-                || cause instanceof RedisNodeNotFoundException || causedByNetwork(cause) || message.startsWith("LOADING")
-                || message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
-                || message.startsWith("TRYAGAIN") || message.startsWith("READONLY")
-                || message.startsWith("BUSY ")) {
-            // READONLY: a failover demoted the master this client still writes to; BUSY: a script holds
-            // the server. Both pass without anyone fixing anything, as the other states here do.
+                || cause instanceof RedisReconnectedException || cause instanceof RedisNodeNotFoundException
+                || causedByNetwork(cause) || passingState(cause, 0)) {
             return new CacheUnavailableException(where + " is unavailable: " + operation + onKey
                     + " failed (" + firstLine(rootOf(cause)) + ")", cause);
         }
@@ -76,6 +76,50 @@ public final class RedisErrors {
             return runtime;
         }
         return new CacheException(operation + onKey + " failed: " + message, cause);
+    }
+
+    /**
+     * The replies of a server, or a cluster shard, in a state that passes without anyone fixing anything
+     * (checked after NOPERM and refused credentials, which do not pass):
+     * <ul>
+     *   <li>{@code LOADING}, {@code BUSY} (a script holds the server), {@code READONLY} (a failover demoted
+     *       the master this client still writes to), {@code MASTERDOWN} (a replica lost its master);</li>
+     *   <li>{@code CLUSTERDOWN} (a cluster that lost a master answers it for every key, healthy shards' keys
+     *       included, until a replica takes over or the master returns), {@code TRYAGAIN} (a slot being
+     *       migrated);</li>
+     *   <li>{@code EXECABORT}: a {@code MULTI} whose queued command was refused, which in a cluster is a
+     *       {@code CLUSTERDOWN} or a redirect that Redis reports only as the transaction's abort (the store
+     *       sends no transaction of its own, but an application's client may);</li>
+     *   <li>{@code MOVED} / {@code ASK} that reached the caller: a redirect that Redisson gave up following
+     *       ("MOVED redirection loop detected") while the cluster's slot map changes under it.</li>
+     * </ul>
+     * Redisson's {@link RedisRetryException} subclasses (its types for the first two groups) count too.
+     */
+    private static final String[] PASSING_STATES = {"LOADING", "BUSY ", "READONLY", "MASTERDOWN", "CLUSTERDOWN",
+        "TRYAGAIN", "EXECABORT", "MOVED ", "ASK "};
+
+    /**
+     * Whether {@code failure}, a cause or a suppressed exception is a reply of {@link #PASSING_STATES}, a
+     * {@link RedisRetryException} or a {@link RedisRedirectException}.
+     */
+    static boolean passingState(Throwable failure, int depth) {
+        for (Throwable t = failure; t != null && depth < 8; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (t instanceof RedisRetryException || t instanceof RedisRedirectException) {
+                return true;
+            }
+            String message = String.valueOf(t.getMessage());
+            for (String state : PASSING_STATES) {
+                if (message.startsWith(state)) {
+                    return true;
+                }
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (passingState(suppressed, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

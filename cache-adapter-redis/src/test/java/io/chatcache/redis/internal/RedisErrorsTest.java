@@ -64,6 +64,61 @@ class RedisErrorsTest {
     }
 
     @Test
+    void clusterStatesThatPassAreUnavailabilityOfTheShard() {
+        // Redisson's own types, and the same replies as plain RedisExceptions.
+        assertThat(translate(new org.redisson.client.RedisClusterDownException("CLUSTERDOWN The cluster is down")))
+                .isInstanceOf(CacheUnavailableException.class).hasMessageContaining("CLUSTERDOWN");
+        assertThat(translate(new RedisException("CLUSTERDOWN Hash slot not served")))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new org.redisson.client.RedisTryAgainException("TRYAGAIN Multiple keys request during rehashing of slot")))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new RedisException("TRYAGAIN Multiple keys request during rehashing of slot")))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new org.redisson.client.RedisMasterDownException("MASTERDOWN Link with MASTER is down")))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new RedisException("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")))
+                .isInstanceOf(CacheUnavailableException.class);
+    }
+
+    @Test
+    void anAbortedTransactionIsUnavailabilityNotARejection() {
+        // In a cluster a MULTI whose queued command met CLUSTERDOWN or a redirect fails as EXECABORT alone.
+        assertThat(translate(new RedisException("EXECABORT Transaction discarded because of previous errors.. channel: "
+                + "[id: 0x1] command: (EXEC), params: []")))
+                .isInstanceOf(CacheUnavailableException.class)
+                .hasMessageContaining("EXECABORT Transaction discarded because of previous errors.")
+                .hasMessageNotContaining("params");
+    }
+
+    @Test
+    void aRedirectLoopOrARedirectThatReachedUsIsUnavailability() throws Exception {
+        assertThat(translate(new RedisException("MOVED redirection loop detected. Node redis://10.0.0.1:7000 has "
+                + "further redirect to redis://10.0.0.1:7000")))
+                .isInstanceOf(CacheUnavailableException.class);
+        org.redisson.misc.RedisURI node = new org.redisson.misc.RedisURI("redis://10.0.0.2:7001");
+        assertThat(translate(new org.redisson.client.RedisMovedException(42, node)))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(translate(new org.redisson.client.RedisAskException(42, node)))
+                .isInstanceOf(CacheUnavailableException.class);
+    }
+
+    @Test
+    void aPassingStateHiddenAmongTheSuppressedIsUnavailability() {
+        RedisException unexpected = new RedisException("Unexpected exception while processing command");
+        unexpected.addSuppressed(new org.redisson.client.RedisClusterDownException("CLUSTERDOWN The cluster is down"));
+
+        assertThat(translate(new CompletionException(unexpected))).isInstanceOf(CacheUnavailableException.class);
+    }
+
+    @Test
+    void aRejectedCommandStaysAPlainCacheErrorAndNoPermissionInATransactionStaysAConfigurationError() {
+        assertThat(translate(new RedisException("ERR wrong number of arguments for 'set' command")))
+                .isExactlyInstanceOf(CacheException.class);
+        assertThat(translate(new RedisException("NOPERM this user has no permissions to run the 'exec' command")))
+                .isInstanceOf(CacheConfigurationException.class);
+    }
+
+    @Test
     void refusedCredentialsAreAConfigurationErrorNamingTheUser() {
         assertThat(translate(new RedisWrongPasswordException("WRONGPASS invalid username-password pair")))
                 .isInstanceOf(CacheConfigurationException.class)
