@@ -11,7 +11,9 @@ import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.InvalidationListener.BusEvent;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.LogText;
+import io.chatcache.core.Sharding;
 import io.chatcache.core.Subscription;
+import io.chatcache.redis.internal.ClusterShards;
 import io.chatcache.redis.internal.ConnectionEvents;
 import io.chatcache.redis.internal.RedisErrors;
 import io.chatcache.redis.internal.RedissonClients;
@@ -34,7 +36,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,14 +62,29 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * An {@link InvalidationBus} over Redis pub/sub (a Redisson {@code RTopic}; in a cluster whose masters
- * run Redis 7 or later, sharded pub/sub, so that a message travels to one shard and not the whole
- * cluster). Messages are JSON that any program can publish or read:
+ * An {@link InvalidationBus} over Redis pub/sub (a Redisson {@code RTopic}). Messages are JSON that any
+ * program can publish or read:
  * <pre>{@code {"origin":"<instance id>","seq":42,"kind":"KEY","target":"session:1"}}</pre>
- * {@code kind} is {@code KEY}, {@code PATTERN} or {@code CLEAR} (with an empty target).
+ * {@code kind} is {@code KEY}, {@code PATTERN}, {@code CLEAR} (with an empty target) or {@code HEARTBEAT}.
+ *
+ * <h2>Channels</h2>
+ * With one server or Sentinel the bus uses one channel, {@link #channel()}. In a cluster whose masters run
+ * Redis 7 or later it uses sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}) and one channel per
+ * shard (per master's slot ranges), {@code <channel>{<tag>}}, the hash tag chosen so that the channel lives
+ * on that shard ({@link #channels()}): a key's invalidation travels on its key's shard's channel only, and
+ * {@code PATTERN}, {@code CLEAR} and {@code HEARTBEAT} messages on every shard's channel, one copy each with
+ * that shard's next sequence number. So a master that fails takes only its own keys' invalidations with it.
+ * Received messages carry the shard of the channel they came on ({@link Invalidation#shard()}; empty with
+ * one channel), and the bus offers the {@link Sharding} of keys through {@link #capability(Class)}: a key's
+ * shard is the shard of the Redis key {@code <namespace>:<key>}, as the {@link RedisCacheStore} of the same
+ * namespace names it. The bus follows the cluster's slot map (re-read every second): it subscribes to the
+ * channels of new shards and drops those of vanished ones; a shard that is new, or whose slots changed,
+ * is reported as {@link BusEvent#DISCONNECTED} then {@link BusEvent#RECONNECTED} once its channel is
+ * subscribed, since messages for its keys may have travelled elsewhere meanwhile. The ACL rule for a
+ * cluster is therefore {@code &<channel>*}. A base channel with a <code>{</code> is refused in a cluster.
  *
  * <h2>Hostile messages</h2>
- * Anything on the channel may come from anyone allowed to publish there (messages are not
+ * Anything on a channel may come from anyone allowed to publish there (messages are not
  * authenticated, as Redisson's own topics are not; limit who may publish with the Redis ACL, see the
  * README). A message longer than {@value #MAX_MESSAGE_BYTES} bytes is dropped before it is decoded; a
  * message that is not JSON, whose origin is longer than {@value #MAX_ORIGIN_LENGTH} characters, or
@@ -71,23 +95,25 @@ import java.util.function.UnaryOperator;
  * thousandth.
  *
  * <h2>Connection events</h2>
- * Pub/sub is at most once: messages published while the subscription is down are lost. When Redisson
+ * Pub/sub is at most once: messages published while a subscription is down are lost. When Redisson
  * reports a lost connection (for clients created from a {@link RedisConfig} by this adapter; Redisson
- * tells nobody else), the bus probes its own subscription by publishing a message to itself; if none
- * comes back within one second, listeners hear {@link BusEvent#DISCONNECTED}. They
+ * tells nobody else), the bus probes each of its subscriptions by publishing a message to itself on that
+ * channel; if none comes back within one second, listeners hear {@link BusEvent#DISCONNECTED}. They
  * hear {@link BusEvent#RECONNECTED} only once the subscription is back and proven: when a probe comes
  * back, or when Redisson re-subscribes (then, if no {@code DISCONNECTED} was told yet, both events come
  * together, because messages may have been lost in between). A message published after
  * {@code RECONNECTED} reaches the listener. A listener may hear more than one pair for one outage; each
- * pair means "what you hold may be stale". Probes are messages of kind {@code PROBE}; other buses ignore
- * them, and they take no sequence number.
+ * pair means "what you hold may be stale". With one channel the events go to
+ * {@link InvalidationListener#onBusEvent}; with a channel per shard each channel's go to
+ * {@link InvalidationListener#onShardEvent} with its shard, and the other shards are unaffected. Probes are
+ * messages of kind {@code PROBE}; other buses ignore them, and they take no sequence number.
  *
  * <p>Listeners run on the bus's own thread, one at a time, in the order messages and events arrived; an
  * exception from a listener is logged and delivery continues. Instances are thread-safe.
  */
 public final class RedisInvalidationBus implements InvalidationBus {
 
-    /** How often a bus that doubts its subscription probes it. */
+    /** How often a bus that doubts a subscription probes it. */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
     /** How long a lost connection may go unconfirmed by a probe before listeners hear DISCONNECTED. */
     static final Duration DISCONNECT_GRACE = Duration.ofSeconds(1);
@@ -95,6 +121,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     static final int SUBSCRIBE_ATTEMPTS = 5;
     /** How long {@link #close()} waits for messages already published to go out. */
     static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
+    /** How soon subscribing to a new shard's channel is tried again after it failed. */
+    static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
     /**
      * The longest message accepted, in bytes: room for the longest origin and pattern, every character
@@ -105,6 +133,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     public static final int MAX_ORIGIN_LENGTH = 256;
     private static final String PROBE = "PROBE";
     private static final int LOGGED_MALFORMED = 10;
+    /** The shard of the one channel of a bus that is not sharded. */
+    private static final String NO_SHARD = "";
 
     private final RedissonClient client;
     private final boolean ownsClient;
@@ -115,32 +145,29 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final boolean oneServer;
     private final String where;
     private final String user;
-    private final RTopic topic;
     private final ObjectMapper mapper = JacksonSerializer.defaultObjectMapper();
-    /** Guards the sequence, {@link #queued}, {@link #sending} and {@link #lastQueued}. */
-    private final Object publishLock = new Object();
-    private final List<Outgoing> queued = new ArrayList<>();
-    private boolean sending;
-    private CompletableFuture<Invalidation> lastQueued = CompletableFuture.completedFuture(null);
-    private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicBoolean oversizedLogged = new AtomicBoolean();
     private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService dispatcher;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable removeConnectionListener;
-    private final int messageListenerId;
-    private final int statusListenerId;
-
-    /** Where the subscription stands; touched only on the dispatcher thread, like the fields below. */
-    private enum State { CONNECTED, VERIFYING, DISCONNECTED }
-
-    private State state = State.CONNECTED;
-    private boolean subscribedOnce;
     private final String probeNonce = UUID.randomUUID().toString();
-    private long probeEpoch;
-    private ScheduledFuture<?> probing;
-    private ScheduledFuture<?> graceEnd;
+    /** The cluster's shards when the bus has a channel per shard, else null. */
+    private final ClusterShards shards;
+    /** The shard of a cache key ({@code <namespace>:<key>}) when the bus has a channel per shard, else null. */
+    private final Sharding keySharding;
+    /** Subscribes to new shards' channels, off the dispatcher and the refresh thread; null without shards. */
+    private final ScheduledExecutorService topology;
+    private final Runnable removeTopologyListener;
+    /** Guards changes of {@link #channels} and {@link #lastSlots}. */
+    private final Object channelsLock = new Object();
+    /** The channel of each shard ({@link #NO_SHARD} for the one channel of a bus that is not sharded). */
+    private volatile Map<String, Channel> channels = Map.of();
+    /** The shard of each slot when the channels were last matched to the shards. */
+    private String[] lastSlots;
+    /** Shards whose channel could not be subscribed yet (listeners were told DISCONNECTED). */
+    private final Set<String> missing = new HashSet<>();
 
     /**
      * The channel's prefix for the empty namespace of the reference layout, which has no name to put
@@ -162,83 +189,183 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.instanceId = builder.instanceId != null ? builder.instanceId : UUID.randomUUID().toString();
         this.sharded = builder.sharded != null ? builder.sharded : shardedPubSubAvailable(client);
         this.oneServer = client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig();
-        this.topic = sharded ? client.getShardedTopic(channel, ByteArrayCodec.INSTANCE)
-                : client.getTopic(channel, ByteArrayCodec.INSTANCE);
+        boolean perShard = sharded && client.getConfig().isClusterConfig();
+        if (perShard && channel.indexOf('{') >= 0) {
+            throw new CacheConfigurationException("RedisInvalidationBus option channel must not contain '{' in a"
+                    + " cluster (the bus appends a hash tag per shard), was '" + LogText.escape(channel) + "'");
+        }
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "chatcache-redis-bus-" + channel);
             thread.setDaemon(true);
             return thread;
         });
-        this.removeConnectionListener = ConnectionEvents.of(client)
-                .map(events -> events.addListener(new ConnectionEvents.Listener() {
-                    @Override
-                    public void onDisconnect(InetSocketAddress address) {
-                        LOG.debug("connection to {} lost (channel {})", address, channel);
-                        dispatch(RedisInvalidationBus.this::suspect);
-                    }
-
-                    @Override
-                    public void onConnect(InetSocketAddress address) {
-                        LOG.debug("connected to {} (channel {})", address, channel);
-                        dispatch(RedisInvalidationBus.this::connectionBack);
-                    }
-                }))
-                .orElse(() -> { });
+        ClusterShards clusterShards = null;
+        ScheduledExecutorService topologyThread = null;
+        Runnable removeConnection = () -> { };
+        Runnable removeTopology = () -> { };
         try {
-            // A publish that times out on a busy host is tried again, as SUBSCRIBE is.
-            subscribing(() -> {
-                checkChannelRights();
-                return 0;
-            });
-            this.statusListenerId = subscribing(() -> topic.addListener(new StatusListener() {
-                @Override
-                public void onSubscribe(String subscribed) {
-                    LOG.debug("subscribed to {}", subscribed);
-                    dispatch(RedisInvalidationBus.this::subscribed);
-                }
+            if (perShard) {
+                Duration deadline = builder.config != null ? builder.config.timeout()
+                        : Duration.ofMillis(Math.max(100, client.getConfig().useClusterServers().getTimeout() * 10L / 9));
+                clusterShards = new ClusterShards(client, deadline);
+                topologyThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "chatcache-redis-bus-topology-" + channel);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            this.shards = clusterShards;
+            this.topology = topologyThread;
+            this.keySharding = clusterShards == null ? null
+                    : clusterShards.withPrefix(namespace.isEmpty() ? "" : namespace + ":");
+            removeConnection = ConnectionEvents.of(client)
+                    .map(events -> events.addListener(new ConnectionEvents.Listener() {
+                        @Override
+                        public void onDisconnect(InetSocketAddress address) {
+                            LOG.debug("connection to {} lost (channel {})", address, channel);
+                            dispatch(() -> channels.values().forEach(Channel::suspect));
+                        }
 
-                @Override
-                public void onUnsubscribe(String unsubscribed) {
-                    // Only our own close() unsubscribes; nothing to tell listeners.
+                        @Override
+                        public void onConnect(InetSocketAddress address) {
+                            LOG.debug("connected to {} (channel {})", address, channel);
+                            dispatch(() -> channels.values().forEach(Channel::connectionBack));
+                        }
+                    }))
+                    .orElse(() -> { });
+            if (clusterShards == null) {
+                channels = Map.of(NO_SHARD, new Channel(NO_SHARD, channel));
+            } else {
+                synchronized (channelsLock) {
+                    lastSlots = slotTable(clusterShards);
+                    Map<String, Channel> opened = new LinkedHashMap<>();
+                    try {
+                        for (String shard : clusterShards.shards()) {
+                            opened.put(shard, new Channel(shard, channelName(clusterShards, shard)));
+                        }
+                    } catch (RuntimeException e) {
+                        opened.values().forEach(Channel::unsubscribe);
+                        throw e;
+                    }
+                    channels = Map.copyOf(opened);
                 }
-            }));
-            this.messageListenerId = subscribing(() -> topic.addListener(byte[].class, (ignored, message) -> {
-                // Checked on Redisson's thread, so that an oversized message is neither queued nor decoded.
-                if (message.length > MAX_MESSAGE_BYTES) {
-                    oversized(message.length);
-                } else {
-                    dispatch(() -> received(message));
-                }
-            }));
-        } catch (CacheConfigurationException e) {
-            removeConnectionListener.run();
-            dispatcher.shutdownNow();
-            throw e;
+                removeTopology = clusterShards.addListener(() -> topologyChanged(false));
+            }
         } catch (RuntimeException e) {
-            removeConnectionListener.run();
+            removeConnection.run();
             dispatcher.shutdownNow();
-            throw RedisErrors.translate(e, "SUBSCRIBE " + channel, null, where, user);
+            if (topologyThread != null) {
+                topologyThread.shutdownNow();
+            }
+            if (clusterShards != null) {
+                clusterShards.close();
+            }
+            throw e;
         }
+        this.removeConnectionListener = removeConnection;
+        this.removeTopologyListener = removeTopology;
+    }
+
+    private String channelName(ClusterShards clusterShards, String shard) {
+        return channel + "{" + clusterShards.channelTag(shard) + "}";
+    }
+
+    private static String[] slotTable(ClusterShards clusterShards) {
+        String[] table = new String[ClusterShards.SLOTS];
+        for (int slot = 0; slot < table.length; slot++) {
+            table[slot] = clusterShards.shardOfSlot(slot);
+        }
+        return table;
     }
 
     /**
-     * Publishes one probe (which every bus ignores) before subscribing: an ACL user without the channel
-     * would otherwise only see the subscription time out, and a hybrid store run on without its bus.
-     *
-     * @throws CacheConfigurationException naming the channel right the user lacks
+     * The cluster's slot map changed (or subscribing to a shard's channel failed before and is tried again):
+     * subscribes to the channels of new shards (and of shards whose tag changed), drops those of vanished
+     * shards, and tells listeners of a possible gap for every shard that is new or whose slots changed.
+     * Runs on the refresh thread, and does its blocking work on the topology thread.
      */
-    private void checkChannelRights() {
-        String operation = (sharded ? "SPUBLISH " : "PUBLISH ") + channel;
+    private void topologyChanged(boolean retry) {
+        if (closed.get()) {
+            return;
+        }
         try {
-            topic.publish(encode(instanceId, 0, PROBE, "rights:" + probeNonce));
-        } catch (RuntimeException e) {
-            RuntimeException translated = RedisErrors.translate(e, operation, null, where, user);
-            if (translated instanceof CacheConfigurationException) {
-                throw new CacheConfigurationException("the invalidation bus needs the right to publish and subscribe"
-                        + " on channel '" + channel + "' (ACL rule &" + channel + ", commands " + (sharded
-                        ? "SPUBLISH and SSUBSCRIBE" : "PUBLISH and SUBSCRIBE") + "): " + translated.getMessage(), e);
+            topology.execute(() -> matchChannelsToShards(retry));
+        } catch (RejectedExecutionException closing) {
+            // The bus is closing.
+        }
+    }
+
+    private void matchChannelsToShards(boolean retry) {
+        List<Channel> dropped = new ArrayList<>();
+        List<Channel> gaps = new ArrayList<>();
+        List<String> unsubscribed = new ArrayList<>();
+        boolean retryLater = false;
+        synchronized (channelsLock) {
+            if (closed.get()) {
+                return;
             }
-            throw translated;
+            String[] slots = slotTable(shards);
+            Set<String> changed = new HashSet<>();
+            for (int slot = 0; slot < slots.length; slot++) {
+                if (!slots[slot].equals(lastSlots[slot])) {
+                    changed.add(slots[slot]);
+                }
+            }
+            Map<String, Channel> next = new LinkedHashMap<>();
+            for (String shard : shards.shards()) {
+                String name = channelName(shards, shard);
+                Channel existing = channels.get(shard);
+                if (existing != null && existing.name.equals(name)) {
+                    next.put(shard, existing);
+                    if (changed.contains(shard) && !retry) {
+                        gaps.add(existing);
+                    }
+                    continue;
+                }
+                try {
+                    Channel opened = new Channel(shard, name);
+                    next.put(shard, opened);
+                    gaps.add(opened);
+                    missing.remove(shard);
+                } catch (RuntimeException e) {
+                    if (missing.add(shard)) {
+                        LOG.warn("cannot subscribe to channel {} of shard {} yet ({}); trying again every {}", name,
+                                shard, RedisErrors.describeRedacted(e), RESUBSCRIBE_DELAY);
+                        unsubscribed.add(shard);
+                    }
+                    retryLater = true;
+                }
+                if (existing != null) {
+                    dropped.add(existing);
+                }
+            }
+            channels.forEach((shard, old) -> {
+                if (!next.containsKey(shard)) {
+                    dropped.add(old);
+                }
+            });
+            missing.retainAll(shards.shards());
+            channels = Map.copyOf(next);
+            lastSlots = slots;
+        }
+        if (!dropped.isEmpty() || !gaps.isEmpty()) {
+            LOG.info("invalidation bus {} follows the cluster's shards: channels {}", channel, channels());
+        }
+        dropped.forEach(Channel::unsubscribe);
+        dispatch(() -> {
+            for (Channel opened : gaps) {
+                opened.gap();
+            }
+            for (String shard : unsubscribed) {
+                tellShard(shard, BusEvent.DISCONNECTED);
+            }
+        });
+        if (retryLater) {
+            try {
+                topology.schedule(() -> matchChannelsToShards(true), RESUBSCRIBE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // The bus is closing.
+            }
         }
     }
 
@@ -280,9 +407,22 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return instanceId;
     }
 
-    /** The Redis channel the bus publishes on and listens to. */
+    /**
+     * The Redis channel the bus publishes on and listens to; in a cluster with sharded pub/sub, the base
+     * name of its channels, one per shard (see {@link #channels()}).
+     */
     public String channel() {
         return channel;
+    }
+
+    /**
+     * The channels the bus publishes on and listens to now: {@link #channel()} alone, or in a cluster with
+     * sharded pub/sub one channel per shard, {@code <channel>{<tag>}}.
+     */
+    public Set<String> channels() {
+        Set<String> names = new TreeSet<>();
+        channels.values().forEach(one -> names.add(one.name));
+        return Collections.unmodifiableSet(names);
     }
 
     /** Whether the bus uses sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}). */
@@ -291,9 +431,23 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
 
     /**
+     * Offers {@link Sharding} when the bus has a channel per shard (a cluster with sharded pub/sub): the shard
+     * of a key is the shard of the Redis key {@code <namespace>:<key>}, as {@link RedisCacheStore} names it.
+     */
+    @Override
+    public <C> Optional<C> capability(Class<C> capability) {
+        CacheInputs.requireNonNull(capability, "capability");
+        if (capability == Sharding.class && keySharding != null) {
+            return Optional.of(capability.cast(keySharding));
+        }
+        return InvalidationBus.super.capability(capability);
+    }
+
+    /**
      * Publishes a message stamped with this instance's id and its next sequence number, and waits until
      * Redis has taken it. A publish that fails still uses up its sequence number, so receivers see a gap
-     * and know they may have missed something.
+     * and know they may have missed something. With a channel per shard, a message of a kind sent to every
+     * shard fails if any shard's copy failed; the other copies were sent all the same.
      *
      * @throws io.chatcache.core.InvalidInputException if the target does not fit the kind
      * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached
@@ -312,8 +466,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
     /**
      * Publishes a message without waiting for Redis. Messages go out in the order of the calls (of this
      * method and {@link #publish} together), so receivers see sequence numbers in order: at most one
-     * pipelined batch is on its way at a time, and the messages queued meanwhile follow in the next
-     * batch, on one connection. A caller thus never waits for another caller's round trip.
+     * pipelined batch per channel is on its way at a time, and the messages queued meanwhile follow in the
+     * next batch, on one connection. A caller thus never waits for another caller's round trip. With a
+     * channel per shard, the order holds per shard (each shard's channel has its own sequence), and a message
+     * of a kind sent to every shard completes once every copy was taken or failed: with the first copy, or
+     * exceptionally with the first failure of a copy.
      *
      * @return a future that completes with the message once Redis has taken it, or exceptionally with
      *     {@link io.chatcache.core.CacheUnavailableException} (or another translated failure) if it could
@@ -356,20 +513,39 @@ public final class RedisInvalidationBus implements InvalidationBus {
             Function<RBatch, RFuture<?>> write, String redisKey) {
         new Invalidation(instanceId, 1, kind, target);
         ensureOpen();
-        Outgoing outgoing;
-        synchronized (publishLock) {
-            Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target);
-            outgoing = new Outgoing(message, encode(message.origin(), message.sequence(), kind.name(), target),
-                    write, redisKey);
-            queued.add(outgoing);
-            lastQueued = outgoing.sent;
-            if (sending) {
-                return outgoing.sent;
-            }
-            sending = true;
+        Map<String, Channel> now = channels;
+        if (keySharding == null) {
+            return now.get(NO_SHARD).enqueue(kind, target, write, redisKey);
         }
-        sendQueued();
-        return outgoing.sent;
+        if (write != null) {
+            throw new IllegalStateException("a write goes out with a message only on one server");
+        }
+        if (kind == Invalidation.Kind.KEY) {
+            Channel own = now.get(keySharding.shardOf(target));
+            if (own != null) {
+                return own.enqueue(kind, target, null, null);
+            }
+            // The bus is catching up with a change of the slot map: the key's shard has no channel yet, so
+            // the message goes to every channel rather than nowhere.
+        }
+        List<CompletableFuture<Invalidation>> copies = new ArrayList<>(now.size());
+        for (Channel one : now.values()) {
+            copies.add(one.enqueue(kind, target, null, null));
+        }
+        if (copies.size() == 1) {
+            return copies.get(0);
+        }
+        CompletableFuture<Invalidation> all = new CompletableFuture<>();
+        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).whenComplete((ignored, anyFailure) -> {
+            for (CompletableFuture<Invalidation> copy : copies) {
+                if (copy.isCompletedExceptionally()) {
+                    all.completeExceptionally(copy.handle((value, error) -> error).join());
+                    return;
+                }
+            }
+            all.complete(copies.get(0).join());
+        });
+        return all;
     }
 
     /** A message waiting to be sent, the write to send before it (or null), and who waits for them. */
@@ -378,61 +554,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
         Outgoing(Invalidation message, byte[] payload, Function<RBatch, RFuture<?>> write, String redisKey) {
             this(message, payload, write, redisKey, new CompletableFuture<>());
         }
-    }
-
-    /**
-     * Sends everything queued as one pipelined batch (writes before their messages); when Redis has
-     * answered, sends what was queued meanwhile. Runs on the thread that found nothing on its way, then
-     * on Redisson's I/O threads.
-     */
-    private void sendQueued() {
-        List<Outgoing> batch;
-        synchronized (publishLock) {
-            if (queued.isEmpty()) {
-                sending = false;
-                return;
-            }
-            batch = new ArrayList<>(queued);
-            queued.clear();
-        }
-        List<RFuture<?>> writes = new ArrayList<>(batch.size());
-        List<RFuture<?>> publishes = new ArrayList<>(batch.size());
-        CompletionStage<?> reply;
-        try {
-            if (batch.size() == 1 && batch.get(0).write() == null) {
-                RFuture<?> published = topic.publishAsync(batch.get(0).payload());
-                writes.add(null);
-                publishes.add(published);
-                reply = published;
-            } else {
-                RBatch pipeline = client.createBatch(BatchOptions.defaults());
-                RTopicAsync batchTopic = sharded ? pipeline.getShardedTopic(channel, ByteArrayCodec.INSTANCE)
-                        : pipeline.getTopic(channel, ByteArrayCodec.INSTANCE);
-                for (Outgoing outgoing : batch) {
-                    writes.add(outgoing.write() == null ? null : outgoing.write().apply(pipeline));
-                    publishes.add(batchTopic.publishAsync(outgoing.payload()));
-                }
-                reply = pipeline.executeAsync();
-            }
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        reply.whenComplete((ignored, batchFailure) -> {
-            for (int i = 0; i < batch.size(); i++) {
-                Outgoing outgoing = batch.get(i);
-                Throwable failure = firstFailure(writes.size() > i ? writes.get(i) : null,
-                        publishes.size() > i ? publishes.get(i) : null, batchFailure);
-                if (failure == null) {
-                    outgoing.sent().complete(outgoing.message());
-                } else {
-                    String operation = (outgoing.write() == null ? "" : "SET+") + (sharded ? "SPUBLISH " : "PUBLISH ")
-                            + channel;
-                    outgoing.sent().completeExceptionally(
-                            RedisErrors.translate(failure, operation, outgoing.redisKey(), where, user));
-                }
-            }
-            sendQueued();
-        });
     }
 
     /**
@@ -466,19 +587,26 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     /**
      * Waits up to {@link #CLOSE_DRAIN} for messages already published to go out, then unsubscribes,
-     * stops the bus's thread and, if the bus created its client, shuts it down. Idempotent.
+     * stops the bus's threads and, if the bus created its client, shuts it down. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        CompletableFuture<Invalidation> last;
-        synchronized (publishLock) {
-            last = lastQueued;
+        removeTopologyListener.run();
+        if (topology != null) {
+            topology.shutdownNow();
         }
+        Map<String, Channel> open;
+        synchronized (channelsLock) {
+            open = channels;
+        }
+        List<CompletableFuture<Invalidation>> last = new ArrayList<>();
+        open.values().forEach(one -> last.add(one.lastQueued()));
         try {
-            last.get(CLOSE_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(last.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             // Its caller heard of it.
         } catch (TimeoutException e) {
@@ -487,10 +615,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
             Thread.currentThread().interrupt();
         }
         removeConnectionListener.run();
-        try {
-            topic.removeListener(messageListenerId, statusListenerId);
-        } catch (RuntimeException e) {
-            LOG.debug("could not unsubscribe from {} while closing: {}", channel, RedisErrors.describe(e));
+        open.values().forEach(Channel::unsubscribe);
+        if (shards != null) {
+            shards.close();
         }
         dispatcher.shutdownNow();
         listeners.clear();
@@ -502,7 +629,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     @Override
     public String toString() {
         return "RedisInvalidationBus[channel=" + channel + ", instanceId=" + instanceId + ", sharded=" + sharded
-                + ", " + where + "]";
+                + (shards == null ? "" : ", shards=" + channels.keySet()) + ", " + where + "]";
     }
 
     private void dispatch(Runnable task) {
@@ -513,133 +640,361 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
     }
 
-    private void subscribed() {
-        if (!subscribedOnce) {
-            subscribedOnce = true;
-            return;
+    /** Tells the listeners of an event of {@code shard}'s channel, or of the one channel's. */
+    private void tellShard(String shard, BusEvent event) {
+        LOG.info("invalidation bus on channel {}{}: {}", channel, shard.isEmpty() ? "" : " (shard " + shard + ")", event);
+        for (InvalidationListener listener : listeners) {
+            try {
+                if (shard.isEmpty()) {
+                    listener.onBusEvent(event);
+                } else {
+                    listener.onShardEvent(shard, event);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("invalidation listener {} failed on {}", listener, event, e);
+            }
         }
-        // A second subscribe is Redisson re-subscribing after the subscription was lost: whatever was
-        // published meanwhile is gone, so listeners hear of the gap even if no probe noticed it.
-        if (state != State.DISCONNECTED) {
-            tell(BusEvent.DISCONNECTED);
-        }
-        connected(true);
     }
 
     /**
-     * A connection was lost. Redisson also closes connections it no longer needs, so this is only a
-     * suspicion: the bus probes its subscription, and reports {@link BusEvent#DISCONNECTED} only if no
-     * probe comes back within {@link #DISCONNECT_GRACE}.
+     * One channel: its topic, its outgoing queue and sequence, and the health of its subscription. The bus
+     * has one, or one per shard.
      */
-    private void suspect() {
-        if (state != State.CONNECTED || closed.get()) {
-            return;
-        }
-        state = State.VERIFYING;
-        probeEpoch++;
-        graceEnd = dispatcher.schedule(this::graceExpired, DISCONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        probing = dispatcher.scheduleWithFixedDelay(this::probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    private final class Channel {
+        /** Where the subscription stands; touched only on the dispatcher thread, like the fields below. */
+        private enum State { CONNECTED, VERIFYING, DISCONNECTED }
 
-    private void graceExpired() {
-        if (state == State.VERIFYING) {
-            state = State.DISCONNECTED;
-            tell(BusEvent.DISCONNECTED);
-        }
-    }
+        final String shard;
+        final String name;
+        private final RTopic topic;
+        /** Guards the sequence, {@link #queued}, {@link #sending} and {@link #lastQueued}. */
+        private final Object publishLock = new Object();
+        private final List<Outgoing> queued = new ArrayList<>();
+        private boolean sending;
+        private CompletableFuture<Invalidation> lastQueued = CompletableFuture.completedFuture(null);
+        private final AtomicLong sequence = new AtomicLong();
+        private final int messageListenerId;
+        private final int statusListenerId;
+        private volatile boolean dropped;
 
-    /** A connection came back: probe at once instead of waiting for the next round. */
-    private void connectionBack() {
-        if (state != State.CONNECTED) {
-            probe();
-        }
-    }
+        private State state = State.CONNECTED;
+        private boolean subscribedOnce;
+        private long probeEpoch;
+        private ScheduledFuture<?> probing;
+        private ScheduledFuture<?> graceEnd;
 
-    /** The subscription delivers again (a probe came back, or Redisson re-subscribed). */
-    private void connected(boolean tellReconnected) {
-        boolean wasDisconnected = state == State.DISCONNECTED;
-        state = State.CONNECTED;
-        if (probing != null) {
-            probing.cancel(false);
-            probing = null;
-        }
-        if (graceEnd != null) {
-            graceEnd.cancel(false);
-            graceEnd = null;
-        }
-        if (tellReconnected || wasDisconnected) {
-            tell(BusEvent.RECONNECTED);
-        }
-    }
+        /**
+         * Checks the right to publish on the channel, then subscribes.
+         *
+         * @throws CacheConfigurationException if the user lacks the channel or Redis refuses the credentials
+         * @throws io.chatcache.core.CacheUnavailableException if the channel's master cannot be reached
+         */
+        Channel(String shard, String name) {
+            this.shard = shard;
+            this.name = name;
+            this.topic = sharded ? client.getShardedTopic(name, ByteArrayCodec.INSTANCE)
+                    : client.getTopic(name, ByteArrayCodec.INSTANCE);
+            int status = -1;
+            int messages;
+            try {
+                // A publish that times out on a busy host is tried again, as SUBSCRIBE is.
+                subscribing(() -> {
+                    checkRights();
+                    return 0;
+                });
+                status = subscribing(() -> topic.addListener(new StatusListener() {
+                    @Override
+                    public void onSubscribe(String subscribed) {
+                        LOG.debug("subscribed to {}", subscribed);
+                        dispatch(Channel.this::subscribed);
+                    }
 
-    private void probe() {
-        if (state == State.CONNECTED) {
-            return;
-        }
-        try {
-            topic.publishAsync(encode(instanceId, 0, PROBE, probeTarget()));
-        } catch (RuntimeException e) {
-            LOG.debug("probe on {} not sent: {}", channel, RedisErrors.describe(e));
-        }
-    }
-
-    private String probeTarget() {
-        return probeNonce + ":" + probeEpoch;
-    }
-
-    private void received(byte[] message) {
-        JsonNode json;
-        try {
-            json = mapper.readTree(message);
-        } catch (IOException | RuntimeException e) {
-            malformed(message, "not JSON");
-            return;
-        }
-        if (!(json instanceof ObjectNode object)) {
-            malformed(message, "not a JSON object");
-            return;
-        }
-        String kind = object.path("kind").asText(null);
-        String origin = object.path("origin").asText(null);
-        String target = object.path("target").asText(null);
-        if (origin != null && origin.length() > MAX_ORIGIN_LENGTH) {
-            malformed(message, "origin longer than " + MAX_ORIGIN_LENGTH + " characters");
-            return;
-        }
-        if (PROBE.equals(kind)) {
-            if (state != State.CONNECTED && instanceId.equals(origin) && probeTarget().equals(target)) {
-                connected(false);
+                    @Override
+                    public void onUnsubscribe(String unsubscribed) {
+                        // Only our own close() unsubscribes; nothing to tell listeners.
+                    }
+                }));
+                messages = subscribing(() -> topic.addListener(byte[].class, (ignored, message) -> {
+                    // Checked on Redisson's thread, so that an oversized message is neither queued nor decoded.
+                    if (message.length > MAX_MESSAGE_BYTES) {
+                        oversized(name, message.length);
+                    } else {
+                        dispatch(() -> received(message));
+                    }
+                }));
+            } catch (RuntimeException e) {
+                if (status >= 0) {
+                    try {
+                        topic.removeListener(status);
+                    } catch (RuntimeException ignored) {
+                        // The master is gone: nothing to undo there.
+                    }
+                }
+                if (e instanceof CacheConfigurationException) {
+                    throw e;
+                }
+                throw RedisErrors.translate(e, (sharded ? "SSUBSCRIBE " : "SUBSCRIBE ") + name, null, where, user);
             }
-            return;
+            this.statusListenerId = status;
+            this.messageListenerId = messages;
         }
-        Invalidation invalidation;
-        try {
-            Invalidation.Kind parsedKind = Invalidation.Kind.valueOf(String.valueOf(kind));
-            if (!object.path("seq").canConvertToLong() || !object.path("seq").isIntegralNumber()) {
-                malformed(message, "seq is not an integer");
+
+        /**
+         * Publishes one probe (which every bus ignores) before subscribing: an ACL user without the channel
+         * would otherwise only see the subscription time out, and a hybrid store run on without its bus.
+         *
+         * @throws CacheConfigurationException naming the channel right the user lacks
+         */
+        private void checkRights() {
+            String operation = (sharded ? "SPUBLISH " : "PUBLISH ") + name;
+            try {
+                topic.publish(encode(instanceId, 0, PROBE, "rights:" + probeNonce));
+            } catch (RuntimeException e) {
+                RuntimeException translated = RedisErrors.translate(e, operation, null, where, user);
+                if (translated instanceof CacheConfigurationException) {
+                    String rule = shard.isEmpty() ? "&" + channel : "&" + channel + "*";
+                    throw new CacheConfigurationException("the invalidation bus needs the right to publish and"
+                            + " subscribe on channel '" + name + "' (ACL rule " + rule + ", commands " + (sharded
+                            ? "SPUBLISH and SSUBSCRIBE" : "PUBLISH and SUBSCRIBE") + "): " + translated.getMessage(), e);
+                }
+                throw translated;
+            }
+        }
+
+        CompletableFuture<Invalidation> lastQueued() {
+            synchronized (publishLock) {
+                return lastQueued;
+            }
+        }
+
+        CompletableFuture<Invalidation> enqueue(Invalidation.Kind kind, String target,
+                Function<RBatch, RFuture<?>> write, String redisKey) {
+            Outgoing outgoing;
+            synchronized (publishLock) {
+                Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target, shard);
+                outgoing = new Outgoing(message, encode(message.origin(), message.sequence(), kind.name(), target),
+                        write, redisKey);
+                queued.add(outgoing);
+                lastQueued = outgoing.sent;
+                if (sending) {
+                    return outgoing.sent;
+                }
+                sending = true;
+            }
+            sendQueued();
+            return outgoing.sent;
+        }
+
+        /**
+         * Sends everything queued as one pipelined batch (writes before their messages); when Redis has
+         * answered, sends what was queued meanwhile. Runs on the thread that found nothing on its way, then
+         * on Redisson's I/O threads.
+         */
+        private void sendQueued() {
+            List<Outgoing> batch;
+            synchronized (publishLock) {
+                if (queued.isEmpty()) {
+                    sending = false;
+                    return;
+                }
+                batch = new ArrayList<>(queued);
+                queued.clear();
+            }
+            List<RFuture<?>> writes = new ArrayList<>(batch.size());
+            List<RFuture<?>> publishes = new ArrayList<>(batch.size());
+            CompletionStage<?> reply;
+            try {
+                if (batch.size() == 1 && batch.get(0).write() == null) {
+                    RFuture<?> published = topic.publishAsync(batch.get(0).payload());
+                    writes.add(null);
+                    publishes.add(published);
+                    reply = published;
+                } else {
+                    RBatch pipeline = client.createBatch(BatchOptions.defaults());
+                    RTopicAsync batchTopic = sharded ? pipeline.getShardedTopic(name, ByteArrayCodec.INSTANCE)
+                            : pipeline.getTopic(name, ByteArrayCodec.INSTANCE);
+                    for (Outgoing outgoing : batch) {
+                        writes.add(outgoing.write() == null ? null : outgoing.write().apply(pipeline));
+                        publishes.add(batchTopic.publishAsync(outgoing.payload()));
+                    }
+                    reply = pipeline.executeAsync();
+                }
+            } catch (RuntimeException e) {
+                reply = CompletableFuture.failedFuture(e);
+            }
+            reply.whenComplete((ignored, batchFailure) -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    Outgoing outgoing = batch.get(i);
+                    Throwable failure = firstFailure(writes.size() > i ? writes.get(i) : null,
+                            publishes.size() > i ? publishes.get(i) : null, batchFailure);
+                    if (failure == null) {
+                        outgoing.sent().complete(outgoing.message());
+                    } else {
+                        String operation = (outgoing.write() == null ? "" : "SET+") + (sharded ? "SPUBLISH " : "PUBLISH ")
+                                + name + (shard.isEmpty() ? "" : " (shard " + shard + ")");
+                        outgoing.sent().completeExceptionally(
+                                RedisErrors.translate(failure, operation, outgoing.redisKey(), where, user));
+                    }
+                }
+                sendQueued();
+            });
+        }
+
+        /** Stops listening on the channel (the bus closes, or the shard vanished). */
+        void unsubscribe() {
+            dropped = true;
+            dispatch(this::stopProbing);
+            try {
+                topic.removeListener(messageListenerId, statusListenerId);
+            } catch (RuntimeException e) {
+                LOG.debug("could not unsubscribe from {}: {}", name, RedisErrors.describe(e));
+            }
+        }
+
+        private boolean current() {
+            return !dropped && !closed.get();
+        }
+
+        private void subscribed() {
+            if (!subscribedOnce) {
+                subscribedOnce = true;
                 return;
             }
-            invalidation = new Invalidation(origin, object.path("seq").asLong(), parsedKind, target);
-        } catch (IllegalArgumentException e) {
-            malformed(message, String.valueOf(e.getMessage()));
-            return;
+            if (!current()) {
+                return;
+            }
+            // A second subscribe is Redisson re-subscribing after the subscription was lost: whatever was
+            // published meanwhile is gone, so listeners hear of the gap even if no probe noticed it.
+            if (state != State.DISCONNECTED) {
+                tellShard(shard, BusEvent.DISCONNECTED);
+            }
+            connected(true);
         }
-        for (InvalidationListener listener : listeners) {
-            try {
-                listener.onInvalidation(invalidation);
-            } catch (RuntimeException e) {
-                LOG.warn("invalidation listener {} failed on {}", listener, LogText.escape(invalidation.toString()), e);
+
+        /** The channel was subscribed after the bus started, or its shard's slots changed. */
+        void gap() {
+            if (!current()) {
+                return;
+            }
+            if (state != State.DISCONNECTED) {
+                tellShard(shard, BusEvent.DISCONNECTED);
+            }
+            connected(true);
+        }
+
+        /**
+         * A connection was lost. Redisson also closes connections it no longer needs, so this is only a
+         * suspicion: the channel is probed, and {@link BusEvent#DISCONNECTED} reported only if no probe
+         * comes back within {@link #DISCONNECT_GRACE}.
+         */
+        void suspect() {
+            if (state != State.CONNECTED || !current()) {
+                return;
+            }
+            state = State.VERIFYING;
+            probeEpoch++;
+            graceEnd = dispatcher.schedule(this::graceExpired, DISCONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            probing = dispatcher.scheduleWithFixedDelay(this::probe, 0, PROBE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+
+        private void graceExpired() {
+            if (state == State.VERIFYING && current()) {
+                state = State.DISCONNECTED;
+                tellShard(shard, BusEvent.DISCONNECTED);
             }
         }
-    }
 
-    private void tell(BusEvent event) {
-        LOG.info("invalidation bus on channel {}: {}", channel, event);
-        for (InvalidationListener listener : listeners) {
+        /** A connection came back: probe at once instead of waiting for the next round. */
+        void connectionBack() {
+            if (state != State.CONNECTED) {
+                probe();
+            }
+        }
+
+        /** The subscription delivers again (a probe came back, or Redisson re-subscribed). */
+        private void connected(boolean tellReconnected) {
+            boolean wasDisconnected = state == State.DISCONNECTED;
+            state = State.CONNECTED;
+            stopProbing();
+            if (tellReconnected || wasDisconnected) {
+                tellShard(shard, BusEvent.RECONNECTED);
+            }
+        }
+
+        private void stopProbing() {
+            if (probing != null) {
+                probing.cancel(false);
+                probing = null;
+            }
+            if (graceEnd != null) {
+                graceEnd.cancel(false);
+                graceEnd = null;
+            }
+        }
+
+        private void probe() {
+            if (state == State.CONNECTED || !current()) {
+                return;
+            }
             try {
-                listener.onBusEvent(event);
+                topic.publishAsync(encode(instanceId, 0, PROBE, probeTarget()));
             } catch (RuntimeException e) {
-                LOG.warn("invalidation listener {} failed on {}", listener, event, e);
+                LOG.debug("probe on {} not sent: {}", name, RedisErrors.describe(e));
+            }
+        }
+
+        private String probeTarget() {
+            return probeNonce + ":" + probeEpoch;
+        }
+
+        private void received(byte[] message) {
+            if (!current()) {
+                return;
+            }
+            JsonNode json;
+            try {
+                json = mapper.readTree(message);
+            } catch (IOException | RuntimeException e) {
+                malformed(name, message, "not JSON");
+                return;
+            }
+            if (!(json instanceof ObjectNode object)) {
+                malformed(name, message, "not a JSON object");
+                return;
+            }
+            String kind = object.path("kind").asText(null);
+            String origin = object.path("origin").asText(null);
+            String target = object.path("target").asText(null);
+            if (origin != null && origin.length() > MAX_ORIGIN_LENGTH) {
+                malformed(name, message, "origin longer than " + MAX_ORIGIN_LENGTH + " characters");
+                return;
+            }
+            if (PROBE.equals(kind)) {
+                if (state != State.CONNECTED && instanceId.equals(origin) && probeTarget().equals(target)) {
+                    connected(false);
+                }
+                return;
+            }
+            Invalidation invalidation;
+            try {
+                Invalidation.Kind parsedKind = Invalidation.Kind.valueOf(String.valueOf(kind));
+                if (!object.path("seq").canConvertToLong() || !object.path("seq").isIntegralNumber()) {
+                    malformed(name, message, "seq is not an integer");
+                    return;
+                }
+                invalidation = new Invalidation(origin, object.path("seq").asLong(), parsedKind, target, shard);
+            } catch (IllegalArgumentException e) {
+                malformed(name, message, String.valueOf(e.getMessage()));
+                return;
+            }
+            for (InvalidationListener listener : listeners) {
+                try {
+                    listener.onInvalidation(invalidation);
+                } catch (RuntimeException e) {
+                    LOG.warn("invalidation listener {} failed on {}", listener, LogText.escape(invalidation.toString()),
+                            e);
+                }
             }
         }
     }
@@ -652,19 +1007,19 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return malformed.get();
     }
 
-    private void oversized(int length) {
+    private void oversized(String on, int length) {
         long count = malformed.incrementAndGet();
         if (oversizedLogged.compareAndSet(false, true)) {
             LOG.warn("dropped a message of {} bytes on channel {} without reading it (more than {}; {} rejected"
                     + " so far); further oversized messages are counted in rejectedMessages() but not logged",
-                    length, channel, MAX_MESSAGE_BYTES, count);
+                    length, on, MAX_MESSAGE_BYTES, count);
         }
     }
 
-    private void malformed(byte[] message, String why) {
+    private void malformed(String on, byte[] message, String why) {
         long count = malformed.incrementAndGet();
         if (count <= LOGGED_MALFORMED || count % 1000 == 0) {
-            LOG.warn("ignoring a malformed message on channel {} ({}; {} rejected so far): {}", channel,
+            LOG.warn("ignoring a malformed message on channel {} ({}; {} rejected so far): {}", on,
                     LogText.escape(why), count, LogText.escape(new String(message, StandardCharsets.UTF_8)));
         }
     }

@@ -120,7 +120,7 @@ class RedisClusterTest {
     }
 
     @Test
-    void busUsesShardedPubSubAndDeliversBetweenInstances() {
+    void busUsesShardedPubSubAndDeliversBetweenInstancesOnEveryShard() {
         String namespace = RedisTestSupport.uniqueNamespace("bus");
         try (RedisInvalidationBus a = RedisInvalidationBus.builder().client(client).namespace(namespace)
                         .instanceId("a").build();
@@ -134,13 +134,19 @@ class RedisClusterTest {
 
             assertThat(a.sharded()).as("Redis 7 masters support sharded pub/sub").isTrue();
             assertThat(b.sharded()).isTrue();
-            org.awaitility.Awaitility.await("b to hear a").atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(heard).containsExactly(sent));
+            assertThat(a.channels()).hasSize(3);
+            org.awaitility.Awaitility.await("b to hear a on every shard").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(heard).hasSize(3));
+            assertThat(heard).extracting(io.chatcache.core.Invalidation::shard)
+                    .containsExactlyInAnyOrderElementsOf(a.capability(io.chatcache.core.Sharding.class).orElseThrow().shards());
+            assertThat(heard).allSatisfy(one -> assertThat(one).isEqualTo(new io.chatcache.core.Invalidation(
+                    "a", 1, io.chatcache.core.Invalidation.Kind.PATTERN, "room:*", one.shard())));
+            assertThat(sent.shard()).isIn(heard.stream().map(io.chatcache.core.Invalidation::shard).toList());
         }
     }
 
     @Test
-    void asyncPublishesGoOutInOrderInPipelinedShardedBatches() {
+    void asyncPublishesGoOutInOrderPerShardInPipelinedShardedBatches() {
         String namespace = RedisTestSupport.uniqueNamespace("bus-async");
         try (RedisInvalidationBus a = RedisInvalidationBus.builder().client(client).namespace(namespace)
                         .instanceId("a").build();
@@ -161,7 +167,14 @@ class RedisClusterTest {
             }
             org.awaitility.Awaitility.await("b to hear all 300").atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(heard).hasSize(300));
-            assertThat(heard).containsExactlyElementsOf(sent.stream().map(java.util.concurrent.CompletableFuture::join).toList());
+            // Each shard's channel keeps the order of the calls; across shards there is no order.
+            List<io.chatcache.core.Invalidation> published = sent.stream()
+                    .map(java.util.concurrent.CompletableFuture::join).toList();
+            for (String shard : a.capability(io.chatcache.core.Sharding.class).orElseThrow().shards()) {
+                assertThat(heard.stream().filter(one -> one.shard().equals(shard)).toList()).as("shard %s", shard)
+                        .isNotEmpty()
+                        .containsExactlyElementsOf(published.stream().filter(one -> one.shard().equals(shard)).toList());
+            }
         }
     }
 }

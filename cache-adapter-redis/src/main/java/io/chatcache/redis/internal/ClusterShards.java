@@ -23,13 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The shards of a Redis Cluster as this process last saw them: which master's slot ranges hold a key, as a
@@ -82,8 +83,8 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     private boolean failing;
 
     /**
-     * Reads the slot map of the cluster {@code client} talks to (asking its masters in turn until one answers
-     * within {@code deadline}) and keeps it up to date every {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}.
+     * Reads the slot map of the cluster {@code client} talks to (asking all its masters at once, the first full
+     * answer within {@code deadline} wins) and keeps it up to date every {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}.
      *
      * @param client a client configured for a Redis Cluster
      * @param deadline how long one read of the slot map may take (the configuration's Redis timeout)
@@ -118,29 +119,36 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         if (!client.getConfig().isClusterConfig()) {
             throw new IllegalArgumentException("ClusterShards needs a client configured for a Redis Cluster");
         }
+        // Every master is asked at once and the first full answer wins: a master that hangs (paused, or on
+        // a dead host) must not use up the deadline for the others.
         return deadline -> {
             List<RedisClusterMaster> masters = new ArrayList<>(client.getRedisNodes(RedisNodes.CLUSTER).getMasters());
-            Collections.shuffle(masters);
-            long end = System.nanoTime() + deadline.toNanos();
-            Exception last = null;
-            for (RedisClusterMaster master : masters) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    Map<ClusterSlotRange, Set<String>> slots = master.clusterSlotsAsync().toCompletableFuture()
-                            .get(left, TimeUnit.NANOSECONDS);
-                    if (slots != null && !slots.isEmpty()) {
-                        return slots;
-                    }
-                } catch (ExecutionException e) {
-                    last = e.getCause() instanceof Exception cause ? cause : e;
-                } catch (TimeoutException e) {
-                    last = e;
-                }
+            if (masters.isEmpty()) {
+                throw new IllegalStateException("the client knows no master");
             }
-            throw last != null ? last : new IllegalStateException("no master answered CLUSTER SLOTS with slots");
+            CompletableFuture<Map<ClusterSlotRange, Set<String>>> first = new CompletableFuture<>();
+            AtomicInteger unanswered = new AtomicInteger(masters.size());
+            for (RedisClusterMaster master : masters) {
+                CompletableFuture<Map<ClusterSlotRange, Set<String>>> reply;
+                try {
+                    reply = master.clusterSlotsAsync().toCompletableFuture();
+                } catch (RuntimeException e) {
+                    reply = CompletableFuture.failedFuture(e);
+                }
+                reply.whenComplete((slots, failure) -> {
+                    if (failure == null && slots != null && !slots.isEmpty()) {
+                        first.complete(slots);
+                    } else if (unanswered.decrementAndGet() == 0) {
+                        first.completeExceptionally(failure != null ? failure
+                                : new IllegalStateException("no master named any slots"));
+                    }
+                });
+            }
+            try {
+                return first.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
         };
     }
 
@@ -252,7 +260,8 @@ public final class ClusterShards implements Sharding, AutoCloseable {
 
     /**
      * Tells {@code listener} each time a refresh finds a different table (shards, their slots or their channel
-     * tags); it runs on the refresh thread and must be quick. An exception from it is logged.
+     * tags); it runs on the refresh thread (the next refresh waits for it) and should be quick. An exception
+     * from it is logged.
      *
      * @return removes the listener
      */

@@ -1,0 +1,236 @@
+package io.chatcache.redis;
+
+import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.Invalidation;
+import io.chatcache.core.InvalidationListener;
+import io.chatcache.core.Sharding;
+import io.chatcache.redis.internal.ClusterShards;
+import io.chatcache.testkit.redis.ClusterOptions;
+import io.chatcache.testkit.redis.RedisCluster;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The invalidation bus in a Redis Cluster with replicas: one channel per shard, a key's invalidation on its
+ * shard's channel, the other kinds on every shard's, sequences per shard, and a failed master that stops
+ * only its own shard's channel. The last test kills a master, so the tests run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisClusterBusTest {
+
+    @RegisterExtension
+    static final RedisServers redis = RedisServers.create();
+
+    private static RedisCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        // Without full coverage, a dead master's slots fail alone (as in production set-ups that isolate
+        // shards); with it Redis itself answers CLUSTERDOWN for every shard until the promotion.
+        cluster = redis.startCluster(ClusterOptions.builder().masters(3).replicasPerMaster(1)
+                .nodeTimeout(Duration.ofMillis(1000)).extraArgs("--cluster-require-full-coverage", "no").build());
+    }
+
+    private static RedisInvalidationBus bus(String namespace, String instanceId) {
+        return RedisInvalidationBus.builder().config(RedisTestSupport.configFor(cluster).namespace(namespace).build())
+                .instanceId(instanceId).build();
+    }
+
+    /** Records what a bus delivers; shard and bus events apart. */
+    private static final class Recorder implements InvalidationListener {
+        final List<Invalidation> heard = new CopyOnWriteArrayList<>();
+        final List<String> shardEvents = new CopyOnWriteArrayList<>();
+        final List<BusEvent> busEvents = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onInvalidation(Invalidation invalidation) {
+            heard.add(invalidation);
+        }
+
+        @Override
+        public void onBusEvent(BusEvent event) {
+            busEvents.add(event);
+        }
+
+        @Override
+        public void onShardEvent(String shard, BusEvent event) {
+            shardEvents.add(shard + " " + event);
+        }
+
+        List<Invalidation> from(String origin) {
+            return heard.stream().filter(one -> one.isFrom(origin)).toList();
+        }
+    }
+
+    private static Sharding sharding(RedisInvalidationBus bus) {
+        return bus.capability(Sharding.class).orElseThrow();
+    }
+
+    @Test
+    @Order(1)
+    void aKeysInvalidationTravelsOnItsShardsChannelNumberedPerShard() {
+        String namespace = RedisTestSupport.uniqueNamespace("cbus-key");
+        try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
+            Recorder atB = new Recorder();
+            b.subscribe(atB);
+            Set<String> shards = sharding(a).shards();
+            assertThat(shards).hasSize(3).isEqualTo(sharding(b).shards());
+            assertThat(a.channels()).hasSize(3).isEqualTo(b.channels())
+                    .allSatisfy(name -> assertThat(name).startsWith(namespace + ":invalidations{s"));
+
+            for (int i = 0; i < 30; i++) {
+                Invalidation sent = a.publish(Invalidation.Kind.KEY, "user:" + i);
+                assertThat(sent.shard()).isEqualTo(sharding(a).shardOf("user:" + i));
+            }
+
+            await("b to hear 30").atMost(Duration.ofSeconds(10)).until(() -> atB.from("a").size() == 30);
+            for (Invalidation one : atB.from("a")) {
+                assertThat(one.shard()).as("shard of %s", one.target()).isEqualTo(sharding(b).shardOf(one.target()));
+                // The store of the same namespace puts the key on that shard's master.
+                assertThat(ClusterShards.slot(namespace + ":" + one.target()))
+                        .isEqualTo(cluster.slotOf(namespace + ":" + one.target()));
+            }
+            Map<String, List<Long>> sequences = atB.from("a").stream().collect(Collectors.groupingBy(
+                    Invalidation::shard, LinkedHashMap::new, Collectors.mapping(Invalidation::sequence, Collectors.toList())));
+            assertThat(sequences.keySet()).as("30 keys reach every shard").isEqualTo(shards);
+            sequences.forEach((shard, seen) -> assertThat(seen).as("sequence on %s", shard)
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, seen.size()).boxed().toList()));
+
+            // Each channel lives on its shard's master: the master of a key of that shard lists it.
+            for (String shard : shards) {
+                String key = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "user:" + i)
+                        .filter(k -> sharding(a).shardOf(k).equals(shard)).findFirst().orElseThrow();
+                RedisServer master = cluster.masterOf(namespace + ":" + key);
+                String listed = master.cli("PUBSUB", "SHARDCHANNELS", namespace + ":invalidations*");
+                assertThat(listed.lines().toList()).as("channels on the master of %s", shard).hasSize(1)
+                        .allSatisfy(name -> assertThat(sharding(a).shardOf(name.substring(namespace.length() + 1)))
+                                .isEqualTo(shard));
+            }
+            assertThat(atB.busEvents).isEmpty();
+            assertThat(atB.shardEvents).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void patternClearAndHeartbeatGoToEveryShardOnceEach() {
+        String namespace = RedisTestSupport.uniqueNamespace("cbus-all");
+        try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
+            Recorder atB = new Recorder();
+            b.subscribe(atB);
+            Set<String> shards = sharding(a).shards();
+
+            Invalidation pattern = a.publish(Invalidation.Kind.PATTERN, "room:*");
+            Invalidation clear = a.publish(Invalidation.Kind.CLEAR, "");
+            Invalidation heartbeat = a.publish(Invalidation.Kind.HEARTBEAT, "beat-1");
+
+            assertThat(List.of(pattern.shard(), clear.shard(), heartbeat.shard())).allSatisfy(
+                    shard -> assertThat(shards).contains(shard));
+            await("b to hear 3 x 3").atMost(Duration.ofSeconds(10)).until(() -> atB.from("a").size() == 9);
+            for (String shard : shards) {
+                assertThat(atB.from("a").stream().filter(one -> one.shard().equals(shard)).toList()).as("on %s", shard)
+                        .containsExactly(
+                                new Invalidation("a", 1, Invalidation.Kind.PATTERN, "room:*", shard),
+                                new Invalidation("a", 2, Invalidation.Kind.CLEAR, "", shard),
+                                new Invalidation("a", 3, Invalidation.Kind.HEARTBEAT, "beat-1", shard));
+            }
+            assertThat(atB.from("a")).filteredOn(one -> one.covers("room:7")).hasSize(6);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aFailedMasterStopsOnlyItsOwnShardsChannel() {
+        String namespace = RedisTestSupport.uniqueNamespace("cbus-fault");
+        try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
+            Recorder atA = new Recorder();
+            Recorder atB = new Recorder();
+            a.subscribe(atA);
+            b.subscribe(atB);
+            Set<String> shardsBefore = sharding(a).shards();
+            String victimKey = "room:victim";
+            String lost = sharding(a).shardOf(victimKey);
+            RedisServer victim = cluster.masterOf(namespace + ":" + victimKey);
+            List<String> healthyKeys = new ArrayList<>();
+            for (int i = 0; healthyKeys.size() < 20; i++) {
+                if (!sharding(a).shardOf("room:" + i).equals(lost)) {
+                    healthyKeys.add("room:" + i);
+                }
+            }
+
+            victim.kill();
+            long killedAt = System.nanoTime();
+            // Asked at once, while the cluster still names the dead master's replica.
+            java.util.concurrent.CompletableFuture<RedisServer> promoted =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> cluster.awaitFailover(victim));
+
+            // A message for every shard reaches the healthy shards and fails for the lost one.
+            assertThatThrownBy(() -> a.publish(Invalidation.Kind.CLEAR, ""))
+                    .isInstanceOf(CacheUnavailableException.class).hasMessageContaining(lost);
+            await("b to hear the CLEAR on the healthy shards").atMost(Duration.ofSeconds(5)).until(() ->
+                    atB.from("a").stream().filter(one -> one.kind() == Invalidation.Kind.CLEAR).count() == 2);
+            assertThat(atB.from("a")).extracting(Invalidation::shard).doesNotContain(lost);
+
+            // Keys of the other shards keep flowing both ways while the lost shard is down and failed over.
+            List<Invalidation> fromA = new ArrayList<>();
+            List<Invalidation> fromB = new ArrayList<>();
+            int round = 0;
+            while (System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(3)) {
+                String key = healthyKeys.get(round++ % healthyKeys.size());
+                fromA.add(a.publish(Invalidation.Kind.KEY, key));
+                fromB.add(b.publish(Invalidation.Kind.KEY, key));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            await("both to hear every healthy key").atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+                assertThat(atB.heard).containsAll(fromA);
+                assertThat(atA.heard).containsAll(fromB);
+            });
+            await("both to hear the lost shard's DISCONNECTED").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(atA.shardEvents).contains(lost + " DISCONNECTED");
+                assertThat(atB.shardEvents).contains(lost + " DISCONNECTED");
+            });
+
+            assertThat(promoted.join()).isNotEqualTo(victim);
+            long promotedAt = System.nanoTime();
+            await("both to hear the lost shard's RECONNECTED").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(atA.shardEvents).endsWith(lost + " RECONNECTED");
+                assertThat(atB.shardEvents).endsWith(lost + " RECONNECTED");
+            });
+            System.out.printf("promotion %d ms after the kill, RECONNECTED on both %d ms after the kill%n",
+                    TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            await("the promoted master to carry the shard's keys").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                Invalidation sent = a.publish(Invalidation.Kind.KEY, victimKey);
+                await().atMost(Duration.ofSeconds(1)).until(() -> atB.heard.contains(sent));
+            });
+
+            for (Recorder recorder : List.of(atA, atB)) {
+                assertThat(recorder.busEvents).as("whole-bus events").isEmpty();
+                assertThat(recorder.shardEvents).as("shard events").allSatisfy(event -> assertThat(event).startsWith(lost + " "));
+            }
+            assertThat(sharding(a).shards()).as("a promoted replica keeps the shard's id").isEqualTo(shardsBefore);
+            assertThat(sharding(b).shardOf(victimKey)).isEqualTo(lost);
+        }
+    }
+}
