@@ -2,7 +2,7 @@
 # Runs every measurement of RESULTS.md in one session: raw results to cache-bench/results/, the chart to
 # cache-bench/getput.png, and the tables (ResultsReport) to results/tables.md. Build first:
 #   ./mvnw -B -pl cache-bench package -DskipTests
-# Takes about 13 minutes on 2 cores; run it on a quiet machine (check `uptime` first).
+# Takes about 15 minutes on 2 cores; run it on a quiet machine (check `uptime` first).
 # QUICK=1 runs everything with one tiny iteration into target/results-quick/ (a dry run of this script).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,9 +11,10 @@ jar=target/benchmarks.jar
 if [ "${QUICK:-0}" = 1 ]; then
   out=target/results-quick; chart=$out/getput.png
   quick=(-f 1 -wi 0 -i 1 -r 100ms); memory=(--entries 1000 --runs 1); invalidation=(--writes 200 --warmup 50)
+  loadpath=(--instances 2 --threads 2 --keys 100 --ttl-ms 500 --seconds 2 --warmup-seconds 1)
 else
   out=results; chart=getput.png
-  quick=(); memory=(); invalidation=()
+  quick=(); memory=(); invalidation=(); loadpath=()
 fi
 mkdir -p "$out"
 { date -u; uptime; echo "cores: $(nproc)"; java -version 2>&1; } > "$out/machine.txt"
@@ -43,6 +44,8 @@ java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" 2>&1
   || failed+=(invalidation)
 java -cp "$jar" io.chatcache.bench.InvalidationLatency "${invalidation[@]}" --poll true 2>&1 \
   | tee "$out/invalidation-poll.txt" || failed+=(invalidation-poll)
+java -cp "$jar" io.chatcache.bench.LoadPathBenchmark "${loadpath[@]}" 2>&1 | tee "$out/load-path.txt" \
+  || failed+=(load-path)
 { date -u; uptime; } >> "$out/machine.txt"
 java -cp "$jar" io.chatcache.bench.ResultsReport "$out" | tee "$out/tables.md"
 if [ ${#failed[@]} -gt 0 ]; then
