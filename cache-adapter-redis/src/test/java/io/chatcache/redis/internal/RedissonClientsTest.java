@@ -26,13 +26,13 @@ class RedissonClientsTest {
     }
 
     @Test
-    void clusterAlsoRescansItsTopologyEverySecond() {
+    void clusterRescansItsTopologyFiveTimesASecond() {
         RedisConfig config = RedisConfig.builder().cluster("127.0.0.1:7000").build();
 
         ClusterServersConfig cluster = RedissonClients.toRedissonConfig(config).useClusterServers();
 
         assertDerived(cluster, config);
-        assertThat(cluster.getScanInterval()).isEqualTo(1000);
+        assertThat(cluster.getScanInterval()).isEqualTo(200);
         assertThat(cluster.getFailedSlaveReconnectionInterval()).isEqualTo(1000);
     }
 
