@@ -5,6 +5,7 @@ import io.chatcache.core.LogText;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,11 +33,24 @@ import org.slf4j.LoggerFactory;
  * out) is applied (deleting from L1 twice is harmless) but is not a gap: a missing sequence number counts
  * as lost only if it has not arrived within the reorder grace.
  *
- * <p>Per-publisher state is bounded: publishers silent for {@link #FORGET_AFTER_INTERVALS} intervals are
- * forgotten, and past {@link #MAX_ORIGINS} publishers the state is reset (and the store made suspect).
+ * <p><b>Shards.</b> Where L2 is sharded (a Redis Cluster, isolation on), suspicion is kept per shard as well as
+ * for the whole store: an L2 failure on shard X makes only X's keys suspect ({@link #suspectShard}); the
+ * other shards' L1 copies keep serving. Where the bus is sharded too ({@link Store#busSharded()}: one channel
+ * per shard, each message carrying its shard), the bus's shard events, a gap in a publisher's sequence on X's
+ * channel and this instance's heartbeat not coming back on X's channel make only X suspect, and X's proof is an
+ * own heartbeat sent after the suspicion that came back <em>on X's channel</em>; a whole-bus event makes every
+ * shard suspect, each proven on its own channel. On an unsharded bus, the bus's events and messages concern the
+ * whole store (any own heartbeat proves every suspicion it postdates). Sequences are tracked per publisher and
+ * channel (a sharded bus numbers them per shard). A shard's proof drops only that shard's L1 copies
+ * ({@link Store#dropShard}); a suspicion makes every in-flight fill fail (the fill guard is bumped for all keys:
+ * suspicions are rare, a per-shard guard would cost every read a shard lookup).
+ *
+ * <p>Per-publisher state is bounded: publishers (per channel) silent for {@link #FORGET_AFTER_INTERVALS}
+ * intervals are forgotten, and past {@link #MAX_ORIGINS} of them the state is reset (and the store made suspect).
  *
  * <p>Thread-safe: messages arrive on the bus's thread, ticks on the store's coherence thread, state
- * queries on any caller's thread (one volatile read).
+ * queries on any caller's thread (one volatile read while nothing is suspect: {@link #coherent(String)} reads
+ * the count of suspect scopes first, and looks up the key's shard only when it is not zero).
  */
 final class Coherence {
 
@@ -56,14 +70,48 @@ final class Coherence {
         /** Drops every L1 copy (not reported to removal listeners) and bumps the fill guard. */
         void dropL1();
 
+        /** Drops the L1 copies of shard {@code shard}'s keys (not reported) and bumps the fill guard. */
+        void dropShard(String shard);
+
         /** Makes in-flight L1 fills fail (bumps the fill guard) without dropping L1. */
         void invalidateFills();
 
         /** Publishes a heartbeat with {@code target} on the bus, without waiting; false if it could not. */
         boolean publishHeartbeat(String target);
 
-        /** Whether L2 is in use now (connected, breaker closed); probes are pointless otherwise. */
-        boolean l2Available();
+        /**
+         * Whether L2 is in use now for shard {@code shard} (connected, its breaker closed, its latest call not
+         * failed); for the whole store ({@code ""}), whether any shard is. Probes are pointless otherwise.
+         */
+        boolean l2Available(String shard);
+
+        /** The shard of {@code key}; {@code ""} while L2 is not sharded. */
+        String shardOf(String key);
+
+        /** L2's shards now; empty while L2 is not sharded. */
+        Set<String> shards();
+
+        /** Whether the bus carries one channel per shard of L2's, and each message its shard. */
+        boolean busSharded();
+    }
+
+    /** What may be suspect: the whole store ({@code id} empty) or one shard. */
+    private static final class Scope {
+        final String id;
+        /** Guarded by the coherence's lock for writes. */
+        volatile boolean suspect;
+        /** The first heartbeat counter that proves this scope after its latest suspicion. */
+        volatile long awaited;
+        volatile long lastOwnHeardNanos;
+
+        Scope(String id, long now) {
+            this.id = id;
+            this.lastOwnHeardNanos = now;
+        }
+
+        boolean whole() {
+            return id.isEmpty();
+        }
     }
 
     private final Store store;
@@ -80,12 +128,13 @@ final class Coherence {
     private final LongAdder roundTripNanos = new LongAdder();
     private volatile long lastRoundTripNanos;
 
-    private volatile boolean coherent = true;
-    /** The first heartbeat counter that proves the subscription after the latest suspicion. */
-    private volatile long awaited;
+    /** The whole store: suspect after whole-bus events, or any suspicion while L2 is not sharded. */
+    private final Scope whole;
+    /** Shards of L2 that were ever suspect (bounded by L2's shard count; vanished shards are dropped). */
+    private final Map<String, Scope> shards = new ConcurrentHashMap<>();
+    /** How many scopes (the whole store, shards) are suspect: 0 is the fast path of every read. */
+    private volatile int suspects;
     private volatile long lastOwnSentNanos;
-    private volatile long lastOwnHeardNanos;
-    private volatile long lastOwnHeardCounter;
     private volatile boolean busAttached;
 
     Coherence(Store store, Duration heartbeatInterval) {
@@ -94,18 +143,68 @@ final class Coherence {
         this.reorderGraceNanos = heartbeatInterval.toNanos() / 2;
         long now = System.nanoTime();
         this.lastOwnSentNanos = now;
-        this.lastOwnHeardNanos = now;
+        this.whole = new Scope("", now);
     }
 
     /** A bus is attached: from now on heartbeats are sent and expected back. */
     void busAttached() {
         busAttached = true;
-        lastOwnHeardNanos = System.nanoTime();
+        long now = System.nanoTime();
+        whole.lastOwnHeardNanos = now;
+        shards.values().forEach(scope -> scope.lastOwnHeardNanos = now);
     }
 
-    /** Whether L1 may serve reads and be filled. */
+    /** Whether L1 may serve reads and be filled for every key: nothing is suspect. */
     boolean coherent() {
-        return coherent;
+        return suspects == 0;
+    }
+
+    /** Whether L1 may serve and be filled for {@code key}: neither the whole store nor the key's shard is suspect. */
+    boolean coherent(String key) {
+        if (suspects == 0) {
+            return true;
+        }
+        if (whole.suspect) {
+            return false;
+        }
+        Scope scope = shards.get(store.shardOf(key));
+        return scope == null || !scope.suspect;
+    }
+
+    /** Whether shard {@code shard}'s keys (or, for {@code ""}, the whole store) are suspect now. */
+    boolean isSuspect(String shard) {
+        if (whole.suspect) {
+            return true;
+        }
+        Scope scope = shard.isEmpty() ? null : shards.get(shard);
+        return scope != null && scope.suspect;
+    }
+
+    private Scope scope(String shard) {
+        if (shard.isEmpty()) {
+            return whole;
+        }
+        Scope scope = shards.get(shard);
+        if (scope != null) {
+            return scope;
+        }
+        synchronized (this) {
+            Set<String> current = store.shards();
+            if (shards.size() >= current.size()) {
+                // A vanished shard (resharding) is forgotten, suspect or not: its keys belong to others now.
+                shards.values().removeIf(gone -> {
+                    if (current.contains(gone.id)) {
+                        return false;
+                    }
+                    if (gone.suspect) {
+                        gone.suspect = false;
+                        suspects--;
+                    }
+                    return true;
+                });
+            }
+            return shards.computeIfAbsent(shard, id -> new Scope(id, System.nanoTime()));
+        }
     }
 
     /** How often this store became suspect; for statistics and tests. */
@@ -127,14 +226,56 @@ final class Coherence {
         if (!busAttached) {
             return;
         }
+        if (store.busSharded()) {
+            // Every shard's channel must prove itself, each on its own.
+            for (String shard : store.shards()) {
+                suspect(scope(shard), why);
+            }
+            return;
+        }
+        suspect(whole, why);
+    }
+
+    /**
+     * Something may have cost this instance the invalidations of shard {@code shard}'s keys (an L2 failure on
+     * it): stop serving and filling L1 for them until the bus proves it delivers. {@code ""} means the whole
+     * store, as {@link #suspect(String)}.
+     */
+    void suspectShard(String shard, String why) {
+        if (shard.isEmpty()) {
+            suspect(why);
+        } else if (busAttached) {
+            suspect(scope(shard), why);
+        }
+    }
+
+    /**
+     * The bus's subscription to shard {@code shard}'s channel may have lost messages: on a sharded bus that
+     * shard's keys are suspect; on an unsharded one, everything.
+     */
+    void suspectChannel(String shard, String why) {
+        if (store.busSharded() && !shard.isEmpty()) {
+            suspectShard(shard, why);
+        } else {
+            suspect(why);
+        }
+    }
+
+    private void suspect(Scope scope, String why) {
         synchronized (this) {
             // Heartbeats sent before now prove nothing about what follows.
-            awaited = heartbeats.get() + 1;
+            scope.awaited = heartbeats.get() + 1;
             store.invalidateFills();
-            if (coherent) {
-                coherent = false;
+            if (!scope.suspect) {
+                scope.suspect = true;
+                suspects++;
                 suspicions.increment();
-                LOG.info("L1 suspended ({}); reads go to L2 until the invalidation bus proves it delivers", why);
+                if (scope.whole()) {
+                    LOG.info("L1 suspended ({}); reads go to L2 until the invalidation bus proves it delivers", why);
+                } else {
+                    LOG.info("L1 suspended for the keys of shard {} ({}); their reads go to L2 until the invalidation "
+                            + "bus proves it delivers them", LogText.escape(scope.id), why);
+                }
             }
         }
     }
@@ -145,18 +286,40 @@ final class Coherence {
             return;
         }
         long now = System.nanoTime();
-        if (!coherent) {
-            if (store.l2Available()) {
-                sendHeartbeat(now);
-            }
-        } else if (now - lastOwnSentNanos >= heartbeatNanos) {
+        if (suspects > 0 && anySuspectAnswering()) {
+            sendHeartbeat(now);
+        } else if (!whole.suspect && now - lastOwnSentNanos >= heartbeatNanos) {
             sendHeartbeat(now);
         }
-        if (coherent && lastOwnSentNanos - lastOwnHeardNanos > heartbeatNanos + reorderGraceNanos
-                && now - lastOwnHeardNanos > 2 * heartbeatNanos) {
-            suspect("this instance's own heartbeat did not come back through the bus");
+        if (store.busSharded()) {
+            for (String shard : store.shards()) {
+                Scope scope = scope(shard);
+                if (!whole.suspect && !scope.suspect && unheard(scope, now)) {
+                    suspect(scope, "this instance's own heartbeat did not come back through the channel of shard "
+                            + LogText.escape(shard));
+                }
+            }
+        } else if (!whole.suspect && unheard(whole, now)) {
+            suspect(whole, "this instance's own heartbeat did not come back through the bus");
         }
         checkOrigins(now);
+    }
+
+    private boolean unheard(Scope scope, long now) {
+        return lastOwnSentNanos - scope.lastOwnHeardNanos > heartbeatNanos + reorderGraceNanos
+                && now - scope.lastOwnHeardNanos > 2 * heartbeatNanos;
+    }
+
+    private boolean anySuspectAnswering() {
+        if (whole.suspect && store.l2Available("")) {
+            return true;
+        }
+        for (Scope scope : shards.values()) {
+            if (scope.suspect && store.l2Available(scope.id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sendHeartbeat(long now) {
@@ -184,11 +347,25 @@ final class Coherence {
             return;
         }
         long heard = System.nanoTime();
-        lastOwnHeardNanos = heard;
-        lastOwnHeardCounter = counter;
         timeRoundTrip(counter, heard);
-        if (!coherent && counter >= awaited && store.l2Available()) {
-            resume(counter);
+        if (store.busSharded() && !message.shard().isEmpty()) {
+            // Proof for this shard's channel only.
+            Scope scope = scope(message.shard());
+            scope.lastOwnHeardNanos = heard;
+            resumeIfProven(scope, counter);
+            return;
+        }
+        // The bus is one channel: the heartbeat proves every suspicion that it postdates.
+        whole.lastOwnHeardNanos = heard;
+        resumeIfProven(whole, counter);
+        for (Scope scope : shards.values()) {
+            resumeIfProven(scope, counter);
+        }
+    }
+
+    private void resumeIfProven(Scope scope, long counter) {
+        if (scope.suspect && counter >= scope.awaited && store.l2Available(scope.id)) {
+            resume(scope, counter);
         }
     }
 
@@ -219,17 +396,27 @@ final class Coherence {
         return lastRoundTripNanos;
     }
 
-    private void resume(long counter) {
+    private void resume(Scope scope, long counter) {
         synchronized (this) {
-            if (coherent || counter < awaited) {
+            if (!scope.suspect || counter < scope.awaited) {
                 return;
             }
             // Drop first, then serve: nothing L1 held before the proof may be served after it.
-            store.dropL1();
-            coherent = true;
+            if (scope.whole()) {
+                store.dropL1();
+            } else {
+                store.dropShard(scope.id);
+            }
+            scope.suspect = false;
+            suspects--;
             resumes.increment();
         }
-        LOG.info("Invalidation bus delivers again; dropped L1 and resumed serving from it");
+        if (scope.whole()) {
+            LOG.info("Invalidation bus delivers again; dropped L1 and resumed serving from it");
+        } else {
+            LOG.info("Invalidation bus delivers again for shard {}; dropped its keys from L1 and resumed serving "
+                    + "them from it", LogText.escape(scope.id));
+        }
     }
 
     /**
@@ -239,14 +426,16 @@ final class Coherence {
      */
     void othersMessage(Invalidation message) {
         long now = System.nanoTime();
-        Origin origin = origins.get(message.origin());
+        // A sharded bus numbers each publisher's messages per shard.
+        String originKey = message.shard().isEmpty() ? message.origin() : message.origin() + '\n' + message.shard();
+        Origin origin = origins.get(originKey);
         if (origin == null) {
             if (origins.size() >= MAX_ORIGINS) {
                 origins.clear();
                 suspect("more than " + MAX_ORIGINS + " publishers on the bus");
             }
             // The first message heard from a publisher is taken as it comes.
-            origins.put(message.origin(), new Origin(message.sequence(), now));
+            origins.put(originKey, new Origin(message.origin(), message.shard(), message.sequence(), now));
             return;
         }
         synchronized (origin) {
@@ -259,7 +448,7 @@ final class Coherence {
                     if (origin.missing.size() >= MAX_MISSING) {
                         origin.missing.clear();
                         origin.highest = seq;
-                        suspect("lost messages from instance " + LogText.escape(message.origin()));
+                        suspectChannel(origin.shard, "lost messages from instance " + LogText.escape(message.origin()));
                         return;
                     }
                     origin.missing.put(missing, now);
@@ -270,7 +459,8 @@ final class Coherence {
                 // same id, and what it sent before we heard it again is unknown.
                 origin.highest = seq;
                 origin.missing.clear();
-                suspect("instance " + LogText.escape(message.origin()) + " started its sequence over");
+                suspectChannel(origin.shard, "instance " + LogText.escape(message.origin())
+                        + " started its sequence over");
             }
             // Else a duplicate or a late message: applied by the caller, not a gap.
         }
@@ -297,7 +487,7 @@ final class Coherence {
                 }
             }
             if (lost) {
-                suspect("lost messages from instance " + LogText.escape(entry.getKey()));
+                suspectChannel(origin.shard, "lost messages from instance " + LogText.escape(origin.origin));
             }
         }
     }
@@ -307,12 +497,22 @@ final class Coherence {
         origins.clear();
     }
 
+    /** Forgets every publisher's sequence on shard {@code shard}'s channel (it reconnected). */
+    void forgetOrigins(String shard) {
+        origins.values().removeIf(origin -> origin.shard.equals(shard));
+    }
+
     private static final class Origin {
+        final String origin;
+        /** The channel's shard, empty on an unsharded bus. */
+        final String shard;
         long highest;
         long heardNanos;
         final Map<Long, Long> missing = new java.util.LinkedHashMap<>();
 
-        Origin(long highest, long heardNanos) {
+        Origin(String origin, String shard, long highest, long heardNanos) {
+            this.origin = origin;
+            this.shard = shard;
             this.highest = highest;
             this.heardNanos = heardNanos;
         }

@@ -18,14 +18,17 @@ import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.SerializationException;
+import io.chatcache.core.Sharding;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.Ticker;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -96,6 +99,41 @@ import java.util.function.Supplier;
  * <p>Built with {@link Builder#l2Connector}, the store starts even when L2 is unreachable (L1 only) and
  * connects in the background; a wrong password or a malformed address fails {@link Builder#build()}.
  *
+ * <h2>Sharded L2 (Redis Cluster): faults isolated per shard</h2>
+ * Where L2 offers {@link Sharding} (a Redis Cluster: one shard per master, its id kept across a failover), all of
+ * the above holds <em>per shard</em> unless {@linkplain Builder#isolateShards isolation} is turned off; a single
+ * server or Sentinel is one shard, and everything is as described above.
+ * <ul>
+ *   <li><b>Breaker and bulkhead per shard.</b> A single-key call goes through its key's shard's breaker and
+ *       bulkhead (each of {@linkplain Builder#maxConcurrentL2Calls the configured size}); {@link #getAll} and
+ *       {@link #putAll} make one bulk call per shard, and a shard that fails falls back alone. So a failed master
+ *       makes only its own keys go to L1 only; writes to the other shards keep reaching L2 and are neither
+ *       journaled nor replayed. A shard's state is created on its first call and discarded when the shard leaves
+ *       the topology (its journal moves to the shards that now hold its keys).</li>
+ *   <li><b>Journal and replay per shard.</b> A change that reached L1 only is journaled under its key's shard,
+ *       and replayed when <em>that</em> shard answers again (a call on it, or the background probe, which reads a
+ *       key of each shard that is open, failed last or holds a journal), on the store's background thread: a
+ *       replay never holds up a caller, and a call on another shard never triggers it.</li>
+ *   <li><b>Pattern deletes and clears</b> touch every shard, so they go to L2 once, through a gateway of their
+ *       own whose failures open no shard's breaker. If the call fails (which shard failed is unknown), it is
+ *       journaled under every shard; if it answers while some shard's breaker is not closed, under those shards.
+ *       A journaled pattern or clear is applied once every shard's breaker is closed again (it touches every
+ *       shard); the keys in the same journal do not wait for it.</li>
+ *   <li><b>Coherence per shard.</b> An L2 failure on a shard makes only that shard's keys suspect: L1 neither
+ *       serves nor is filled for them (their reads go to L2), while the other shards' L1 copies keep serving.
+ *       Where the bus is sharded too (one channel per shard, as the Redis adapter's cluster bus), so are a
+ *       channel's disconnect and reconnect, a gap in a publisher's sequence on it (sequences are kept per
+ *       publisher and channel) and this instance's heartbeat not coming back on it; the proof that ends the
+ *       suspicion is an own heartbeat sent after it that came back on that shard's channel, and then only that
+ *       shard's L1 copies are dropped. Events of the whole bus, or of a bus that is not sharded, still make every
+ *       key suspect. Any suspicion makes every in-flight L1 fill fail (one global fill guard: suspicions are rare,
+ *       and per-shard guards would cost every read a shard lookup). While nothing is suspect a read checks one
+ *       volatile count, as without shards.</li>
+ *   <li><b>Counters.</b> {@link #l2Failures()} and {@link #stats()} add up every shard; {@link #l2Counters()}
+ *       gives the worst shard's breaker state, the number of shards and of open ones; {@link #l2Breakers()} each
+ *       shard's. {@link #isL2Available()} is true only while every shard's breaker is closed.</li>
+ * </ul>
+ *
  * <h2>Staleness bounds</h2>
  * Between instances the store is eventually coherent, not linearizable: another instance may serve its
  * L1 copy of a key for as long as the invalidation takes to reach it (normally a pub/sub hop). A message lost silently shows as a gap at its
@@ -137,12 +175,11 @@ public final class HybridCacheStore implements CacheStore {
     private final Duration l1TtlCeiling;
     private final Duration heartbeatInterval;
     private final Duration probeInterval;
+    private final Duration closeTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Subscription l1Subscription;
 
     // The collaborators, one per concern (all package-private):
-    /** L2 calls: the breaker, the bulkhead, the slow-call rule and the triage of L2's exceptions. */
-    private final L2Gateway gateway;
     /** The removal listeners, and which removals are a caller's. */
     private final RemovalReporter removals = new RemovalReporter();
     /** This instance's invalidations on the bus. */
@@ -151,9 +188,10 @@ public final class HybridCacheStore implements CacheStore {
     private final L1Copies copies;
     /** Whether L1 may serve (the bus proved it delivers), the heartbeats and the sequence check. */
     private final Coherence coherence;
-    /** Applies the outage journal to L2 on recovery and at close; null without L2 (nothing to replay). */
-    private final JournalReplayer replayer;
-    /** Calls through the gateway, what their outcome means (suspicion, recovery, replay), and the probe. */
+    /**
+     * L2 calls through a gateway per shard (breaker, bulkhead, slow-call rule, triage), what their outcome means
+     * (suspicion, recovery, replay of the shard's outage journal), and the probe.
+     */
     private final L2Access l2;
     /** Other instances' invalidations and the bus's connection events. */
     private final InvalidationReceiver receiver;
@@ -165,6 +203,8 @@ public final class HybridCacheStore implements CacheStore {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private volatile CacheStats lastL2Stats = CacheStats.EMPTY;
+    /** Whether the bus has a channel per shard of L2's (then its shard events and messages concern one shard). */
+    private volatile boolean busSharded;
 
     private HybridCacheStore(Builder builder) {
         this.l1 = builder.l1;
@@ -172,26 +212,41 @@ public final class HybridCacheStore implements CacheStore {
         this.defaultTtl = orDefault(builder.defaultTtl, Builder.DEFAULT_TTL);
         this.heartbeatInterval = orDefault(builder.heartbeatInterval, Builder.DEFAULT_HEARTBEAT_INTERVAL);
         this.probeInterval = orDefault(builder.probeInterval, Builder.DEFAULT_PROBE_INTERVAL);
-        this.gateway = new L2Gateway("L2 cache",
-                builder.failureThreshold == null ? Builder.DEFAULT_FAILURE_THRESHOLD : builder.failureThreshold,
-                orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION),
-                orDefault(builder.slowCallThreshold, Builder.DEFAULT_SLOW_CALL_THRESHOLD),
-                builder.maxConcurrentL2Calls == null ? Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS
-                        : builder.maxConcurrentL2Calls,
-                builder.ticker == null ? Ticker.system() : builder.ticker);
+        this.closeTimeout = orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT);
+        int failureThreshold = builder.failureThreshold == null ? Builder.DEFAULT_FAILURE_THRESHOLD
+                : builder.failureThreshold;
+        Duration openDuration = orDefault(builder.openDuration, Builder.DEFAULT_OPEN_DURATION);
+        Duration slowCallThreshold = orDefault(builder.slowCallThreshold, Builder.DEFAULT_SLOW_CALL_THRESHOLD);
+        int maxConcurrentL2Calls = builder.maxConcurrentL2Calls == null ? Builder.DEFAULT_MAX_CONCURRENT_L2_CALLS
+                : builder.maxConcurrentL2Calls;
+        Ticker ticker = builder.ticker == null ? Ticker.system() : builder.ticker;
         this.publisher = new BusPublisher(l1TtlCeiling);
         this.coherence = new Coherence(new CoherenceHooks(), heartbeatInterval);
         this.copies = new L1Copies(l1, l1TtlCeiling, coherence::coherent, removals);
-        OutageJournal journal = builder.l2 != null || builder.l2Connector != null
-                ? new OutageJournal(MAX_JOURNALED_CHANGES) : null;
-        this.replayer = journal == null ? null : new JournalReplayer(journal,
-                L2Access.replayTarget(publisher, copies, gateway),
-                orDefault(builder.closeTimeout, Builder.DEFAULT_CLOSE_TIMEOUT), l1TtlCeiling);
         this.connector = new L2Connector(new ConnectorHooks(), background);
-        this.l2 = new L2Access(gateway, journal, replayer, copies, coherence, removals, connector::link);
+        this.l2 = new L2Access(
+                name -> new L2Gateway(name, failureThreshold, openDuration, slowCallThreshold, maxConcurrentL2Calls,
+                        ticker),
+                builder.l2 != null || builder.l2Connector != null,
+                builder.isolateShards == null || builder.isolateShards,
+                MAX_JOURNALED_CHANGES, copies, coherence, removals, connector::link, new AccessHooks(),
+                (journal, gateway) -> new JournalReplayer(journal,
+                        L2Access.replayTarget(publisher, copies, gateway::failed,
+                                e -> scanFailed(gateway, e)),
+                        closeTimeout, l1TtlCeiling, this::scansAllowed));
         this.receiver = new InvalidationReceiver(coherence, copies, removals, closed::get,
                 () -> background.soon("L2 probe", l2::probe));
         this.l1Subscription = l1.addRemovalListener(removals::collect);
+    }
+
+    /** A replayed pattern delete or clear failed: the scans' own gateway counts it on a sharded L2. */
+    private void scanFailed(L2Gateway shardGateway, CacheUnavailableException e) {
+        (l2.sharded() ? l2.scans() : shardGateway).failed(e);
+    }
+
+    /** Whether a journaled pattern delete or clear may be replayed now. */
+    private boolean scansAllowed() {
+        return l2.scansAllowed();
     }
 
     /** A builder with every option at its default; {@link Builder#l1} is required. */
@@ -211,7 +266,7 @@ public final class HybridCacheStore implements CacheStore {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        boolean l1First = trustL1();
+        boolean l1First = trustL1(key);
         if (l1First) {
             Optional<T> local = l1.get(key, type);
             if (local.isPresent()) {
@@ -246,7 +301,7 @@ public final class HybridCacheStore implements CacheStore {
         long stamp = copies.readStamp(key);
         long startNanos = System.nanoTime();
         L2Gateway.Result<Optional<CacheEntry<T>>> entry =
-                l2.call(connector.link(), Timing.SINGLE, store -> store.getEntry(key, type));
+                l2.call(connector.link(), key, Timing.SINGLE, store -> store.getEntry(key, type));
         if (entry.answered() && entry.value().isPresent()) {
             copies.fill(key, entry.value().get(), stamp, startNanos);
         }
@@ -278,10 +333,11 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Reads L1 first, then the keys L1 lacks from L2 in one bulk call with their remaining TTLs, and copies
-     * each L2 hit into L1 as {@link #get} does (not if the key changed while the read was in flight, not
-     * while L1 is suspect, for no longer than the L2 entry lives nor than the L1 TTL ceiling). Absent keys
-     * are missing from the result.
+     * Reads L1 first, then the keys L1 lacks from L2 in one bulk call with their remaining TTLs (on a sharded L2,
+     * one per shard, each through its shard's breaker; a shard that does not answer falls back alone, to L1), and
+     * copies each L2 hit into L1 as {@link #get} does (not if the key changed while the read was in flight, not
+     * while L1 is suspect, for no longer than the L2 entry lives nor than the L1 TTL ceiling). Absent keys are
+     * missing from the result.
      *
      * @throws InvalidInputException if the collection, a key or the type breaks the input rules
      */
@@ -291,20 +347,39 @@ public final class HybridCacheStore implements CacheStore {
         keys.forEach(CacheInputs::requireKey);
         CacheInputs.requireNonNull(type, "type");
         Set<String> distinct = new LinkedHashSet<>(keys);
-        Map<String, T> local = trustL1() ? l1.getAll(distinct, type) : Map.of();
+        L2Link link = connector.link();
+        Set<String> trusted = distinct;
+        if (!coherence.coherent() && link != null) {
+            trusted = new LinkedHashSet<>();
+            for (String key : distinct) {
+                if (trustL1(key)) {
+                    trusted.add(key);
+                }
+            }
+        }
+        Map<String, T> local = trusted.isEmpty() ? Map.of() : l1.getAll(trusted, type);
         Set<String> missing = new LinkedHashSet<>(distinct);
         missing.removeAll(local.keySet());
-        Map<String, CacheEntry<T>> remote = Map.of();
+        Map<String, T> remote = new HashMap<>();
         if (!missing.isEmpty()) {
-            L2Gateway.Result<Map<String, CacheEntry<T>>> answer = readAllL2(missing, type);
-            if (answer.answered()) {
-                remote = answer.value();
+            for (Map.Entry<L2Access.Shard, List<String>> group : l2.groups(missing).entrySet()) {
+                List<String> part = group.getValue();
+                L2Gateway.Result<Map<String, CacheEntry<T>>> answer = readAllL2(link, group.getKey(), part, type);
+                if (answer.answered()) {
+                    answer.value().forEach((key, entry) -> remote.put(key, entry.value()));
+                } else {
+                    // Without L2, L1 is all there is for these keys (as for get).
+                    List<String> untried = new ArrayList<>(part);
+                    untried.removeAll(trusted);
+                    if (!untried.isEmpty()) {
+                        remote.putAll(l1.getAll(untried, type));
+                    }
+                }
             }
         }
         Map<String, T> found = new LinkedHashMap<>();
         for (String key : distinct) {
-            T value = local.containsKey(key) ? local.get(key)
-                    : remote.containsKey(key) ? remote.get(key).value() : null;
+            T value = local.containsKey(key) ? local.get(key) : remote.get(key);
             if (value != null) {
                 found.put(key, value);
             }
@@ -316,7 +391,8 @@ public final class HybridCacheStore implements CacheStore {
 
     /**
      * Like {@link #getEntry} for several keys: while L2 is in use, the entries are read from L2 in one bulk
-     * call (and its hits copied into L1, as {@link #getAll} does); while L2 is unavailable, from L1.
+     * call (one per shard of a sharded L2; its hits copied into L1, as {@link #getAll} does); while L2 (or a
+     * shard) is unavailable, from L1.
      *
      * @throws InvalidInputException if the collection, a key or the type breaks the input rules
      */
@@ -329,29 +405,45 @@ public final class HybridCacheStore implements CacheStore {
         if (distinct.isEmpty()) {
             return new LinkedHashMap<>();
         }
-        L2Gateway.Result<Map<String, CacheEntry<T>>> remote = readAllL2(distinct, type);
-        Map<String, CacheEntry<T>> found = remote.answered() ? remote.value() : l1.getEntries(distinct, type);
+        L2Link link = connector.link();
+        Map<String, CacheEntry<T>> read = new HashMap<>();
+        for (Map.Entry<L2Access.Shard, List<String>> group : l2.groups(distinct).entrySet()) {
+            L2Gateway.Result<Map<String, CacheEntry<T>>> remote =
+                    readAllL2(link, group.getKey(), group.getValue(), type);
+            read.putAll(remote.answered() ? remote.value() : l1.getEntries(group.getValue(), type));
+        }
+        Map<String, CacheEntry<T>> found = new LinkedHashMap<>();
+        for (String key : distinct) {
+            CacheEntry<T> entry = read.get(key);
+            if (entry != null) {
+                found.put(key, entry);
+            }
+        }
         hits.add(found.size());
         misses.add(distinct.size() - found.size());
         return found;
     }
 
-    /** {@link #readL2} for several keys in one L2 call: each hit fills L1 under the same rules. */
-    private <T> L2Gateway.Result<Map<String, CacheEntry<T>>> readAllL2(Set<String> keys, ValueType<T> type) {
+    /** {@link #readL2} for several keys of one shard in one L2 call: each hit fills L1 under the same rules. */
+    private <T> L2Gateway.Result<Map<String, CacheEntry<T>>> readAllL2(L2Link link, L2Access.Shard shard,
+            List<String> keys, ValueType<T> type) {
         Map<String, Long> stamps = new HashMap<>();
         keys.forEach(key -> stamps.put(key, copies.readStamp(key)));
         long startNanos = System.nanoTime();
         L2Gateway.Result<Map<String, CacheEntry<T>>> entries =
-                l2.call(connector.link(), Timing.SINGLE, store -> store.getEntries(keys, type));
+                l2.call(link, shard, Timing.SINGLE, store -> store.getEntries(keys, type));
         if (entries.answered()) {
             entries.value().forEach((key, entry) -> copies.fill(key, entry, stamps.get(key), startNanos));
         }
         return entries;
     }
 
-    /** Whether L1 may serve: the store is coherent, or L2 cannot be used (then L1 is all there is). */
-    private boolean trustL1() {
-        return coherence.coherent() || connector.link() == null || !gateway.closed();
+    /**
+     * Whether L1 may serve {@code key}: its shard is coherent, or L2 cannot be used for it (then L1 is all there
+     * is). One volatile read while nothing is suspect.
+     */
+    private boolean trustL1(String key) {
+        return coherence.coherent(key) || connector.link() == null || !l2.closedFor(key);
     }
 
     // ---------------------------------------------------------------- writes
@@ -382,7 +474,7 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireTtl(ttl);
         L1Copies.WriteStamp before = copies.writeStamp(key);
         L2Link link = connector.link();
-        L2Gateway.Result<BusPublisher.L2Write> written = l2.call(link, Timing.SINGLE,
+        L2Gateway.Result<BusPublisher.L2Write> written = l2.call(link, key, Timing.SINGLE,
                 store -> BusPublisher.putInL2(store, link.bus(), key, value, ttl));
         if (written.answered()) {
             copies.afterL2Write(key, value, ttl, before);
@@ -394,9 +486,10 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * Stores the entries in L2 with one bulk call, then in L1, then publishes one message per key.
-     * Every key and value is checked before anything is written. While L2 is unavailable the entries
-     * go to L1 only, as with {@link #put(String, Object, Duration)}.
+     * Stores the entries in L2 with one bulk call (on a sharded L2, one per shard, each through its shard's
+     * breaker), then in L1, then publishes one message per key. Every key and value is checked before anything
+     * is written. While L2 (or a shard) is unavailable its entries go to L1 only, as with
+     * {@link #put(String, Object, Duration)}.
      *
      * @throws InvalidInputException if the map, a key, a value or the TTL breaks the input rules
      */
@@ -415,18 +508,29 @@ public final class HybridCacheStore implements CacheStore {
         Map<String, L1Copies.WriteStamp> stamps = new HashMap<>();
         copy.keySet().forEach(key -> stamps.put(key, copies.writeStamp(key)));
         L2Link link = connector.link();
-        L2Gateway.Result<BusPublisher.L2Write> written = l2.call(link, Timing.SINGLE, store -> {
-            store.putAll(copy, ttl);
-            return BusPublisher.L2Write.WRITTEN;
-        });
-        if (written.answered()) {
-            copy.forEach((key, value) -> copies.afterL2Write(key, value, ttl, stamps.get(key)));
-            copy.keySet().forEach(key -> publisher.publish(link, Invalidation.Kind.KEY, key));
-        } else {
-            copy.forEach((key, value) -> {
-                l2.journalKey(key);
-                copies.withoutL2(key, value, ttl, stamps.get(key));
+        Map<L2Access.Shard, List<String>> groups = l2.groups(copy.keySet());
+        for (Map.Entry<L2Access.Shard, List<String>> group : groups.entrySet()) {
+            Map<String, Object> part = copy;
+            if (groups.size() > 1) {
+                part = new LinkedHashMap<>();
+                for (String key : group.getValue()) {
+                    part.put(key, copy.get(key));
+                }
+            }
+            Map<String, Object> entriesOfShard = part;
+            L2Gateway.Result<BusPublisher.L2Write> written = l2.call(link, group.getKey(), Timing.SINGLE, store -> {
+                store.putAll(entriesOfShard, ttl);
+                return BusPublisher.L2Write.WRITTEN;
             });
+            if (written.answered()) {
+                entriesOfShard.forEach((key, value) -> copies.afterL2Write(key, value, ttl, stamps.get(key)));
+                entriesOfShard.keySet().forEach(key -> publisher.publish(link, Invalidation.Kind.KEY, key));
+            } else {
+                entriesOfShard.forEach((key, value) -> {
+                    l2.journalKey(key);
+                    copies.withoutL2(key, value, ttl, stamps.get(key));
+                });
+            }
         }
     }
 
@@ -442,7 +546,7 @@ public final class HybridCacheStore implements CacheStore {
     public boolean delete(String key) {
         CacheInputs.requireKey(key);
         L2Link link = connector.link();
-        L2Gateway.Result<Boolean> inL2 = l2.call(link, Timing.SINGLE, store -> store.delete(key));
+        L2Gateway.Result<Boolean> inL2 = l2.call(link, key, Timing.SINGLE, store -> store.delete(key));
         boolean inL1 = copies.delete(key);
         if (inL2.answered()) {
             publisher.publish(link, Invalidation.Kind.KEY, key);
@@ -458,7 +562,8 @@ public final class HybridCacheStore implements CacheStore {
 
     /**
      * Removes the matching keys from L2 and L1 and tells the other instances; while L2 is unavailable,
-     * from L1 only.
+     * from L1 only. On a sharded L2 the pattern goes to L2 once, for every shard; where it may have missed a
+     * shard it is journaled under that shard (see the class description).
      *
      * @return how many entries L2 removed, or L1 when L2 was not used
      * @throws InvalidInputException if the pattern is null
@@ -468,18 +573,18 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireNonNull(pattern, "pattern");
         L2Link link = connector.link();
         RemovalReporter.Collected<PatternDeleted> deleted = removals.collecting(() -> {
-            L2Gateway.Result<Long> inL2 = l2.call(link, Timing.SCAN, store -> store.deleteMatching(pattern));
+            L2Gateway.Result<Long> inL2 = l2.callScan(link, store -> store.deleteMatching(pattern));
             long inL1 = copies.deleteMatching(pattern);
             if (inL2.answered() && L1Copies.matchesBytewiseInL2(pattern.pattern())) {
                 copies.dropAll();
             }
             return new PatternDeleted(inL2, inL1);
         });
-        if (deleted.result().inL2().answered()) {
+        boolean answered = deleted.result().inL2().answered();
+        if (answered) {
             publisher.publish(link, Invalidation.Kind.PATTERN, pattern.pattern());
-        } else {
-            l2.journalPattern(pattern);
         }
+        l2.journalPattern(pattern, answered);
         removals.fire(deleted.removed(), RemovalCause.EXPLICIT);
         return deleted.result().count();
     }
@@ -500,18 +605,18 @@ public final class HybridCacheStore implements CacheStore {
     public void clear() {
         L2Link link = connector.link();
         RemovalReporter.Collected<L2Gateway.Result<BusPublisher.L2Write>> cleared = removals.collecting(() -> {
-            L2Gateway.Result<BusPublisher.L2Write> inL2 = l2.call(link, Timing.SCAN, store -> {
+            L2Gateway.Result<BusPublisher.L2Write> inL2 = l2.callScan(link, store -> {
                 store.clear();
                 return BusPublisher.L2Write.WRITTEN;
             });
             copies.clear();
             return inL2;
         });
-        if (cleared.result().answered()) {
+        boolean answered = cleared.result().answered();
+        if (answered) {
             publisher.publish(link, Invalidation.Kind.CLEAR, "");
-        } else {
-            l2.journalClear();
         }
+        l2.journalClear(answered);
         removals.fire(cleared.removed(), RemovalCause.CLEARED);
     }
 
@@ -553,7 +658,7 @@ public final class HybridCacheStore implements CacheStore {
     public CacheStats l2Stats() {
         // Only while L2 is in use: monitoring must neither probe a failed L2 nor count as a failed operation.
         if (isL2Available()) {
-            L2Gateway.Result<CacheStats> answered = l2.call(connector.link(), Timing.SCAN, CacheStore::stats);
+            L2Gateway.Result<CacheStats> answered = l2.callScan(connector.link(), CacheStore::stats);
             if (answered.answered()) {
                 lastL2Stats = answered.value();
             }
@@ -570,26 +675,40 @@ public final class HybridCacheStore implements CacheStore {
      * count.
      */
     public long l2Failures() {
-        return gateway.failures() + gateway.skips() + l2.unconnected();
+        return l2.failures() + l2.skips() + l2.unconnected();
     }
 
     /**
-     * The breaker's state, invalidations sent and received, whole-L1 drops and the round trip of this
-     * instance's heartbeats through the bus: a snapshot, cheap to take, that never asks L2.
+     * The breaker's state (on a sharded L2 the worst shard's, with how many shards there are and how many are
+     * open), invalidations sent and received, L1 drops and the round trip of this instance's heartbeats
+     * through the bus: a snapshot, cheap to take, that never asks L2.
      */
     public L2Counters l2Counters() {
-        return new L2Counters(L2Counters.of(gateway.state()), publisher.sent(), receiver.received(),
+        return new L2Counters(L2Counters.of(l2.worstState()), publisher.sent(), receiver.received(),
                 copies.drops(), coherence.heartbeatRoundTrips(),
                 Duration.ofNanos(coherence.heartbeatRoundTripNanos()),
-                Duration.ofNanos(coherence.lastHeartbeatRoundTripNanos()));
+                Duration.ofNanos(coherence.lastHeartbeatRoundTripNanos()),
+                l2.shardCount(), l2.openShards(), copies.shardDrops());
     }
 
     /**
-     * Whether L2 is in use: connected, and its circuit breaker closed. False while the store runs on L1
-     * only (L2 not reached yet, or failing, or waiting for a probe to show it answers again).
+     * The state of each shard's circuit breaker, by shard id ({@link io.chatcache.core.Sharding#shards()}), in
+     * the order L2 names its shards; one entry with the id {@code ""} while L2 is not sharded or
+     * {@linkplain Builder#isolateShards isolation} is off. A snapshot that never asks L2.
+     */
+    public Map<String, L2Counters.Breaker> l2Breakers() {
+        Map<String, L2Counters.Breaker> breakers = new LinkedHashMap<>();
+        l2.states().forEach((shard, state) -> breakers.put(shard, L2Counters.of(state)));
+        return breakers;
+    }
+
+    /**
+     * Whether L2 is in use: connected, and its circuit breaker closed (on a sharded L2: every shard's). False
+     * while the store runs on L1 only for some keys (L2 not reached yet, or failing, or waiting for a probe to
+     * show it answers again).
      */
     public boolean isL2Available() {
-        return connector.link() != null && gateway.closed();
+        return connector.link() != null && l2.allClosed();
     }
 
     /**
@@ -605,8 +724,11 @@ public final class HybridCacheStore implements CacheStore {
         }
         L2Link last = connector.close();
         try {
-            if (replayer != null) {
-                replayer.flushAtClose(last);
+            long deadline = System.nanoTime() + closeTimeout.toNanos();
+            for (L2Access.Shard shard : l2.journaled()) {
+                if (shard.replayer != null) {
+                    shard.replayer.flushAtClose(last, deadline);
+                }
             }
         } finally {
             try {
@@ -625,7 +747,13 @@ public final class HybridCacheStore implements CacheStore {
      * unreachable, or not within the close timeout). 0 until the store is closed.
      */
     public long unappliedAtClose() {
-        return replayer == null ? 0 : replayer.unappliedAtClose();
+        long unapplied = 0;
+        for (L2Access.Shard shard : l2.journaled()) {
+            if (shard.replayer != null) {
+                unapplied += shard.replayer.unappliedAtClose();
+            }
+        }
+        return unapplied;
     }
 
     @Override
@@ -658,7 +786,8 @@ public final class HybridCacheStore implements CacheStore {
 
         @Override
         public void installed(L2Link link) {
-            gateway.reset();
+            l2.linked(link);
+            busSharded = l2.sharded() && link.bus() != null && link.bus().capability(Sharding.class).isPresent();
             if (link.bus() != null) {
                 // Heartbeats every interval, and while suspect a probe of the bus every quarter interval.
                 coherence.busAttached();
@@ -674,11 +803,44 @@ public final class HybridCacheStore implements CacheStore {
         }
     }
 
+    /** What {@link L2Access} may do to this store. */
+    private final class AccessHooks implements L2Access.Owner {
+        @Override
+        public void soon(String what, Runnable task) {
+            background.soon(what, task);
+        }
+
+        @Override
+        public void shardingChanged(Sharding sharding) {
+            copies.trackShards(sharding == null ? null : sharding::shardOf);
+        }
+    }
+
     /** What {@link Coherence} may do to this store. */
     private final class CoherenceHooks implements Coherence.Store {
         @Override
         public void dropL1() {
             copies.dropAll();
+        }
+
+        @Override
+        public void dropShard(String shard) {
+            copies.dropShard(shard);
+        }
+
+        @Override
+        public String shardOf(String key) {
+            return l2.shardIdOf(key);
+        }
+
+        @Override
+        public Set<String> shards() {
+            return l2.shardIds();
+        }
+
+        @Override
+        public boolean busSharded() {
+            return busSharded;
         }
 
         @Override
@@ -692,8 +854,8 @@ public final class HybridCacheStore implements CacheStore {
         }
 
         @Override
-        public boolean l2Available() {
-            return isL2Available() && !l2.lastCallFailed();
+        public boolean l2Available(String shard) {
+            return connector.link() != null && l2.answering(shard);
         }
     }
 
@@ -713,8 +875,14 @@ public final class HybridCacheStore implements CacheStore {
         copies.setBeforeFillHook(hook);
     }
 
+    /** The breaker's state; on a sharded L2 the worst shard's. */
     CircuitBreaker.State breakerState() {
-        return gateway.state();
+        return l2.worstState();
+    }
+
+    /** Whether L1 may serve and be filled for {@code key}. */
+    boolean isL1Coherent(String key) {
+        return coherence.coherent(key);
     }
 
     /** Whether L1 serves and is filled (false while the store waits for the bus's proof). */
@@ -784,6 +952,7 @@ public final class HybridCacheStore implements CacheStore {
         private Duration probeInterval;
         private Duration defaultTtl;
         private Ticker ticker;
+        private Boolean isolateShards;
 
         private Builder() {
         }
@@ -948,6 +1117,21 @@ public final class HybridCacheStore implements CacheStore {
         public Builder defaultTtl(Duration ttl) {
             CacheInputs.requireUnset("defaultTtl", this.defaultTtl);
             this.defaultTtl = CacheInputs.requirePositive(ttl, "defaultTtl");
+            return this;
+        }
+
+        /**
+         * Whether faults are isolated per shard where L2 is sharded (it offers {@link Sharding}: a Redis Cluster).
+         * Default {@code true}: each shard (master) has its own circuit breaker, bulkhead (each of
+         * {@link #maxConcurrentL2Calls}), outage journal and coherence state, so a failed shard falls back alone
+         * while the others keep reading and writing L2 and serving their L1 copies; see the class description.
+         * {@code false}: one breaker, journal and coherence state for every key, as for a single server (a fault
+         * in one shard makes every key fall back); kept to compare the two. Without a sharded L2 the option
+         * changes nothing.
+         */
+        public Builder isolateShards(boolean isolate) {
+            CacheInputs.requireUnset("isolateShards", this.isolateShards);
+            this.isolateShards = isolate;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.chatcache.chat;
 import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
+import io.chatcache.core.LogText;
 import io.chatcache.core.RemovalCause;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,7 +13,9 @@ import java.util.function.BooleanSupplier;
  * What the hybrid store does with what its bus delivers: another instance's invalidation drops the matching L1
  * copies (reported to removal listeners); every message and heartbeat goes to the {@link Coherence} for its
  * sequence check; its own messages prove the subscription; a disconnect or reconnect makes L1 suspect, and a
- * reconnect probes L2 at once (the server most likely answers again).
+ * reconnect probes L2 at once (the server most likely answers again). On a sharded bus, a shard channel's
+ * disconnect or reconnect ({@link InvalidationListener#onShardEvent}) makes only that shard's keys suspect
+ * (where L2 is sharded alike; else everything), and forgets the publishers' sequences on that channel only.
  *
  * <p>Thread-safe: called on the bus's threads.
  */
@@ -46,6 +49,11 @@ final class InvalidationReceiver {
             @Override
             public void onBusEvent(BusEvent event) {
                 busEvent(event);
+            }
+
+            @Override
+            public void onShardEvent(String shard, BusEvent event) {
+                shardEvent(shard, event);
             }
         };
     }
@@ -90,6 +98,22 @@ final class InvalidationReceiver {
             }
         }
         return false;
+    }
+
+    private void shardEvent(String shard, InvalidationListener.BusEvent event) {
+        if (closed.getAsBoolean()) {
+            return;
+        }
+        switch (event) {
+            case DISCONNECTED -> coherence.suspectChannel(shard, "the invalidation bus's channel of shard "
+                    + LogText.escape(shard) + " disconnected");
+            case RECONNECTED -> {
+                coherence.forgetOrigins(shard);
+                coherence.suspectChannel(shard, "the invalidation bus's channel of shard " + LogText.escape(shard)
+                        + " reconnected; messages may have been lost meanwhile");
+                probeSoon.run();
+            }
+        }
     }
 
     private void busEvent(InvalidationListener.BusEvent event) {

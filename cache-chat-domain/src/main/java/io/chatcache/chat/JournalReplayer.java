@@ -5,7 +5,9 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.LogText;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +35,12 @@ final class JournalReplayer {
         /** Drops L1 whole, unreported. */
         void dropL1();
 
-        /** L2 was unavailable for the replay. */
-        void failed(CacheUnavailableException e);
+        /**
+         * L2 was unavailable for the replay.
+         *
+         * @param scan whether a pattern delete or clear failed (it touches every shard), not a key's delete
+         */
+        void failed(CacheUnavailableException e, boolean scan);
     }
 
     private static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -44,12 +50,16 @@ final class JournalReplayer {
     private final Duration closeTimeout;
     private final Duration l1TtlCeiling;
     private final LongAdder unappliedAtClose = new LongAdder();
+    /** Whether patterns and clears may be applied now (on a sharded L2: every shard is back). */
+    private final BooleanSupplier scansAllowed;
 
-    JournalReplayer(OutageJournal journal, Target target, Duration closeTimeout, Duration l1TtlCeiling) {
+    JournalReplayer(OutageJournal journal, Target target, Duration closeTimeout, Duration l1TtlCeiling,
+            BooleanSupplier scansAllowed) {
         this.journal = journal;
         this.target = target;
         this.closeTimeout = closeTimeout;
         this.l1TtlCeiling = l1TtlCeiling;
+        this.scansAllowed = scansAllowed;
     }
 
     /** Whether anything waits to be applied; cheap, called on every L2 success. */
@@ -57,21 +67,34 @@ final class JournalReplayer {
         return journal.hasPending();
     }
 
-    /** Applies everything now; what fails goes back into the journal for the next L2 success. */
+    /**
+     * Applies everything now; what fails goes back into the journal for the next L2 success. Patterns and a clear
+     * wait in the journal while they may not be applied (a shard of a sharded L2 is still out of use).
+     */
     void replay(L2Link l2) {
         OutageJournal.Replay replay = journal.take();
         if (replay.isEmpty()) {
             return;
         }
+        if ((replay.clear() || !replay.patterns().isEmpty()) && !scansAllowed.getAsBoolean()) {
+            if (replay.clear()) {
+                journal.restore(replay);
+                return;
+            }
+            journal.restore(new OutageJournal.Replay(false, replay.patterns(), List.of()));
+            replay = new OutageJournal.Replay(false, List.of(), replay.keys());
+        }
         if (replay.clear()) {
             LOG.info("Clearing L2: this instance cleared the cache, or changed more than {} keys, while L2 was "
                     + "out of use", HybridCacheStore.MAX_JOURNALED_CHANGES);
         }
+        long[] applied = new long[1];
         try {
-            applyUntil(l2, replay, NO_DEADLINE, new long[1]);
+            applyUntil(l2, replay, NO_DEADLINE, applied);
         } catch (CacheUnavailableException e) {
             journal.restore(replay);
-            target.failed(e);
+            // The clear or the patterns come first: a failure before they are all applied is theirs.
+            target.failed(e, replay.clear() || applied[0] < replay.patterns().size());
         } catch (RuntimeException e) {
             // Not the caller's failure: its own call succeeded. A later L2 success tries again.
             journal.restore(replay);
@@ -89,6 +112,11 @@ final class JournalReplayer {
      * logs and counts what it could not apply ({@code l2} null: L2 was never reached).
      */
     void flushAtClose(L2Link l2) {
+        flushAtClose(l2, System.nanoTime() + closeTimeout.toNanos());
+    }
+
+    /** As {@link #flushAtClose(L2Link)}, until {@code deadlineNanos} (shared by the journals of every shard). */
+    void flushAtClose(L2Link l2, long deadlineNanos) {
         if (!journal.hasPending()) {
             return;
         }
@@ -97,7 +125,7 @@ final class JournalReplayer {
         long[] applied = new long[1];
         if (l2 != null) {
             try {
-                applyUntil(l2, replay, System.nanoTime() + closeTimeout.toNanos(), applied);
+                applyUntil(l2, replay, deadlineNanos, applied);
             } catch (RuntimeException e) {
                 LOG.debug("Applying the outage journal at close failed: {}", LogText.escape(e.getMessage()));
             }

@@ -4,11 +4,15 @@ import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.KeyPattern;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The hybrid store's L1 side: what goes into L1 and when it must come out, guarded against the races with L2
@@ -25,9 +29,26 @@ import java.util.function.Consumer;
  *       L2 came back: either may be newer.</li>
  *   <li>No copy outlives its L2 entry or the L1 TTL ceiling.</li>
  * </ul>
- * Thread-safe.
+ *
+ * <p><b>Dropping one shard's copies.</b> L1 cannot list its keys, so on a sharded L2 this class remembers, per
+ * shard, the keys it put into L1 since that shard's last drop ({@link #trackShards}): a drop deletes those. The
+ * list may hold keys L1 no longer has (evictions and expirations are not taken off it, since a removal report
+ * may race with a new put of the key and would then hide a live copy), never miss one it has: a key is listed
+ * after it is put, and taken off before it is deleted. Past {@link #MAX_TRACKED_KEYS} keys in a shard, the list
+ * stops and that shard's next drop drops L1 whole, which is always correct.
+ *
+ * <p>Thread-safe.
  */
 final class L1Copies {
+
+    /** Keys remembered per shard for {@link #dropShard}; past it, a drop of that shard drops L1 whole. */
+    static final int MAX_TRACKED_KEYS = 65_536;
+
+    /** The keys of one shard put into L1 since its last drop. */
+    private static final class ShardKeys {
+        final Set<String> keys = ConcurrentHashMap.newKeySet();
+        volatile boolean overflowed;
+    }
 
     /** Taken before an L2 write: what the L1 side of the write checks afterwards. */
     record WriteStamp(long recovery, long stamp, long outsideStamp, long startNanos) {
@@ -35,8 +56,8 @@ final class L1Copies {
 
     private final CacheStore l1;
     private final Duration ceiling;
-    /** Whether L1 may be filled (the coherence's state). */
-    private final BooleanSupplier coherent;
+    /** Whether L1 may be filled for a key (the coherence's state). */
+    private final Predicate<String> coherent;
     private final RemovalReporter reporter;
     private final FillGuard guard = new FillGuard();
     /**
@@ -48,14 +69,95 @@ final class L1Copies {
     /** Bumped whenever L2 comes back; an L1-only write that sees it move undoes itself. */
     private final AtomicLong recoveries = new AtomicLong();
     private final LongAdder drops = new LongAdder();
+    private final LongAdder shardDrops = new LongAdder();
+    /** A key's shard while L2 is sharded; null otherwise (then nothing is tracked). */
+    private volatile Function<String, String> shardOf;
+    private final Map<String, ShardKeys> tracked = new ConcurrentHashMap<>();
     /** Test hook: runs after an L2 read and before its value is copied into L1. */
     private volatile Consumer<String> beforeFillHook;
 
-    L1Copies(CacheStore l1, Duration ceiling, BooleanSupplier coherent, RemovalReporter reporter) {
+    L1Copies(CacheStore l1, Duration ceiling, Predicate<String> coherent, RemovalReporter reporter) {
         this.l1 = l1;
         this.ceiling = ceiling;
         this.coherent = coherent;
         this.reporter = reporter;
+    }
+
+    /**
+     * Starts (or, with null, stops) remembering which shard's keys are put into L1, so that {@link #dropShard} can
+     * drop them. Whatever was put before is not known: L1 is dropped whole, unreported.
+     */
+    void trackShards(Function<String, String> shards) {
+        if (shards == null && shardOf == null) {
+            return;
+        }
+        tracked.clear();
+        shardOf = shards;
+        if (shards != null) {
+            // Not counted as a drop: L1 is usually empty here (the store is being built, or L2 was just reached).
+            reporter.uncollected(() -> {
+                guard.bumpAll();
+                outsideChanges.bumpAll();
+                l1.clear();
+            });
+        }
+    }
+
+    /** Puts a copy into L1, then lists it under its shard (in that order: a drop must never miss a copy). */
+    private void put(String key, Object value, Duration ttl) {
+        l1.put(key, value, ttl);
+        Function<String, String> shards = shardOf;
+        if (shards != null) {
+            ShardKeys keys = tracked.computeIfAbsent(shards.apply(key), id -> new ShardKeys());
+            if (!keys.overflowed) {
+                if (keys.keys.size() >= MAX_TRACKED_KEYS) {
+                    keys.overflowed = true;
+                    keys.keys.clear();
+                } else {
+                    keys.keys.add(key);
+                }
+            }
+        }
+    }
+
+    /**
+     * Drops the L1 copies of shard {@code shard}'s keys without reporting them (they still live in L2), and makes
+     * in-flight fills and L1-only writes of any key fail, as {@link #dropAll} does. L1 whole if the shard's keys
+     * are not all known.
+     */
+    void dropShard(String shard) {
+        if (shardOf == null) {
+            dropAll();
+            return;
+        }
+        ShardKeys keys = tracked.get(shard);
+        if (keys != null && keys.overflowed) {
+            dropAll();
+            return;
+        }
+        shardDrops.increment();
+        reporter.uncollected(() -> {
+            guard.bumpAll();
+            outsideChanges.bumpAll();
+            if (keys != null) {
+                for (String key : keys.keys) {
+                    // Taken off the list first: a put after this lists the key again.
+                    keys.keys.remove(key);
+                    l1.delete(key);
+                }
+            }
+        });
+    }
+
+    /** L2's shard {@code shard} is back after an outage: its L1 copies missed invalidations. */
+    void recoveredShard(String shard) {
+        recoveries.incrementAndGet();
+        dropShard(shard);
+    }
+
+    /** How often one shard's L1 copies were dropped (not L1 whole). */
+    long shardDrops() {
+        return shardDrops.sum();
     }
 
     /** The key's stamp, to be taken before reading L2 and handed to {@link #fill}. */
@@ -81,10 +183,10 @@ final class L1Copies {
         }
         Optional<Duration> ttl = ttlOfCopy(entry.remainingTtl(), startNanos);
         // A suspicion bumps the guard, so a fill that began before it fails the second check below.
-        if (ttl.isEmpty() || !coherent.getAsBoolean() || !guard.unchangedSince(key, stamp)) {
+        if (ttl.isEmpty() || !coherent.test(key) || !guard.unchangedSince(key, stamp)) {
             return;
         }
-        l1.put(key, entry.value(), ttl.get());
+        put(key, entry.value(), ttl.get());
         if (!guard.unchangedSince(key, stamp)) {
             l1.delete(key);
         }
@@ -97,8 +199,8 @@ final class L1Copies {
     void afterL2Write(String key, Object value, Duration ttl, WriteStamp before) {
         boolean sole = guard.bumpAndCheckSole(key, before.stamp());
         Optional<Duration> l1Ttl = ttlOfCopy(ttl, before.startNanos());
-        if (sole && l1Ttl.isPresent() && coherent.getAsBoolean()) {
-            l1.put(key, value, l1Ttl.get());
+        if (sole && l1Ttl.isPresent() && coherent.test(key)) {
+            put(key, value, l1Ttl.get());
             if (!guard.unchangedSince(key, before.stamp() + 1)) {
                 l1.delete(key);
             }
@@ -119,7 +221,7 @@ final class L1Copies {
             l1.delete(key);
             return;
         }
-        l1.put(key, value, capped(ttl));
+        put(key, value, capped(ttl));
         // L2 came back while we wrote (the L1 drop of the recovery may have run before our put, and this
         // value is not in L2), or the key changed from outside meanwhile.
         if (recoveries.get() != before.recovery() || !outsideChanges.unchangedSince(key, before.outsideStamp())) {
@@ -142,7 +244,15 @@ final class L1Copies {
     /** A caller clears the cache. */
     void clear() {
         guard.bumpAll();
+        clearTracked();
         l1.clear();
+    }
+
+    private void clearTracked() {
+        tracked.values().forEach(keys -> {
+            keys.keys.clear();
+            keys.overflowed = false;
+        });
     }
 
     /** Another instance (or a replay) changed {@code key}: whether L1 held it. */
@@ -169,6 +279,7 @@ final class L1Copies {
     void clearFromOutside() {
         guard.bumpAll();
         outsideChanges.bumpAll();
+        clearTracked();
         l1.clear();
     }
 
@@ -178,6 +289,8 @@ final class L1Copies {
         reporter.uncollected(() -> {
             guard.bumpAll();
             outsideChanges.bumpAll();
+            // The lists first, then L1: a copy put in between is listed again after its put.
+            clearTracked();
             l1.clear();
         });
     }

@@ -23,10 +23,17 @@ import java.time.Duration;
  *     through Redis's pub/sub, the delivery lag of the bus as this instance sees it (messages carry no send
  *     time, so other instances' messages cannot be timed)
  * @param lastHeartbeatRoundTrip the latest such round trip, {@link Duration#ZERO} before the first
+ * @param shards how many shards Redis has, each with a breaker of its own: HYBRID on a Redis Cluster with
+ *     shard isolation on; 1 otherwise (one breaker for everything). {@link #breaker} is then the worst shard's
+ *     state (OPEN over HALF_OPEN over CLOSED); per shard see {@code HybridCacheStore.l2Breakers()}
+ * @param openShards how many of those shards' breakers are not closed now (their keys go without Redis)
+ * @param l1ShardDrops HYBRID with shards: how often one shard's L1 copies were dropped (its outage ended, or
+ *     the bus proved it delivers that shard's invalidations again after a suspicion); not counted in
+ *     {@code l1Drops}; 0 otherwise
  */
 public record L2Counters(Breaker breaker, long invalidationsSent, long invalidationsReceived, long l1Drops,
                          long heartbeatRoundTrips, Duration heartbeatRoundTripTotal,
-                         Duration lastHeartbeatRoundTrip) {
+                         Duration lastHeartbeatRoundTrip, int shards, int openShards, long l1ShardDrops) {
 
     /** The states of the circuit breaker in front of Redis. */
     public enum Breaker {
@@ -43,9 +50,31 @@ public record L2Counters(Breaker breaker, long invalidationsSent, long invalidat
         CacheInputs.requireNonNull(breaker, "breaker");
         CacheInputs.requireNonNull(heartbeatRoundTripTotal, "heartbeatRoundTripTotal");
         CacheInputs.requireNonNull(lastHeartbeatRoundTrip, "lastHeartbeatRoundTrip");
-        if (invalidationsSent < 0 || invalidationsReceived < 0 || l1Drops < 0 || heartbeatRoundTrips < 0) {
+        if (invalidationsSent < 0 || invalidationsReceived < 0 || l1Drops < 0 || heartbeatRoundTrips < 0
+                || openShards < 0 || l1ShardDrops < 0) {
             throw new InvalidInputException("counts", "must not be negative");
         }
+        if (shards < 1 || openShards > shards) {
+            throw new InvalidInputException("shards", "must be at least 1 and at least openShards, was " + shards
+                    + " with " + openShards + " open");
+        }
+    }
+
+    /**
+     * Counters of an unsharded Redis: one shard, open if the breaker is not closed, no shard drops.
+     *
+     * @param breaker the breaker's state
+     * @param invalidationsSent as the record's component
+     * @param invalidationsReceived as the record's component
+     * @param l1Drops as the record's component
+     * @param heartbeatRoundTrips as the record's component
+     * @param heartbeatRoundTripTotal as the record's component
+     * @param lastHeartbeatRoundTrip as the record's component
+     */
+    public L2Counters(Breaker breaker, long invalidationsSent, long invalidationsReceived, long l1Drops,
+            long heartbeatRoundTrips, Duration heartbeatRoundTripTotal, Duration lastHeartbeatRoundTrip) {
+        this(breaker, invalidationsSent, invalidationsReceived, l1Drops, heartbeatRoundTrips, heartbeatRoundTripTotal,
+                lastHeartbeatRoundTrip, 1, breaker == null || breaker == Breaker.CLOSED ? 0 : 1, 0);
     }
 
     /** The breaker's state as this record names it. */
