@@ -15,8 +15,10 @@ import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.SerializationException;
 import io.chatcache.core.Serializer;
+import io.chatcache.core.Sharding;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
+import io.chatcache.redis.internal.ClusterShards;
 import io.chatcache.redis.internal.RedisErrors;
 import io.chatcache.redis.internal.RedissonClients;
 import org.redisson.api.BatchOptions;
@@ -92,6 +94,12 @@ import java.util.function.UnaryOperator;
  *       retries; the store recovers by itself when the server is back. Refused credentials and a user
  *       the ACL does not allow on a key throw {@link CacheConfigurationException} naming the user and
  *       the key (retrying does not help).</li>
+ *   <li>In a Redis Cluster the store offers {@link Sharding} through {@link #capability(Class)}: a key's
+ *       shard is the master that serves its slot, named {@code slots-<lowest slot of that master>} (stable
+ *       across a failover, as a {@link RedisInvalidationBus} on the same namespace names it), from a slot
+ *       map the store reads with {@code CLUSTER SLOTS} when it is built and re-reads every 200 ms on a
+ *       thread of its own (stopped by {@link #close()}). On a single server or Sentinel it offers none:
+ *       everything is one shard.</li>
  *   <li>Removal listeners hear {@link RemovalCause#EXPLICIT} for {@link #delete} and for each key
  *       {@link #deleteMatching} removes, {@link RemovalCause#CLEARED} for each key {@link #clear()}
  *       removes. Redis does not tell clients of expiry, eviction or overwrites, so those are never
@@ -156,6 +164,10 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     private final byte[] maxValueBytesArgument;
     private final String where;
     private final String user;
+    /** The cluster's slot map, or null outside a cluster. */
+    private final ClusterShards clusterShards;
+    /** {@link #clusterShards} for keys without the namespace prefix, or null outside a cluster. */
+    private final Sharding keySharding;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -178,6 +190,15 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         this.maxValueBytesArgument = Long.toString(maxValueBytes).getBytes(StandardCharsets.US_ASCII);
         this.where = where;
         this.user = user;
+        if (client.getConfig().isClusterConfig()) {
+            Duration deadline = builder.config != null ? builder.config.timeout()
+                    : Duration.ofMillis(Math.max(100, client.getConfig().useClusterServers().getTimeout() * 10L / 9));
+            this.clusterShards = new ClusterShards(client, deadline);
+            this.keySharding = clusterShards.withPrefix(prefix);
+        } else {
+            this.clusterShards = null;
+            this.keySharding = null;
+        }
     }
 
     /** A builder; give it a {@link RedisConfig} or a {@link RedissonClient}. */
@@ -207,6 +228,26 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     /** The Redis key under which {@code key} is stored: {@code <namespace>:<key>}, or {@code key}. */
     String redisKey(String key) {
         return prefix + CacheInputs.requireKey(key);
+    }
+
+    /**
+     * Offers {@link Sharding} in a Redis Cluster (a key's shard, as the class comment says), besides what
+     * the store is ({@link PublishingStore}); on a single server or Sentinel no {@link Sharding}.
+     *
+     * @throws InvalidInputException if {@code capability} is null
+     */
+    @Override
+    public <C> Optional<C> capability(Class<C> capability) {
+        CacheInputs.requireNonNull(capability, "capability");
+        if (capability == Sharding.class && keySharding != null) {
+            return Optional.of(capability.cast(keySharding));
+        }
+        return CacheStore.super.capability(capability);
+    }
+
+    /** For tests: the cluster's slot map, or null outside a cluster. */
+    ClusterShards clusterShards() {
+        return clusterShards;
     }
 
     @Override
@@ -531,11 +572,19 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         chunk.clear();
     }
 
-    /** Shuts the client down if this store created it; a client handed in is left open. Idempotent. */
+    /**
+     * Stops the slot map's refresh (in a cluster) and shuts the client down if this store created it; a
+     * client handed in is left open. Idempotent.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownsClient) {
-            client.shutdown();
+        if (closed.compareAndSet(false, true)) {
+            if (clusterShards != null) {
+                clusterShards.close();
+            }
+            if (ownsClient) {
+                client.shutdown();
+            }
         }
     }
 
@@ -783,12 +832,13 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         }
 
         /**
-         * Builds the store. With a config it connects now and PINGs the servers.
+         * Builds the store. With a config it connects now and PINGs the servers. In a cluster (either way)
+         * it reads the slot map ({@code CLUSTER SLOTS}) within the operation budget.
          *
          * @throws CacheConfigurationException if neither or both of config and client are given, or
          *     Redis refuses the credentials
          * @throws io.chatcache.core.CacheUnavailableException if Redis cannot be reached within the
-         *     connect timeout
+         *     connect timeout, or no cluster master tells its slot map within the operation budget
          */
         public RedisCacheStore build() {
             RedisConfig.requireNamespace(namespace(), layout(), "namespace");
@@ -801,8 +851,13 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
                         client.getConfig().getUsername()));
             }
             RedissonClient created = RedissonClients.connect(config);
-            return new RedisCacheStore(this, created, true, "Redis at " + RedissonClients.describe(config),
-                    config.username());
+            try {
+                return new RedisCacheStore(this, created, true, "Redis at " + RedissonClients.describe(config),
+                        config.username());
+            } catch (RuntimeException e) {
+                created.shutdown();
+                throw e;
+            }
         }
 
         RedisConfig.KeyLayout layout() {

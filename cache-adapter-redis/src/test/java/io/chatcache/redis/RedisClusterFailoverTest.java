@@ -1,6 +1,7 @@
 package io.chatcache.redis;
 
 import io.chatcache.core.CacheUnavailableException;
+import io.chatcache.core.Sharding;
 import io.chatcache.testkit.redis.RedisCluster;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
@@ -12,12 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A master of the 6-node cluster (3 masters, a replica each) dies: its replica is promoted, and the store
- * follows within one topology scan and one deadline.
+ * A master of the 6-node cluster (3 masters, a replica each) dies: its replica is promoted, the store
+ * follows within one topology scan and one deadline, and names the key's shard as before.
  */
 @Timeout(90)
 class RedisClusterFailoverTest {
@@ -66,5 +72,87 @@ class RedisClusterFailoverTest {
                 cluster.awaitReady();
             }
         }
+    }
+
+    @Test
+    void shardOfAKeyIsTheShardOfTheMasterClusterSlotsNamesAndSurvivesAFailover() {
+        RedisCluster cluster = redis.clusterWithReplicas();
+        try (RedisCacheStore store = RedisCacheStore.create(configFor(cluster))) {
+            Sharding sharding = store.capability(Sharding.class).orElseThrow();
+            List<String> keys = IntStream.range(0, 60).mapToObj(i -> "user:" + i).toList();
+            Set<String> shards = sharding.shards();
+            assertThat(shards).hasSize(3).allMatch(id -> id.startsWith("slots-"));
+            assertShardsAreMasters(cluster, store, sharding, keys);
+
+            String key = keys.get(0);
+            String shard = sharding.shardOf(key);
+            RedisServer master = cluster.masterOf(store.redisKey(key));
+            try {
+                master.kill();
+                RedisServer promoted = cluster.awaitFailover(master);
+                store.clusterShards().refresh();
+
+                assertThat(cluster.masterOf(store.redisKey(key))).isSameAs(promoted);
+                assertThat(sharding.shardOf(key)).as("the promoted replica serves the same shard").isEqualTo(shard);
+                assertThat(sharding.shards()).isEqualTo(shards);
+                assertShardsAreMasters(cluster, store, sharding, keys);
+            } finally {
+                master.restart();
+                cluster.awaitReady();
+            }
+        }
+    }
+
+    /** Keys on the same master, and only those, share a shard; the three masters are three shards. */
+    private static void assertShardsAreMasters(RedisCluster cluster, RedisCacheStore store, Sharding sharding,
+            List<String> keys) {
+        Map<String, RedisServer> masterOfShard = new HashMap<>();
+        Map<RedisServer, String> shardOfMaster = new HashMap<>();
+        for (String key : keys) {
+            String shard = sharding.shardOf(key);
+            RedisServer master = cluster.masterOf(store.redisKey(key));
+            assertThat(masterOfShard.computeIfAbsent(shard, s -> master)).as("master of %s", shard).isSameAs(master);
+            assertThat(shardOfMaster.computeIfAbsent(master, m -> shard)).as("shard of %s", master).isEqualTo(shard);
+        }
+        assertThat(masterOfShard.keySet()).isEqualTo(sharding.shards());
+        assertThat(masterOfShard.values()).containsExactlyInAnyOrderElementsOf(cluster.masters());
+    }
+
+    @Test
+    void aSingleServerStoreOffersNoSharding() {
+        RedisServer server = redis.startSingle();
+        try (RedisCacheStore store = RedisCacheStore.create(RedisTestSupport.configFor(server).build())) {
+            assertThat(store.capability(Sharding.class)).isEmpty();
+            assertThat(store.capability(io.chatcache.core.PublishingStore.class)).contains(store);
+        }
+    }
+
+    @Test
+    void aStoreOnAClientOfOursOffersShardingWithItsNamespaceAndStopsItsRefreshWhenClosed() {
+        RedisCluster cluster = redis.clusterWithReplicas();
+        try (RedisConnection connection = RedisConnection.open(configFor(cluster))) {
+            RedisCacheStore plain = connection.storeBuilder().namespace("a").build();
+            RedisCacheStore other = connection.storeBuilder().namespace("b").build();
+            Sharding a = plain.capability(Sharding.class).orElseThrow();
+            Sharding b = other.capability(Sharding.class).orElseThrow();
+            for (int i = 0; i < 20; i++) {
+                assertThat(a.shardOf("k" + i)).isEqualTo(plain.clusterShards().shardOf("a:k" + i));
+                assertThat(b.shardOf("k" + i)).isEqualTo(plain.clusterShards().shardOf("b:k" + i));
+            }
+            assertThat(a.shards()).isEqualTo(b.shards());
+
+            long refreshThreads = refreshThreads();
+
+            plain.close();
+
+            Awaitility.await("the refresh thread to stop").atMost(Duration.ofSeconds(5))
+                    .until(() -> refreshThreads() == refreshThreads - 1);
+            assertThat(other.get("k", String.class)).isEmpty();
+        }
+    }
+
+    private static long refreshThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("chatcache-cluster-shards")).count();
     }
 }

@@ -67,6 +67,13 @@ class RedisSentinelTest {
     }
 
     @Test
+    void aSentinelStoreOffersNoSharding() {
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace("sharding").build()) {
+            assertThat(store.capability(io.chatcache.core.Sharding.class)).isEmpty();
+        }
+    }
+
+    @Test
     void storeBuiltFromASentinelConfigWritesToTheMasterAndTheReplicaFollows() {
         String namespace = RedisTestSupport.uniqueNamespace("sentinel-store");
         RedisConfig config = RedisTestSupport.configFor(sentinel).namespace(namespace).build();
