@@ -5,6 +5,7 @@ import io.chatcache.testkit.redis.RedisSentinel;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import io.chatcache.testkit.redis.fault.AvailabilityWatch;
+import io.chatcache.testkit.redis.fault.Call;
 import io.chatcache.testkit.redis.fault.CallLog;
 import io.chatcache.testkit.redis.fault.Fault;
 import io.chatcache.testkit.redis.fault.FaultLoad;
@@ -42,8 +43,20 @@ import java.util.concurrent.TimeUnit;
  * {@code clientkill} closes only the reader's pub/sub connection ({@code CLIENT KILL ID}); {@code sentinel} runs
  * on the harness's Sentinel set-up (a master, a replica, three sentinels) and SIGKILLs the master, the recovery
  * being the moment the sentinels name the replica as master; {@code cluster} kills and restarts (empty) the first of
- * the harness's 3 cluster masters (no replicas: its third of the keys is unavailable meanwhile). Each runs 3 s of
- * load before the fault and 10 s after recovery. Exits with status 1 if a run could not be completed.
+ * the harness's 3 cluster masters (no replicas: its third of the keys is unavailable meanwhile). On the harness's
+ * 6-node cluster (3 masters with a replica each, {@code cluster-node-timeout} 1 s): {@code shard-master} SIGKILLs the
+ * master of the shard that holds key {@code fault:0} (for the rival: its map, one Redis hash in one slot) and
+ * {@code other-master} a master of another shard, the recovery being the moment the harness sees the replica
+ * promoted and every node ok; {@code replica} SIGKILLs the replica of the shard holding {@code fault:0} (an
+ * instantaneous fault: nothing should notice). Each runs 3 s of load before the fault and 10 s after recovery. Exits
+ * with status 1 if a run could not be completed.
+ *
+ * <p>For the 6-node scenarios a second table reports per shard: the keys on the failed master's shard (for
+ * {@code replica}: the shard that lost its replica) and the keys on the other shards, each with latency in the fault
+ * window, caller exceptions, throughput in the fault window as a share of the 2 s before it, and staleness after
+ * recovery (reads of cold keys are not split). Store {@code hybrid-single} is chat-cache's hybrid store with one
+ * breaker for all shards (the design before per-shard isolation), for a side-by-side run:
+ * {@code --stores hybrid,hybrid-single,lcm-clear --scenarios shard-master,other-master,replica}.
  *
  * <p>Redis settings come from the {@code REDIS_*} variables of this process's environment (such as a deadline),
  * {@code REDIS_URL} excepted, which points at the harness's server; the rival's client is built from the same
@@ -51,7 +64,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.FaultBenchmark \
- *     [--stores hybrid,lcm-clear,lcm-load] [--scenarios pause5,pause15,kill,clientkill,sentinel,cluster] \
+ *     [--stores hybrid,hybrid-single,lcm-clear,lcm-load] \
+ *     [--scenarios pause5,pause15,kill,clientkill,sentinel,cluster,shard-master,other-master,replica] \
  *     [--tolerance-ms 200] \
  *     [--keep DIR]
  * }</pre>
@@ -77,7 +91,8 @@ public final class FaultBenchmark {
      */
     enum Scenario {
         PAUSE5(Fault.PAUSE_5S), PAUSE15(Fault.PAUSE_15S), KILL(Fault.KILL_AND_RESTART),
-        CLIENTKILL(Fault.KILL_READER_PUBSUB), SENTINEL(null), CLUSTER(Fault.KILL_AND_RESTART);
+        CLIENTKILL(Fault.KILL_READER_PUBSUB), SENTINEL(null), CLUSTER(Fault.KILL_AND_RESTART),
+        SHARD_MASTER(null), OTHER_MASTER(null), REPLICA(null);
 
         final Fault fault;
 
@@ -89,16 +104,29 @@ public final class FaultBenchmark {
             return switch (this) {
                 case SENTINEL -> "Sentinel: kill -9 of the master, failover";
                 case CLUSTER -> "cluster: kill -9 of 1 of 3 masters, restart after 5 s (empty)";
+                case SHARD_MASTER -> "6-node cluster: kill -9 of fault:0's master, replica promoted";
+                case OTHER_MASTER -> "6-node cluster: kill -9 of another shard's master, replica promoted";
+                case REPLICA -> "6-node cluster: kill -9 of fault:0's replica";
                 default -> fault.label();
             };
         }
 
+        /** Whether it runs on the 6-node cluster (3 masters with a replica each). */
+        boolean replicated() {
+            return this == SHARD_MASTER || this == OTHER_MASTER || this == REPLICA;
+        }
+
+        /** The name of {@code --scenarios}, such as {@code shard-master}. */
+        String optionName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
         static Scenario parse(String name) {
             try {
-                return valueOf(name.strip().toUpperCase(Locale.ROOT));
+                return valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown scenario '" + name + "'; known: "
-                        + Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList(), e);
+                        + Arrays.stream(values()).map(Scenario::optionName).toList(), e);
             }
         }
     }
@@ -125,16 +153,21 @@ public final class FaultBenchmark {
         List<FaultInstance.Kind> stores = Arrays.stream(options.getOrDefault("--stores", "hybrid,lcm-clear,lcm-load")
                 .split(",")).map(FaultInstance.Kind::parse).toList();
         List<Scenario> scenarios = Arrays.stream(options.getOrDefault("--scenarios",
-                "pause5,pause15,kill,clientkill,sentinel,cluster").split(",")).map(Scenario::parse).toList();
+                "pause5,pause15,kill,clientkill,sentinel,cluster,shard-master,other-master,replica").split(","))
+                .map(Scenario::parse).toList();
         Duration tolerance = Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200));
         Path keep = options.containsKey("--keep") ? Files.createDirectories(Path.of(options.get("--keep"))) : null;
         List<String> rows = new ArrayList<>();
+        List<String> shardRows = new ArrayList<>();
         boolean failed = false;
         for (Scenario scenario : scenarios) {
             for (FaultInstance.Kind store : stores) {
                 String row;
                 try {
-                    row = run(scenario, store, tolerance, keep);
+                    Result result = run(scenario, store, tolerance, keep);
+                    row = result.row();
+                    shardRows.addAll(result.shardRows());
+                    result.shardRows().forEach(System.out::println);
                 } catch (RuntimeException | IOException e) {
                     e.printStackTrace();
                     row = "| " + scenario.label() + " | " + store.label() + " | FAILED: "
@@ -152,6 +185,14 @@ public final class FaultBenchmark {
         System.out.println();
         System.out.println(header());
         rows.forEach(System.out::println);
+        if (!shardRows.isEmpty()) {
+            System.out.println();
+            System.out.println("Per shard (6-node cluster): fault's shard = the keys of the killed master (for the replica"
+                    + " kill: of its master); other shards = the rest; cold reads not split");
+            System.out.println();
+            System.out.println(shardHeader());
+            shardRows.forEach(System.out::println);
+        }
         if (failed) {
             System.exit(1);
         }
@@ -181,14 +222,19 @@ public final class FaultBenchmark {
         return settings;
     }
 
-    private static String run(Scenario scenario, FaultInstance.Kind store, Duration tolerance, Path keep)
+    /** One run's row of the main table and, for the 6-node scenarios, its rows of the per-shard table. */
+    private record Result(String row, List<String> shardRows) {
+    }
+
+    private static Result run(Scenario scenario, FaultInstance.Kind store, Duration tolerance, Path keep)
             throws IOException {
         Path readerLog = Files.createTempFile("chatcache-fault-reader-", ".log");
         Path readerErr = Files.createTempFile("chatcache-fault-reader-", ".err");
         Process child = null;
         try (RedisServers servers = RedisServers.create()) {
             RedisSentinel sentinel = scenario == Scenario.SENTINEL ? servers.sentinel() : null;
-            RedisCluster cluster = scenario == Scenario.CLUSTER ? servers.cluster() : null;
+            RedisCluster cluster = scenario == Scenario.CLUSTER ? servers.cluster()
+                    : scenario.replicated() ? servers.clusterWithReplicas() : null;
             RedisServer server = sentinel != null ? sentinel.master()
                     : cluster != null ? cluster.nodes().get(0) : servers.startSingle();
             Map<String, String> target = sentinel != null
@@ -215,10 +261,16 @@ public final class FaultBenchmark {
                         ? Fault.awaitNewPubSubConnections(server, before, Duration.ofSeconds(10)) : Set.of();
 
                 Fault.Times times;
+                ShardFault shardFault = null;
                 FaultLoad load = FaultLoad.writers(writer.cache(), KEYS, 2, Duration.ofMillis(5), writes);
                 try {
-                    times = sentinel != null ? failOver(sentinel)
-                            : scenario.fault.inflictBetween(WARM_UP, server, readerPubSub, AFTER);
+                    if (scenario.replicated()) {
+                        shardFault = shardFault(cluster, scenario, store, env);
+                        times = shardFault.times();
+                    } else {
+                        times = sentinel != null ? failOver(sentinel)
+                                : scenario.fault.inflictBetween(WARM_UP, server, readerPubSub, AFTER);
+                    }
                 } finally {
                     load.close();
                 }
@@ -246,7 +298,10 @@ public final class FaultBenchmark {
                 FaultReport afterOpen = writerDown == 0 || readerDown == 0 || bothDown >= times.windowEndNanos()
                         ? null : FaultReport.of(writes, reads, bothDown, times.windowEndNanos(),
                                 times.recoveredNanos(), tolerance);
-                return row(scenario, store, report, afterOpen, writerDown, readerDown, times.startNanos());
+                String row = row(scenario, store, report, afterOpen, writerDown, readerDown, times.startNanos());
+                List<String> shardRows = shardFault == null ? List.of()
+                        : shardRows(scenario, store, shardFault, writes, reads, tolerance);
+                return new Result(row, shardRows);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -267,7 +322,7 @@ public final class FaultBenchmark {
                 + " | " + (scenario == Scenario.CLIENTKILL ? "n/a" : report.failFastNanos().isPresent()
                         ? seconds(report.failFastNanos().getAsLong()) : "never")
                 + " | " + report.failedWrites() + " / " + report.failedReads()
-                + " | " + (store == FaultInstance.Kind.HYBRID ? down(writerDown, faultStart) + " / "
+                + " | " + (store.hybrid() ? down(writerDown, faultStart) + " / "
                         + down(readerDown, faultStart) : "n/a")
                 + " | " + (afterOpen == null ? "-" : millis(afterOpen.writeLatency().p99()) + " / "
                         + millis(afterOpen.readLatency().p99()))
@@ -311,6 +366,127 @@ public final class FaultBenchmark {
             Fault.sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20));
         }
         return new AvailabilityWatch(instance.l2Available());
+    }
+
+    /**
+     * A fault on the 6-node cluster: when it happened and which keys ({@link FaultLoad#key(int) numbers}) lived on
+     * the shard it hit.
+     *
+     * @param times the fault's start, recovery (the promotion as the harness saw it; the kill for a replica) and the
+     *     end of its latency window
+     * @param faultShardKeys the key numbers whose master, before the fault, was the killed master (for a replica
+     *     kill: the replica's master)
+     */
+    private record ShardFault(Fault.Times times, Set<Integer> faultShardKeys) {
+    }
+
+    /**
+     * Waits the warm-up, then kills the node the scenario names and, for a master, waits until the harness sees its
+     * replica promoted (the recovery); then waits the time after recovery.
+     */
+    private static ShardFault shardFault(RedisCluster cluster, Scenario scenario, FaultInstance.Kind store,
+            Map<String, String> env) {
+        Fault.sleepUntil(System.nanoTime() + WARM_UP.toNanos());
+        String watchedKey = store.redisKeyOf(FaultLoad.key(0), env);
+        RedisServer watched = cluster.masterOf(watchedKey);
+        if (!watched.cli("EXISTS", watchedKey).endsWith("1")) {
+            throw new IllegalStateException("the store under test did not write " + watchedKey + " where the run"
+                    + " expects it: is the key layout of FaultInstance.Kind.redisKeyOf still right?");
+        }
+        RedisServer victim = switch (scenario) {
+            case SHARD_MASTER -> watched;
+            case OTHER_MASTER -> cluster.masters().stream().filter(master -> master != watched).findFirst()
+                    .orElseThrow();
+            case REPLICA -> cluster.replicasOf(watched).get(0);
+            default -> throw new IllegalArgumentException(scenario + " does not run on the 6-node cluster");
+        };
+        RedisServer shardMaster = scenario == Scenario.REPLICA ? watched : victim;
+        Set<Integer> faultShardKeys = new java.util.TreeSet<>();
+        for (int i = 0; i < KEYS; i++) {
+            if (cluster.masterOf(store.redisKeyOf(FaultLoad.key(i), env)) == shardMaster) {
+                faultShardKeys.add(i);
+            }
+        }
+        long start = System.nanoTime();
+        victim.kill();
+        long recovered;
+        long windowEnd;
+        if (scenario == Scenario.REPLICA) {
+            recovered = start;
+            windowEnd = start + Fault.INSTANT_WINDOW.toNanos();
+        } else {
+            cluster.awaitFailover(victim);
+            recovered = System.nanoTime();
+            windowEnd = recovered;
+        }
+        Fault.sleepUntil(windowEnd + AFTER.toNanos());
+        return new ShardFault(new Fault.Times(start, recovered, windowEnd), Set.copyOf(faultShardKeys));
+    }
+
+    static String shardHeader() {
+        return "| scenario | store | shard (keys) | recovered after (s) | writes p50 / p99 / max, ms (calls)"
+                + " | reads p50 / p99 / max, ms (calls) | caller exceptions (writes / reads)"
+                + " | calls/s in the fault window / before (share) | last call >= 100 ms (s after fault)"
+                + " | reads after recovery | stale reads | > 1 s stale | longest stale (s) |\n"
+                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+    }
+
+    /** The per-shard rows of a 6-node run: the fault's shard, then the other shards. */
+    private static List<String> shardRows(Scenario scenario, FaultInstance.Kind store, ShardFault fault,
+            CallLog writes, CallLog reads, Duration tolerance) {
+        List<String> rows = new ArrayList<>();
+        Fault.Times times = fault.times();
+        for (boolean faultShard : new boolean[] {true, false}) {
+            CallLog shardWrites = only(writes, fault.faultShardKeys(), faultShard);
+            CallLog shardReads = only(reads, fault.faultShardKeys(), faultShard);
+            int keys = faultShard ? fault.faultShardKeys().size() : KEYS - fault.faultShardKeys().size();
+            FaultReport report = FaultReport.of(shardWrites, shardReads, times.startNanos(), times.windowEndNanos(),
+                    times.recoveredNanos(), tolerance);
+            long before = TimeUnit.SECONDS.toNanos(2);
+            double rateBefore = succeeded(shardWrites, shardReads, times.startNanos() - before, times.startNanos())
+                    / (before / 1e9);
+            long window = times.windowEndNanos() - times.startNanos();
+            double rateDuring = succeeded(shardWrites, shardReads, times.startNanos(), times.windowEndNanos())
+                    / (window / 1e9);
+            long lastSlow = lastSlowCall(shardWrites, shardReads, times.startNanos(), Duration.ofMillis(100));
+            rows.add("| " + scenario.label() + " | " + store.label()
+                    + " | " + (faultShard ? "fault's shard" : "other shards") + " (" + keys + ")"
+                    + " | " + (scenario == Scenario.REPLICA ? "n/a" : seconds(times.recoveredNanos() - times.startNanos()))
+                    + " | " + latency(report.writeLatency()) + " | " + latency(report.readLatency())
+                    + " | " + report.failedWrites() + " / " + report.failedReads()
+                    + " | " + String.format(Locale.ROOT, "%.0f / %.0f (%.2f)", rateDuring, rateBefore,
+                            rateBefore == 0 ? 0 : rateDuring / rateBefore)
+                    + " | " + (lastSlow < 0 ? "-" : seconds(lastSlow - times.startNanos()))
+                    + " | " + report.readsAfterRecovery()
+                    + " | " + report.staleReads()
+                    + " | " + report.readsStalerThan(Duration.ofSeconds(1))
+                    + " | " + seconds(report.maxStalenessNanos()) + " |");
+        }
+        return rows;
+    }
+
+    /** The writes and reads (not cold reads) of the keys in {@code keys} ({@code inside}) or of the others. */
+    private static CallLog only(CallLog log, Set<Integer> keys, boolean inside) {
+        CallLog selected = new CallLog();
+        for (Call call : log.calls()) {
+            if (call.kind() != Call.Kind.COLD_READ && keys.contains(call.key()) == inside) {
+                selected.add(call);
+            }
+        }
+        return selected;
+    }
+
+    /** Calls that began in {@code [from, to)} and did not throw. */
+    private static long succeeded(CallLog writes, CallLog reads, long from, long to) {
+        return java.util.stream.Stream.concat(writes.calls().stream(), reads.calls().stream())
+                .filter(call -> !call.failed() && call.startNanos() >= from && call.startNanos() < to).count();
+    }
+
+    /** The start of the last call from {@code from} on that took at least {@code slow}; -1 if none. */
+    private static long lastSlowCall(CallLog writes, CallLog reads, long from, Duration slow) {
+        return java.util.stream.Stream.concat(writes.calls().stream(), reads.calls().stream())
+                .filter(call -> call.startNanos() >= from && call.latencyNanos() >= slow.toNanos())
+                .mapToLong(Call::startNanos).max().orElse(-1);
     }
 
     /** Judges again the runs a {@code --keep} directory holds and prints their staleness after recovery. */

@@ -2,6 +2,8 @@ package io.chatcache.bench;
 
 import io.chatcache.chat.CacheBackend;
 import io.chatcache.chat.ChatCacheService;
+import io.chatcache.chat.HybridCacheStore;
+import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.redis.RedisConfig;
 import io.chatcache.redis.RedisConnection;
 import io.chatcache.testkit.redis.fault.VersionedCache;
@@ -27,8 +29,17 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
 
     /** The stores the benchmark compares. */
     enum Kind {
-        /** chat-cache's {@link ChatCacheService} in HYBRID mode (its own Redisson client, L1, bus and breaker). */
+        /**
+         * chat-cache's {@link ChatCacheService} in HYBRID mode (its own Redisson client, L1, bus and breaker; in a
+         * cluster a breaker, journal and coherence per shard).
+         */
         HYBRID("chat-cache HYBRID"),
+        /**
+         * chat-cache's {@link HybridCacheStore} with the service's defaults (memory L1 of 10,000 entries, the Redis
+         * store and bus of one {@link RedisConnection}) but one breaker, journal and coherence for every shard
+         * ({@code isolateShards(false)}): the design before per-shard isolation, for side-by-side cluster runs.
+         */
+        HYBRID_SINGLE("chat-cache HYBRID, one breaker"),
         /** Redisson's {@link RLocalCachedMap}, invalidating, clearing the local cache on reconnect. */
         LCM_CLEAR("RLocalCachedMap CLEAR"),
         /** Redisson's {@link RLocalCachedMap}, invalidating, reloading changed entries on reconnect. */
@@ -44,6 +55,24 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
             return label;
         }
 
+        /** Whether this is one of chat-cache's hybrid stores (it has a breaker whose state the run watches). */
+        boolean hybrid() {
+            return this == HYBRID || this == HYBRID_SINGLE;
+        }
+
+        /**
+         * The Redis key that holds {@code key} for this store on the Redis settings {@code redisEnvironment}: the
+         * namespace's key for chat-cache, the one hash of the rival's map for Redisson's (all its entries live in one
+         * slot, so on one shard).
+         */
+        String redisKeyOf(String key, Map<String, String> redisEnvironment) {
+            if (!hybrid()) {
+                return MAP_NAME;
+            }
+            String namespace = RedisConfig.fromEnvironment(redisEnvironment).namespace();
+            return namespace.isEmpty() ? key : namespace + ":" + key;
+        }
+
         /** The name of {@code --stores}: {@code hybrid}, {@code lcm-clear}, {@code lcm-load}. */
         String optionName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -55,9 +84,13 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("unknown store '" + name + "'; known: hybrid, lcm-clear, lcm-load");
+            throw new IllegalArgumentException("unknown store '" + name + "'; known: hybrid, hybrid-single, lcm-clear,"
+                    + " lcm-load");
         }
     }
+
+    /** The name of the rival's map, the one Redis key that holds all its entries. */
+    static final String MAP_NAME = "fault-bench";
 
     @Override
     public void close() {
@@ -94,9 +127,27 @@ record FaultInstance(VersionedCache cache, BooleanSupplier l2Available, Runnable
                     () -> service.info().redisAvailable(), service::close);
         }
         RedisConnection connection = connectPatiently(RedisConfig.fromEnvironment(redisEnvironment));
+        if (kind == Kind.HYBRID_SINGLE) {
+            MemoryCacheStore l1 = MemoryCacheStore.builder().maximumSize(10_000).build();
+            HybridCacheStore store;
+            try {
+                store = HybridCacheStore.builder().l1(l1).l2(connection.store()).bus(connection.bus())
+                        .isolateShards(false).build();
+            } catch (RuntimeException e) {
+                connection.close();
+                l1.close();
+                throw e;
+            }
+            return new FaultInstance(VersionedCache.of(store::put, key -> store.get(key, Long.class)),
+                    store::isL2Available, () -> {
+                        store.close();
+                        connection.close();
+                        l1.close();
+                    });
+        }
         RedissonClient client = connection.redissonClient();
         RLocalCachedMap<String, Long> map = client.getLocalCachedMap(LocalCachedMapOptions.<String, Long>name(
-                        "fault-bench").codec(new CompositeCodec(StringCodec.INSTANCE, LongCodec.INSTANCE))
+                        MAP_NAME).codec(new CompositeCodec(StringCodec.INSTANCE, LongCodec.INSTANCE))
                 .cacheSize(10_000)
                 .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
                 .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)
