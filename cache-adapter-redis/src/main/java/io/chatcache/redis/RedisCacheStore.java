@@ -9,6 +9,7 @@ import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LoadLeases;
 import io.chatcache.core.LogText;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
@@ -32,6 +33,7 @@ import org.redisson.api.RType;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +103,13 @@ import java.util.function.UnaryOperator;
  *       map the store reads with {@code CLUSTER SLOTS} when it is built and re-reads every 200 ms on a
  *       thread of its own (stopped by {@link #close()}). On a single server or Sentinel it offers none:
  *       everything is one shard.</li>
+ *   <li>{@link LoadLeases}: the lease on a key is the string key {@code <namespace>:<NUL>lease:<key>}, where
+ *       {@code <NUL>} is the character U+0000 (or {@code <NUL>lease:<key>} with an empty namespace), taken with {@code SET ... NX PX} holding a random
+ *       token and released by a Lua compare-and-delete. The NUL character keeps lease keys apart from every
+ *       key an application writes in practice (as {@code ChatCacheService.ABSENT_MARKER} does for values)
+ *       while keeping them inside the namespace, so an ACL that allows {@code ~<namespace>:*} allows them too.
+ *       They are deliberately hidden: {@link #clear()}, {@link #deleteMatching} and {@link #stats()} skip them
+ *       (they end with their own short TTL), and no removal listener hears of them.</li>
  *   <li>Removal listeners hear {@link RemovalCause#EXPLICIT} for {@link #delete} and for each key
  *       {@link #deleteMatching} removes, {@link RemovalCause#CLEARED} for each key {@link #clear()}
  *       removes. Redis does not tell clients of expiry, eviction or overwrites, so those are never
@@ -110,7 +120,7 @@ import java.util.function.UnaryOperator;
  * and shuts it down on {@link #close()}) or from a {@link RedissonClient} of yours (never closed by the
  * store). Instances are thread-safe.
  */
-public final class RedisCacheStore implements CacheStore, PublishingStore {
+public final class RedisCacheStore implements CacheStore, PublishingStore, LoadLeases {
 
     /** The default TTL of {@link #put(String, Object)}: one hour, as in the reference. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -147,6 +157,14 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
             "  end",
             "end",
             "return out");
+    /** Deletes KEYS[1] only if it holds ARGV[1]: a lease released by its holder alone. */
+    private static final String RELEASE_LEASE = String.join("\n",
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then",
+            "  return redis.call('DEL', KEYS[1])",
+            "end",
+            "return 0");
+    /** What comes between the store's prefix and a key in the Redis key of the key's lease. */
+    static final String LEASE_INFIX = "\u0000lease:";
     /** Redis refuses expiry times that overflow its clock; a century is "forever" for a cache. */
     private static final Duration LONGEST_TTL = Duration.ofDays(36_500);
 
@@ -157,6 +175,8 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
     private final List<String> ownedMatches;
     private final String prefix;
     private final String escapedPrefix;
+    /** The start of every lease key of this store: {@code <prefix><NUL>lease:}. */
+    private final String leasePrefix;
     private final Serializer serializer;
     private final Duration defaultTtl;
     private final long maxValueBytes;
@@ -183,6 +203,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         this.namespace = builder.namespace();
         this.prefix = namespace.isEmpty() ? "" : namespace + ":";
         this.escapedPrefix = KeyPattern.escape(prefix);
+        this.leasePrefix = prefix + LEASE_INFIX;
         this.ownedMatches = namespace.isEmpty() ? builder.ownedKeys() : List.of(escapedPrefix + "*");
         this.serializer = builder.serializer();
         this.defaultTtl = builder.defaultTtl;
@@ -385,6 +406,56 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
         return removed;
     }
 
+    /**
+     * Takes the lease on {@code key}: {@code SET <namespace>:<NUL>lease:<key> <random token> NX PX <ttl>}, one
+     * round trip with the store's command deadline.
+     */
+    @Override
+    public Optional<Lease> tryAcquire(String key, Duration ttl) {
+        CacheInputs.requireKey(key);
+        LoadLeases.requireLeaseTtl(ttl);
+        ensureOpen();
+        String token = UUID.randomUUID().toString();
+        boolean taken;
+        try {
+            taken = client.getBucket(leaseKey(key), StringCodec.INSTANCE).setIfAbsent(token, pxTtl(ttl));
+        } catch (RuntimeException e) {
+            throw leaseFailure(e, "SET NX PX (lease)", key);
+        }
+        return taken ? Optional.of(new Lease(key, token, ttl)) : Optional.empty();
+    }
+
+    /** Releases the lease with a Lua compare-and-delete: one round trip with the store's command deadline. */
+    @Override
+    public boolean release(Lease lease) {
+        CacheInputs.requireNonNull(lease, "lease");
+        ensureOpen();
+        String leaseKey = leaseKey(lease.key());
+        Long deleted;
+        try {
+            deleted = client.getScript(StringCodec.INSTANCE).eval(leaseKey, RScript.Mode.READ_WRITE, RELEASE_LEASE,
+                    RScript.ReturnType.LONG, List.of(leaseKey), lease.token());
+        } catch (RuntimeException e) {
+            throw leaseFailure(e, "EVAL (lease release)", lease.key());
+        }
+        return deleted != null && deleted > 0;
+    }
+
+    /** The Redis key of the lease on {@code key}. */
+    String leaseKey(String key) {
+        return leasePrefix + CacheInputs.requireKey(key);
+    }
+
+    private RuntimeException leaseFailure(RuntimeException e, String operation, String key) {
+        errors.increment();
+        return RedisErrors.translate(e, operation, leaseKey(key), where, user);
+    }
+
+    /** Whether {@code redisKey} is one of this store's lease keys, which scans skip. */
+    private boolean isLease(String redisKey) {
+        return redisKey.startsWith(leasePrefix);
+    }
+
     @Override
     public long deleteMatching(KeyPattern pattern) {
         CacheInputs.requireNonNull(pattern, "pattern");
@@ -533,7 +604,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
                 List<String> chunk = new ArrayList<>(SCAN_BATCH);
                 while (keys.hasNext()) {
                     String next = keys.next();
-                    if (earlier.stream().noneMatch(family -> family.matches(next))) {
+                    if (!isLease(next) && earlier.stream().noneMatch(family -> family.matches(next))) {
                         chunk.add(next);
                     }
                     if (chunk.size() == SCAN_BATCH) {
@@ -664,8 +735,11 @@ public final class RedisCacheStore implements CacheStore, PublishingStore {
                     KeysScanOptions.defaults().pattern(match).chunkSize(SCAN_BATCH)).iterator();
             List<String> chunk = new ArrayList<>(SCAN_BATCH);
             while (keys.hasNext()) {
-                chunk.add(keys.next());
-                if (chunk.size() == SCAN_BATCH || !keys.hasNext()) {
+                String next = keys.next();
+                if (!isLease(next)) {
+                    chunk.add(next);
+                }
+                if (!chunk.isEmpty() && (chunk.size() == SCAN_BATCH || !keys.hasNext())) {
                     removed += unlinkAll(chunk, cause);
                     chunk.clear();
                 }

@@ -1,6 +1,7 @@
 package io.chatcache.chat;
 
 import io.chatcache.core.CacheConfigurationException;
+import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheException;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.core.CacheStats;
@@ -12,6 +13,7 @@ import io.chatcache.core.ExpiringStore;
 import io.chatcache.core.InvalidInputException;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LoadLeases;
 import io.chatcache.core.LogText;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.RemovalCause;
@@ -32,6 +34,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -126,6 +136,21 @@ public final class ChatCacheService implements AutoCloseable {
     /** The largest {@link Builder#ttlJitter} fraction: TTLs are spread by at most +/-50 %. */
     public static final double MAX_TTL_JITTER = 0.5;
 
+    /**
+     * The default {@linkplain Builder#loadLease load lease}: five seconds, the longest a caller waits for another
+     * instance's load of the same key before loading itself.
+     */
+    public static final Duration DEFAULT_LOAD_LEASE = Duration.ofSeconds(5);
+
+    /** How often a caller waiting for another instance's load looks for its value. */
+    static final Duration LEASE_POLL_INTERVAL = Duration.ofMillis(20);
+
+    /** Threads of the refresh executor the service makes when none is handed in. */
+    static final int REFRESH_THREADS = 2;
+
+    /** Refreshes the service's own refresh executor queues at most; past it, refreshes are refused and counted. */
+    static final int REFRESH_QUEUE = 1000;
+
     /** TTLs above this (some 1000 years) are not jittered: their milliseconds would overflow. */
     private static final Duration JITTER_LIMIT = Duration.ofDays(365_000);
 
@@ -155,6 +180,20 @@ public final class ChatCacheService implements AutoCloseable {
     /** Uniform numbers in [0, 1) for the TTL jitter. */
     private final DoubleSupplier jitterSource;
     private final SingleFlight loads = new SingleFlight();
+    /** The TTL of load leases, and the longest a caller waits for another instance's load. */
+    private final Duration leaseTtl;
+    /** The refresh executor handed in; null for the service's own, made on first use. */
+    private final Executor handedRefreshExecutor;
+    private volatile ExecutorService ownRefreshExecutor;
+    /** Keys whose background refresh is queued or running on this instance. */
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    private final LongAdder leasesAcquired = new LongAdder();
+    private final LongAdder loadedElsewhere = new LongAdder();
+    private final LongAdder leaseWaitsExpired = new LongAdder();
+    private final LongAdder leaseUnavailable = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
+    private final LongAdder refreshFailures = new LongAdder();
+    private final AtomicBoolean leaseFailing = new AtomicBoolean();
     private final LongAdder failures = new LongAdder();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -165,7 +204,10 @@ public final class ChatCacheService implements AutoCloseable {
     private volatile Map<String, CacheStats> lastStats = Map.of("redis", CacheStats.EMPTY);
 
     private ChatCacheService(Wiring wiring, Duration defaultTtl, ValueCheck valueCheck, ChatKeyLayout keyLayout,
-                             Duration negativeTtl, double ttlJitter, DoubleSupplier jitterSource) {
+                             Duration negativeTtl, double ttlJitter, DoubleSupplier jitterSource, Duration leaseTtl,
+                             Executor refreshExecutor) {
+        this.leaseTtl = leaseTtl;
+        this.handedRefreshExecutor = refreshExecutor;
         this.valueCheck = valueCheck;
         this.negativeTtl = negativeTtl;
         this.ttlJitter = ttlJitter;
@@ -346,12 +388,17 @@ public final class ChatCacheService implements AutoCloseable {
         CacheInputs.requireKey(key);
         CacheInputs.requireValue(value);
         CacheInputs.requireTtl(ttl);
+        write(key, value, ttl, ttlJitter);
+    }
+
+    /** {@link #set} after its checks, with the jitter of the call. */
+    private void write(String key, Object value, Duration ttl, double jitter) {
         if (ABSENT_MARKER.equals(value)) {
             throw new InvalidInputException("value", "is the reserved ChatCacheService.ABSENT_MARKER, which marks "
                     + "keys cached as absent; it cannot be stored as a value");
         }
         valueCheck.check(value);
-        Duration written = jittered(ttl);
+        Duration written = jittered(ttl, jitter);
         guarded("set", () -> {
             store.put(key, value, written);
             puts.increment();
@@ -454,7 +501,41 @@ public final class ChatCacheService implements AutoCloseable {
      *     thread (it would wait for itself forever); nothing is stored then
      */
     public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader, Duration ttl) {
-        return load(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, ttl);
+        return load(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader,
+                LoadOptions.ttl(CacheInputs.requireTtl(ttl)));
+    }
+
+    /**
+     * As {@link #getOrLoad(String, Class, Supplier, Duration)}, with {@code options} (the TTL, the lease,
+     * refresh-ahead, negative caching and jitter of this call; see {@link LoadOptions}).
+     *
+     * <h4>One load across instances (REDIS and HYBRID)</h4>
+     * When the key misses and the store offers {@link LoadLeases} (Redis does; MEMORY has none), the one caller of
+     * this instance that loads first takes a short lease on the key in Redis ({@link Builder#loadLease}, default
+     * {@link #DEFAULT_LOAD_LEASE}). Holding it, it looks once more (another instance may have just stored the
+     * value), loads, stores and releases the lease; a loader's exception reaches the caller and the lease is
+     * released. A caller of another instance that finds the lease held waits for the value, looking every
+     * {@code 20 ms}, and returns it as soon as it is stored; if the lease ends first (its holder released it
+     * without storing, or died) it takes the lease itself; after the lease TTL at most it loads by itself, so a dead
+     * holder never blocks anyone for longer. When Redis cannot be asked for the lease (down, breaker open) the load
+     * goes ahead coordinated within this instance only. A {@code null} from the loader is shared across instances
+     * only with negative caching (else nothing is stored for the others to find, and they load themselves). See
+     * {@link #loadCounters()}. {@link LoadOptions#withoutLease()} skips the lease.
+     *
+     * <h4>Refresh-ahead</h4>
+     * With {@link LoadOptions#refreshAhead(Duration)}, the read looks at the entry's remaining TTL
+     * ({@link CacheStore#getEntry}); a value with the threshold or less left is returned at once, and one
+     * background reload of the key (at most one per key at a time on this instance, and with the lease one across
+     * instances) runs on the {@linkplain Builder#refreshExecutor refresh executor}, storing the new value. A reload
+     * that fails keeps the old value until its TTL ends and is counted; a reload that answers {@code null} stores
+     * the absence with negative caching, else leaves the old value. {@link #close()} stops refreshing.
+     *
+     * @throws InvalidInputException if the key, type, loader or options are invalid, or the refresh-ahead
+     *     threshold is not shorter than the TTL
+     * @throws IllegalStateException if the loader itself calls {@code getOrLoad} for the same key on its thread
+     */
+    public <T> T getOrLoad(String key, Class<T> type, Supplier<? extends T> loader, LoadOptions options) {
+        return load(key, ValueType.of(CacheInputs.requireNonNull(type, "type")), loader, options);
     }
 
     /**
@@ -522,7 +603,7 @@ public final class ChatCacheService implements AutoCloseable {
             if (negativeTtl != null) {
                 for (String key : missing) {
                     if (!loaded.containsKey(key)) {
-                        storeAbsent(key);
+                        storeAbsent(key, negativeTtl, ttlJitter);
                     }
                 }
             }
@@ -542,7 +623,7 @@ public final class ChatCacheService implements AutoCloseable {
             return;
         }
         if (ttlJitter != 0 || loaded.size() == 1) {
-            loaded.forEach((key, value) -> storeLoaded(key, value, ttl));
+            loaded.forEach((key, value) -> storeLoaded(key, value, ttl, ttlJitter));
             return;
         }
         Map<String, Object> checked = new LinkedHashMap<>();
@@ -584,48 +665,278 @@ public final class ChatCacheService implements AutoCloseable {
     /**
      * The load path's read: the value, {@link #CACHED_ABSENT} for a key cached as absent (a hit), or empty. With
      * negative caching on, a miss as {@code type} is read once more as a string to find the marker: one more
-     * read per miss, which is followed by a load anyway.
+     * read per miss, which is followed by a load anyway. With refresh-ahead, the entry is read with its remaining
+     * TTL, and a value that is due starts its background refresh.
+     *
+     * @param count whether the read counts as a hit or miss (a waiter's repeated looks do not)
      */
-    private <T> Optional<Object> lookup(String key, ValueType<T> type) {
-        CacheInputs.requireKey(key);
-        Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
+    private <T> Optional<Object> lookup(String key, ValueType<T> type, Plan<T> plan, boolean count) {
         Optional<Object> result;
-        if (found.isPresent()) {
-            result = ABSENT_MARKER.equals(found.get()) ? Optional.of(CACHED_ABSENT) : Optional.of(found.get());
-        } else if (negativeTtl != null && type.rawType() != String.class) {
+        if (plan.refreshAhead() != null) {
+            Optional<CacheEntry<T>> entry = guarded("getEntry", () -> store.getEntry(key, type), Optional::empty);
+            if (entry.isPresent() && !ABSENT_MARKER.equals(entry.get().value())) {
+                CacheEntry<T> found = entry.get();
+                if (!found.neverExpires() && found.remainingTtl().compareTo(plan.refreshAhead()) <= 0) {
+                    refreshInBackground(key, plan);
+                }
+                result = Optional.of(found.value());
+            } else {
+                result = entry.map(absent -> CACHED_ABSENT);
+            }
+        } else {
+            Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
+            result = found.map(value -> ABSENT_MARKER.equals(value) ? CACHED_ABSENT : value);
+        }
+        if (result.isEmpty() && plan.negativeTtl() != null && type.rawType() != String.class) {
             Optional<String> marker = guarded("get", () -> store.get(key, ValueType.of(String.class)),
                     Optional::empty);
             result = marker.filter(ABSENT_MARKER::equals).map(absent -> CACHED_ABSENT);
-        } else {
-            result = Optional.empty();
         }
-        (result.isPresent() ? hits : misses).increment();
+        if (count) {
+            (result.isPresent() ? hits : misses).increment();
+        }
         return result;
     }
 
-    private <T> T load(String key, ValueType<T> type, Supplier<? extends T> loader, Duration ttl) {
-        CacheInputs.requireKey(key);
+    /** One load's resolved options. */
+    private record Plan<T>(ValueType<T> type, Supplier<? extends T> loader, Duration ttl, boolean lease,
+                           Duration refreshAhead, Duration negativeTtl, double jitter) {
+    }
+
+    private <T> Plan<T> plan(ValueType<T> type, Supplier<? extends T> loader, LoadOptions options) {
         CacheInputs.requireNonNull(loader, "loader");
-        CacheInputs.requireTtl(ttl);
-        Object result = loads.run(key, () -> lookup(key, type), () -> {
-            T loaded = loader.get();
-            if (loaded != null) {
-                storeLoaded(key, loaded, ttl);
-            } else if (negativeTtl != null) {
-                storeAbsent(key);
-            }
-            return loaded;
-        }, type.rawType());
+        CacheInputs.requireNonNull(options, "options");
+        Duration ttl = options.ttlOrNull() != null ? options.ttlOrNull() : defaultTtl;
+        Duration refreshAhead = options.refreshAheadOrNull();
+        if (refreshAhead != null && refreshAhead.compareTo(ttl) >= 0) {
+            throw new InvalidInputException("refreshAhead", "must be shorter than the TTL (" + ttl + "), was "
+                    + refreshAhead + ": every read would refresh");
+        }
+        return new Plan<>(type, loader, ttl, options.lease(), refreshAhead, options.negativeTtlOr(negativeTtl),
+                options.ttlJitterOr(ttlJitter));
+    }
+
+    private <T> T load(String key, ValueType<T> type, Supplier<? extends T> loader, LoadOptions options) {
+        CacheInputs.requireKey(key);
+        Plan<T> plan = plan(type, loader, options);
+        Object result = loads.run(key, () -> lookup(key, type, plan, true), () -> loadShared(key, plan),
+                type.rawType());
         return result == null || result == CACHED_ABSENT ? null : type.cast(result);
+    }
+
+    /**
+     * The load of this instance's single flight: across instances through the lease when the store offers one
+     * (see {@link #getOrLoad(String, Class, Supplier, LoadOptions)}), else at once. Returns the value, or null for
+     * absence.
+     */
+    private <T> Object loadShared(String key, Plan<T> plan) {
+        LoadLeases leases = plan.lease() ? store.capability(LoadLeases.class).orElse(null) : null;
+        if (leases == null) {
+            return loadAndStore(key, plan);
+        }
+        long deadline = System.nanoTime() + leaseTtl.toNanos();
+        while (true) {
+            Optional<LoadLeases.Lease> lease = tryLease(leases, key);
+            if (lease == null) {
+                return loadAndStore(key, plan);
+            }
+            if (lease.isPresent()) {
+                leasesAcquired.increment();
+                try {
+                    // The value may have been stored (and the lease released) since this caller looked.
+                    Optional<Object> stored = lookup(key, plan.type(), plan, false);
+                    return stored.isPresent() ? shared(stored.get()) : loadAndStore(key, plan);
+                } finally {
+                    release(leases, lease.get());
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                leaseWaitsExpired.increment();
+                return loadAndStore(key, plan);
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, LEASE_POLL_INTERVAL.toNanos()));
+            } catch (InterruptedException e) {
+                // Waiting is abandoned, not the load: the caller still gets its value.
+                Thread.currentThread().interrupt();
+                return loadAndStore(key, plan);
+            }
+            Optional<Object> stored = lookup(key, plan.type(), plan, false);
+            if (stored.isPresent()) {
+                loadedElsewhere.increment();
+                return shared(stored.get());
+            }
+        }
+    }
+
+    /** What the single flight hands its waiters for a value found in the store: the value, or null for absence. */
+    private static Object shared(Object found) {
+        return found == CACHED_ABSENT ? null : found;
+    }
+
+    /** The lease on {@code key}: taken, held elsewhere (empty), or null when Redis cannot be asked. */
+    private Optional<LoadLeases.Lease> tryLease(LoadLeases leases, String key) {
+        try {
+            Optional<LoadLeases.Lease> lease = leases.tryAcquire(key, leaseTtl);
+            if (leaseFailing.compareAndSet(true, false)) {
+                LOG.info("Load leases answer again; loads are coordinated across instances again");
+            }
+            return lease;
+        } catch (CacheException e) {
+            leaseFailed(e);
+            return null;
+        }
+    }
+
+    private void release(LoadLeases leases, LoadLeases.Lease lease) {
+        try {
+            leases.release(lease);
+        } catch (CacheException e) {
+            // The lease ends with its TTL; others wait at most that long.
+            leaseFailed(e);
+        } catch (RuntimeException e) {
+            // A store closed under a refresh that outlived the service: the lease ends with its TTL.
+            LOG.debug("Releasing the lease of key {} failed", LogText.escape(lease.key()), e);
+        }
+    }
+
+    private void leaseFailed(CacheException e) {
+        leaseUnavailable.increment();
+        if (guardFailures) {
+            failures.increment();
+        }
+        if (leaseFailing.compareAndSet(false, true)) {
+            LOG.warn("Load leases unavailable: loads are coordinated within this instance only until Redis answers: "
+                    + "{}", LogText.escape(e.getMessage()));
+        }
+    }
+
+    /** Loads, stores the value (or the absence) and returns it. */
+    private <T> Object loadAndStore(String key, Plan<T> plan) {
+        T loaded = plan.loader().get();
+        if (loaded != null) {
+            storeLoaded(key, loaded, plan.ttl(), plan.jitter());
+        } else if (plan.negativeTtl() != null) {
+            storeAbsent(key, plan.negativeTtl(), plan.jitter());
+        }
+        return loaded;
+    }
+
+    /** Starts the background refresh of {@code key} unless one is queued or running on this instance. */
+    private <T> void refreshInBackground(String key, Plan<T> plan) {
+        if (closed.get() || !refreshing.add(key)) {
+            return;
+        }
+        try {
+            refreshExecutor().execute(() -> {
+                try {
+                    refresh(key, plan);
+                } finally {
+                    refreshing.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.remove(key);
+            if (!closed.get()) {
+                refreshFailures.increment();
+                LOG.warn("Refresh of key {} refused by the refresh executor; the value stays until its TTL ends",
+                        LogText.escape(key));
+            }
+        }
+    }
+
+    /** One background refresh: under the lease when the store offers one; a failure keeps the old value. */
+    private <T> void refresh(String key, Plan<T> plan) {
+        if (closed.get()) {
+            return;
+        }
+        LoadLeases leases = plan.lease() ? store.capability(LoadLeases.class).orElse(null) : null;
+        Optional<LoadLeases.Lease> lease = leases == null ? Optional.empty() : tryLease(leases, key);
+        if (lease != null && leases != null && lease.isEmpty()) {
+            // Another instance is loading or refreshing the key: its value is the refresh.
+            return;
+        }
+        try {
+            T loaded = plan.loader().get();
+            if (closed.get()) {
+                return;
+            }
+            if (loaded != null) {
+                storeLoaded(key, loaded, plan.ttl(), plan.jitter());
+            } else if (plan.negativeTtl() != null) {
+                storeAbsent(key, plan.negativeTtl(), plan.jitter());
+            }
+            refreshes.increment();
+        } catch (RuntimeException e) {
+            if (closed.get()) {
+                // Stopped by close(): not a failure of the reload.
+                return;
+            }
+            refreshFailures.increment();
+            LOG.warn("Refresh of key {} failed; the old value stays until its TTL ends: {}", LogText.escape(key),
+                    LogText.escape(String.valueOf(e)));
+        } finally {
+            if (lease != null && lease.isPresent()) {
+                release(leases, lease.get());
+            }
+        }
+    }
+
+    /** The refresh executor: the one handed in, or the service's own, made on first use. */
+    private Executor refreshExecutor() {
+        if (handedRefreshExecutor != null) {
+            return handedRefreshExecutor;
+        }
+        ExecutorService own = ownRefreshExecutor;
+        if (own == null) {
+            synchronized (refreshing) {
+                own = ownRefreshExecutor;
+                if (own == null) {
+                    AtomicInteger threads = new AtomicInteger();
+                    ThreadPoolExecutor pool = new ThreadPoolExecutor(REFRESH_THREADS, REFRESH_THREADS, 30,
+                            TimeUnit.SECONDS, new LinkedBlockingQueue<>(REFRESH_QUEUE), runnable -> {
+                                Thread thread = new Thread(runnable, "chatcache-refresh-" + threads.incrementAndGet());
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+                    pool.allowCoreThreadTimeOut(true);
+                    own = pool;
+                    ownRefreshExecutor = own;
+                    if (closed.get()) {
+                        own.shutdownNow();
+                    }
+                }
+            }
+        }
+        return own;
+    }
+
+    /**
+     * Counters of the load path since the service was built: leases and refresh-ahead (see
+     * {@link LoadCounters}). Cheap: never asks Redis.
+     */
+    public LoadCounters loadCounters() {
+        return new LoadCounters(leasesAcquired.sum(), loadedElsewhere.sum(), leaseWaitsExpired.sum(),
+                leaseUnavailable.sum(), refreshes.sum(), refreshFailures.sum());
+    }
+
+    /** The TTL of load leases and the longest wait for another instance's load; see {@link Builder#loadLease}. */
+    public Duration loadLease() {
+        return leaseTtl;
     }
 
     /** {@code ttl} randomised by the jitter fraction; as it is without jitter, for no expiry and huge TTLs. */
     Duration jittered(Duration ttl) {
-        if (ttlJitter == 0 || ttl.compareTo(JITTER_LIMIT) > 0) {
+        return jittered(ttl, ttlJitter);
+    }
+
+    private Duration jittered(Duration ttl, double jitter) {
+        if (jitter == 0 || ttl.compareTo(JITTER_LIMIT) > 0) {
             return ttl;
         }
         long millis = ttl.toMillis();
-        long delta = Math.round(millis * ttlJitter * (2 * jitterSource.getAsDouble() - 1));
+        long delta = Math.round(millis * jitter * (2 * jitterSource.getAsDouble() - 1));
         return Duration.ofMillis(Math.max(1, millis + delta));
     }
 
@@ -731,6 +1042,11 @@ public final class ChatCacheService implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        synchronized (refreshing) {
+            if (ownRefreshExecutor != null) {
+                ownRefreshExecutor.shutdownNow();
+            }
+        }
         List<AutoCloseable> reversed = new ArrayList<>(owned);
         Collections.reverse(reversed);
         for (AutoCloseable resource : reversed) {
@@ -752,9 +1068,19 @@ public final class ChatCacheService implements AutoCloseable {
         return loads.running();
     }
 
-    private void storeLoaded(String key, Object value, Duration ttl) {
+    /** How many {@code getOrLoad} callers wait for a load of this instance that another caller runs; for tests. */
+    int loadWaiters() {
+        return loads.waiting();
+    }
+
+    /** How many background refreshes are queued or running; for tests. */
+    int refreshesInFlight() {
+        return refreshing.size();
+    }
+
+    private void storeLoaded(String key, Object value, Duration ttl, double jitter) {
         try {
-            set(key, value, ttl);
+            write(key, value, ttl, jitter);
         } catch (SerializationException | InvalidInputException e) {
             // The key and TTL were checked before loading, so only the value can be refused (too large
             // for the store): the caller still gets what it loaded.
@@ -763,8 +1089,8 @@ public final class ChatCacheService implements AutoCloseable {
         }
     }
 
-    private void storeAbsent(String key) {
-        Duration ttl = jittered(negativeTtl);
+    private void storeAbsent(String key, Duration negative, double jitter) {
+        Duration ttl = jittered(negative, jitter);
         try {
             guarded("set", () -> {
                 store.put(key, ABSENT_MARKER, ttl);
@@ -825,12 +1151,17 @@ public final class ChatCacheService implements AutoCloseable {
 
         @Override
         public V getOrLoad(String key, Supplier<? extends V> loader) {
-            return service.load(key, type, loader, service.defaultTtl);
+            return service.load(key, type, loader, LoadOptions.defaults());
         }
 
         @Override
         public V getOrLoad(String key, Supplier<? extends V> loader, Duration ttl) {
-            return service.load(key, type, loader, ttl);
+            return service.load(key, type, loader, LoadOptions.ttl(ttl));
+        }
+
+        @Override
+        public V getOrLoad(String key, Supplier<? extends V> loader, LoadOptions options) {
+            return service.load(key, type, loader, options);
         }
 
         @Override
@@ -875,6 +1206,8 @@ public final class ChatCacheService implements AutoCloseable {
         private Duration negativeTtl;
         private Double ttlJitter;
         private DoubleSupplier jitterSource;
+        private Duration loadLease;
+        private Executor refreshExecutor;
         private Function<String, Optional<CacheStoreProvider>> adapters = AdapterLookup.SERVICE_LOADER;
 
         private Builder() {
@@ -1089,13 +1422,40 @@ public final class ChatCacheService implements AutoCloseable {
          * @throws InvalidInputException if {@code ttl} is null, not positive, or {@link CacheStore#NO_EXPIRY}
          */
         public Builder negativeTtl(Duration ttl) {
-            CacheInputs.requirePositive(ttl, "negativeTtl");
-            if (ttl.equals(CacheStore.NO_EXPIRY)) {
-                throw new InvalidInputException("negativeTtl", "must expire: an absence cached forever would hide "
-                        + "a row added later");
-            }
+            requireNegativeTtl(ttl);
             CacheInputs.requireUnset("negativeTtl", this.negativeTtl);
             this.negativeTtl = ttl;
+            return this;
+        }
+
+        /**
+         * REDIS and HYBRID: the TTL of the lease a load takes so that one instance loads a key while the others wait
+         * (see {@link ChatCacheService#getOrLoad(String, Class, Supplier, LoadOptions)}), which is also the longest
+         * a caller waits for another instance's load before loading itself. Make it longer than a typical load and
+         * as short as a caller may wait. Default {@link ChatCacheService#DEFAULT_LOAD_LEASE}.
+         *
+         * @throws InvalidInputException if {@code ttl} is null, not positive, or {@link CacheStore#NO_EXPIRY}
+         */
+        public Builder loadLease(Duration ttl) {
+            LoadLeases.requireLeaseTtl(ttl);
+            CacheInputs.requireUnset("loadLease", this.loadLease);
+            this.loadLease = ttl;
+            return this;
+        }
+
+        /**
+         * Where the background reloads of refresh-ahead ({@link LoadOptions#refreshAhead}) run. Default: the
+         * service's own pool of {@value ChatCacheService#REFRESH_THREADS} daemon threads (made on first use, at
+         * most {@value ChatCacheService#REFRESH_QUEUE} refreshes queued), stopped by {@link ChatCacheService#close()}.
+         * An executor handed in is not shut down by the service; after {@code close()} the service gives it no more
+         * work and a refresh still running stores nothing.
+         *
+         * @throws InvalidInputException if null
+         */
+        public Builder refreshExecutor(Executor executor) {
+            CacheInputs.requireNonNull(executor, "refreshExecutor");
+            CacheInputs.requireUnset("refreshExecutor", this.refreshExecutor);
+            this.refreshExecutor = executor;
             return this;
         }
 
@@ -1108,10 +1468,7 @@ public final class ChatCacheService implements AutoCloseable {
          * @throws InvalidInputException if {@code fraction} is not in [0, {@link ChatCacheService#MAX_TTL_JITTER}]
          */
         public Builder ttlJitter(double fraction) {
-            if (!(fraction >= 0 && fraction <= MAX_TTL_JITTER)) {
-                throw new InvalidInputException("ttlJitter", "must be from 0 to " + MAX_TTL_JITTER + ", was "
-                        + fraction);
-            }
+            requireJitter(fraction);
             CacheInputs.requireUnset("ttlJitter", this.ttlJitter);
             this.ttlJitter = fraction;
             return this;
@@ -1198,7 +1555,8 @@ public final class ChatCacheService implements AutoCloseable {
             DoubleSupplier source = jitterSource != null ? jitterSource
                     : () -> ThreadLocalRandom.current().nextDouble();
             return new ChatCacheService(wiring, ttl, valueCheck, keyLayout, negativeTtl,
-                    ttlJitter == null ? 0 : ttlJitter, source);
+                    ttlJitter == null ? 0 : ttlJitter, source, loadLease == null ? DEFAULT_LOAD_LEASE : loadLease,
+                    refreshExecutor);
         }
 
         private ValueCheck valueCheck(CacheBackend chosen) {
@@ -1269,6 +1627,24 @@ public final class ChatCacheService implements AutoCloseable {
                             ? CacheBackend.MEMORY : backend) + " backend needs the dependency " + artifact
                             + " (add it to your build, runtime scope is enough)"));
         }
+    }
+
+    /** Checks a negative TTL: positive and not {@link CacheStore#NO_EXPIRY}. */
+    static Duration requireNegativeTtl(Duration ttl) {
+        CacheInputs.requirePositive(ttl, "negativeTtl");
+        if (ttl.equals(CacheStore.NO_EXPIRY)) {
+            throw new InvalidInputException("negativeTtl", "must expire: an absence cached forever would hide "
+                    + "a row added later");
+        }
+        return ttl;
+    }
+
+    /** Checks a jitter fraction: in [0, {@link #MAX_TTL_JITTER}]. */
+    static double requireJitter(double fraction) {
+        if (!(fraction >= 0 && fraction <= MAX_TTL_JITTER)) {
+            throw new InvalidInputException("ttlJitter", "must be from 0 to " + MAX_TTL_JITTER + ", was " + fraction);
+        }
+        return fraction;
     }
 
     /** An immutable, ordered snapshot map. */

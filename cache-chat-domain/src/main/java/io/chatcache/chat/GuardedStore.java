@@ -6,6 +6,7 @@ import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.CacheUnavailableException;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LoadLeases;
 import io.chatcache.core.RemovalListener;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
@@ -27,10 +28,17 @@ final class GuardedStore implements CacheStore {
 
     private final CacheStore redis;
     private final L2Gateway gateway;
+    private final LoadLeases leases;
 
     GuardedStore(CacheStore redis, L2Gateway gateway) {
         this.redis = redis;
         this.gateway = gateway;
+        this.leases = new GatedLeases("Redis", new GatedLeases.Caller() {
+            @Override
+            public <R> L2Gateway.Result<R> call(String key, Function<CacheStore, R> call) {
+                return gateway.call(redis, Timing.SINGLE, call);
+            }
+        });
     }
 
     private <R> R call(String operation, Timing timing, Function<CacheStore, R> call) {
@@ -117,12 +125,16 @@ final class GuardedStore implements CacheStore {
 
     /**
      * Redis's capabilities pass through, except {@link io.chatcache.core.PublishingStore}: a write and
-     * publish that went around the breaker would defeat it.
+     * publish that went around the breaker would defeat it; and {@link LoadLeases}, offered (when Redis offers
+     * it) through the breaker like every other call.
      */
     @Override
     public <C> Optional<C> capability(Class<C> capability) {
         if (capability == io.chatcache.core.PublishingStore.class) {
             return Optional.empty();
+        }
+        if (capability == LoadLeases.class) {
+            return redis.capability(LoadLeases.class).map(offered -> capability.cast(leases));
         }
         return CacheStore.super.capability(capability).or(() -> redis.capability(capability));
     }

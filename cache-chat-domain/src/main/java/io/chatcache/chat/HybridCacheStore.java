@@ -13,6 +13,7 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
+import io.chatcache.core.LoadLeases;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
@@ -710,6 +711,30 @@ public final class HybridCacheStore implements CacheStore {
     public boolean isL2Available() {
         return connector.link() != null && l2.allClosed();
     }
+
+    /**
+     * {@link LoadLeases}: L2's load leases, each call through the L2 gateway of the key's shard like any L2 call, when this store has
+     * an L2 and the L2 (once connected) offers them. A lease call the gateway keeps off L2 (breaker open, bulkhead
+     * full, not connected yet) or that L2 fails throws {@link CacheUnavailableException}, and the caller
+     * coordinates within its own process. Other capabilities: as any store, of this object itself.
+     */
+    @Override
+    public <C> Optional<C> capability(Class<C> capability) {
+        if (capability == LoadLeases.class) {
+            L2Link link = connector.link();
+            boolean offered = link == null ? l2.hasL2() : link.store().capability(LoadLeases.class).isPresent();
+            return offered ? Optional.of(capability.cast(leases)) : Optional.empty();
+        }
+        return CacheStore.super.capability(capability);
+    }
+
+    /** L2's leases through {@link L2Access}: see {@link #capability}. */
+    private final LoadLeases leases = new GatedLeases("L2 cache", new GatedLeases.Caller() {
+        @Override
+        public <R> L2Gateway.Result<R> call(String key, java.util.function.Function<CacheStore, R> call) {
+            return l2.call(connector.link(), key, Timing.SINGLE, call);
+        }
+    });
 
     /**
      * Closes what this store opened through its connector (never L1, nor an L2 store or bus handed in), and stops the background thread

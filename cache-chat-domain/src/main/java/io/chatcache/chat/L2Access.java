@@ -276,6 +276,11 @@ final class L2Access {
 
     // ---------------------------------------------------------------- calls
 
+    /** Whether the store has an L2 at all (handed in or to connect to), connected or not. */
+    boolean hasL2() {
+        return hasL2;
+    }
+
     /** Calls L2 through {@code key}'s shard; once the shard answers, takes it back into use or replays its journal. */
     <R> Result<R> call(L2Link l2, String key, Timing timing, Function<CacheStore, R> call) {
         if (l2 == null) {

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -33,6 +34,8 @@ final class SingleFlight {
     private final ConcurrentHashMap<String, Flight> running = new ConcurrentHashMap<>();
     /** Loads finished, any key; tells an owner whether a load may have stored its key since it looked. */
     private final AtomicLong finished = new AtomicLong();
+    /** Callers waiting for another caller's load; for tests. */
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /**
      * Returns the cached value if {@code lookup} finds one, else the result of the one running (or a new)
@@ -58,7 +61,13 @@ final class SingleFlight {
                 throw new IllegalStateException("the loader of key '" + key + "' asked for the same key again; "
                         + "a load cannot wait for itself");
             }
-            Object shared = await(theirs.future());
+            Object shared;
+            waiting.incrementAndGet();
+            try {
+                shared = await(theirs.future());
+            } finally {
+                waiting.decrementAndGet();
+            }
             if (shared == null || expected.isInstance(shared)) {
                 @SuppressWarnings("unchecked")
                 T value = (T) shared;
@@ -80,6 +89,11 @@ final class SingleFlight {
             mine.future().completeExceptionally(e);
             throw e;
         }
+    }
+
+    /** How many callers wait for a load another caller runs; for tests. */
+    int waiting() {
+        return waiting.get();
     }
 
     /** How many loads are running; for tests. */

@@ -69,4 +69,13 @@ public interface TypedCache<V> {
      * @throws InvalidInputException if the key, loader or TTL is invalid
      */
     V getOrLoad(String key, Supplier<? extends V> loader, Duration ttl);
+
+    /**
+     * The value under {@code key}, or the one {@code loader} loads, with {@code options} (TTL, lease,
+     * refresh-ahead, negative caching, jitter); see
+     * {@link ChatCacheService#getOrLoad(String, Class, Supplier, LoadOptions)} for the whole contract.
+     *
+     * @throws InvalidInputException if the key, loader or options are invalid
+     */
+    V getOrLoad(String key, Supplier<? extends V> loader, LoadOptions options);
 }
