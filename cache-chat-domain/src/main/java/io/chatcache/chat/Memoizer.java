@@ -46,8 +46,12 @@ import java.util.stream.Collectors;
  *   <li>A {@code null} result is returned but not cached, so the next call runs the function again, unless the
  *       service caches absence ({@link ChatCacheService.Builder#negativeTtl(Duration)}): then it is cached for
  *       that TTL. The service's {@link ChatCacheService.Builder#ttlJitter TTL jitter} applies to results too.</li>
- *   <li>Concurrent calls with equal arguments run the function once and share its result (see
- *       {@link ChatCacheService#getOrLoad(String, Class, Supplier, Duration)}).</li>
+ *   <li>Concurrent calls with equal arguments run the function once and share its result, on REDIS and HYBRID
+ *       once across instances through the load lease (see
+ *       {@link ChatCacheService#getOrLoad(String, Class, Supplier, LoadOptions)}).</li>
+ *   <li>The wrappers taking {@link LoadOptions}, and the {@link Cached} attributes {@code refreshAheadSeconds},
+ *       {@code negativeTtlSeconds}, {@code ttlJitter} and {@code lease}, set refresh-ahead, negative caching,
+ *       jitter and the lease per function; without them a function follows its service.</li>
  * </ul>
  * The wrappers and proxies are thread-safe if the wrapped function is.
  */
@@ -75,7 +79,18 @@ public final class Memoizer {
      * @throws InvalidInputException if the prefix, TTL, type or function is invalid
      */
     public <R> Supplier<R> of(String keyPrefix, Duration ttl, ValueType<R> type, Supplier<? extends R> function) {
-        Call<R> call = new Call<>(keyPrefix, ttl, type, function);
+        return of(keyPrefix, ttlOptions(ttl), type, function);
+    }
+
+    /**
+     * As {@link #of(String, Duration, ValueType, Supplier)}, with the {@link LoadOptions} of every call (TTL,
+     * lease, refresh-ahead, negative caching, jitter).
+     *
+     * @throws InvalidInputException if the prefix, options, type or function is invalid
+     */
+    public <R> Supplier<R> of(String keyPrefix, LoadOptions options, ValueType<R> type,
+                              Supplier<? extends R> function) {
+        Call<R> call = new Call<>(keyPrefix, options, type, function);
         return () -> call.invoke(new Object[0], function::get);
     }
 
@@ -86,7 +101,17 @@ public final class Memoizer {
      */
     public <A, R> Function<A, R> of(String keyPrefix, Duration ttl, ValueType<R> type,
                                     Function<? super A, ? extends R> function) {
-        Call<R> call = new Call<>(keyPrefix, ttl, type, function);
+        return of(keyPrefix, ttlOptions(ttl), type, function);
+    }
+
+    /**
+     * As {@link #of(String, Duration, ValueType, Function)}, with the {@link LoadOptions} of every call.
+     *
+     * @throws InvalidInputException if the prefix, options, type or function is invalid
+     */
+    public <A, R> Function<A, R> of(String keyPrefix, LoadOptions options, ValueType<R> type,
+                                    Function<? super A, ? extends R> function) {
+        Call<R> call = new Call<>(keyPrefix, options, type, function);
         return argument -> call.invoke(new Object[] {argument}, () -> function.apply(argument));
     }
 
@@ -97,7 +122,17 @@ public final class Memoizer {
      */
     public <A, B, R> BiFunction<A, B, R> of(String keyPrefix, Duration ttl, ValueType<R> type,
                                             BiFunction<? super A, ? super B, ? extends R> function) {
-        Call<R> call = new Call<>(keyPrefix, ttl, type, function);
+        return of(keyPrefix, ttlOptions(ttl), type, function);
+    }
+
+    /**
+     * As {@link #of(String, Duration, ValueType, BiFunction)}, with the {@link LoadOptions} of every call.
+     *
+     * @throws InvalidInputException if the prefix, options, type or function is invalid
+     */
+    public <A, B, R> BiFunction<A, B, R> of(String keyPrefix, LoadOptions options, ValueType<R> type,
+                                            BiFunction<? super A, ? super B, ? extends R> function) {
+        Call<R> call = new Call<>(keyPrefix, options, type, function);
         return (first, second) -> call.invoke(new Object[] {first, second}, () -> function.apply(first, second));
     }
 
@@ -106,8 +141,8 @@ public final class Memoizer {
      * with {@link Cached}; other methods pass straight through.
      *
      * @throws InvalidInputException if {@code type} is not an interface, {@code target} does not implement
-     *     it, or an annotated method returns {@code void}, has a non-positive TTL or a return type with
-     *     type variables (the message names the method)
+     *     it, or an annotated method returns {@code void}, has a non-positive TTL, an attribute out of its range
+     *     or a return type with type variables (the message names the method and the attribute)
      */
     public <I> I proxy(Class<I> type, I target) {
         CacheInputs.requireNonNull(type, "type");
@@ -154,29 +189,62 @@ public final class Memoizer {
                 ? method.getName() + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
                         .collect(Collectors.joining(",", "(", ")"))
                 : method.getName();
-        return new Call<>(prefix + ":" + methodPart, Duration.ofSeconds(cached.ttlSeconds()), resultType, method);
+        return new Call<>(prefix + ":" + methodPart, options(where, cached), resultType, method);
     }
 
-    /** One cached function: its key prefix, TTL and result type. */
+    /** The load options of a {@link Cached} method, its attributes checked by name. */
+    private static LoadOptions options(String where, Cached cached) {
+        LoadOptions options = LoadOptions.ttl(Duration.ofSeconds(cached.ttlSeconds()));
+        if (cached.refreshAheadSeconds() != 0) {
+            if (cached.refreshAheadSeconds() < 0 || cached.refreshAheadSeconds() >= cached.ttlSeconds()) {
+                throw new InvalidInputException("@Cached(refreshAheadSeconds) of " + where, "must be 0 (off) or from 1 "
+                        + "to ttlSeconds - 1 (" + (cached.ttlSeconds() - 1) + "), was " + cached.refreshAheadSeconds());
+            }
+            options = options.refreshAhead(Duration.ofSeconds(cached.refreshAheadSeconds()));
+        }
+        if (cached.negativeTtlSeconds() == 0) {
+            options = options.withoutNegativeCaching();
+        } else if (cached.negativeTtlSeconds() > 0) {
+            options = options.negativeTtl(Duration.ofSeconds(cached.negativeTtlSeconds()));
+        } else if (cached.negativeTtlSeconds() != -1) {
+            throw new InvalidInputException("@Cached(negativeTtlSeconds) of " + where, "must be -1 (the service's), "
+                    + "0 (off) or positive, was " + cached.negativeTtlSeconds());
+        }
+        if (cached.ttlJitter() != -1) {
+            if (!(cached.ttlJitter() >= 0 && cached.ttlJitter() <= ChatCacheService.MAX_TTL_JITTER)) {
+                throw new InvalidInputException("@Cached(ttlJitter) of " + where, "must be -1 (the service's) or "
+                        + "from 0 to " + ChatCacheService.MAX_TTL_JITTER + ", was " + cached.ttlJitter());
+            }
+            options = options.ttlJitter(cached.ttlJitter());
+        }
+        return cached.lease() ? options : options.withoutLease();
+    }
+
+    /** The options of a wrapper given a TTL: the service's, with that TTL. */
+    private static LoadOptions ttlOptions(Duration ttl) {
+        return LoadOptions.ttl(ttl);
+    }
+
+    /** One cached function: its key prefix, load options and result type. */
     private final class Call<R> {
         private final String prefix;
-        private final Duration ttl;
+        private final LoadOptions options;
         private final TypedCache<R> view;
 
-        Call(String keyPrefix, Duration ttl, ValueType<R> type, Object function) {
+        Call(String keyPrefix, LoadOptions options, ValueType<R> type, Object function) {
             CacheInputs.requireNonNull(keyPrefix, "keyPrefix");
             if (keyPrefix.isEmpty() || keyPrefix.length() > MAX_PREFIX_LENGTH) {
                 throw new InvalidInputException("keyPrefix",
                         "must be 1 to " + MAX_PREFIX_LENGTH + " characters long, was " + keyPrefix.length());
             }
             this.prefix = keyPrefix;
-            this.ttl = CacheInputs.requireTtl(ttl);
+            this.options = CacheInputs.requireNonNull(options, "options");
             this.view = cache.typed(CacheInputs.requireNonNull(type, "type"));
             CacheInputs.requireNonNull(function, "function");
         }
 
         R invoke(Object[] arguments, Supplier<? extends R> body) {
-            return view.getOrLoad(key(arguments), body, ttl);
+            return view.getOrLoad(key(arguments), body, options);
         }
 
         String key(Object[] arguments) {

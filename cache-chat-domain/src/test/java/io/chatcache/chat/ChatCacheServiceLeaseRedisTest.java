@@ -147,6 +147,75 @@ class ChatCacheServiceLeaseRedisTest {
         }
     }
 
+    public interface Profiles {
+        @Cached(ttlSeconds = 60, keyPrefix = "profile")
+        String profile(int id);
+
+        @Cached(ttlSeconds = 60, keyPrefix = "local", lease = false)
+        String withoutLease(int id);
+    }
+
+    @Test
+    void theMemoizerComputesOnceAcrossInstancesUnlessItsMethodOptsOutOfTheLease() throws Exception {
+        RedisServer server = REDIS.single();
+        String namespace = freshNamespace();
+        List<ChatCacheService> services = List.of(service(server, "redis", namespace, BOUND),
+                service(server, "hybrid", namespace, BOUND));
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Supplier<String> body = blocking(calls, release, "ada");
+        Profiles target = new Profiles() {
+            @Override
+            public String profile(int id) {
+                return body.get();
+            }
+
+            @Override
+            public String withoutLease(int id) {
+                return body.get();
+            }
+        };
+
+        List<Future<String>> results = new ArrayList<>();
+        for (ChatCacheService service : services) {
+            Profiles profiles = Memoizer.using(service).proxy(Profiles.class, target);
+            results.addAll(callers(service, THREADS, () -> profiles.profile(7)));
+        }
+        await().atMost(BOUND).untilAsserted(() -> {
+            assertThat(calls).hasValue(1);
+            for (ChatCacheService service : services) {
+                assertThat(service.loadWaiters()).isEqualTo(THREADS - 1);
+            }
+        });
+        release.countDown();
+        assertAll(results, "ada");
+        assertThat(calls).hasValue(1);
+
+        // Without the lease each instance computes once for its own callers.
+        CountDownLatch second = new CountDownLatch(1);
+        AtomicInteger localCalls = new AtomicInteger();
+        Supplier<String> localBody = blocking(localCalls, second, "lin");
+        List<Future<String>> local = new ArrayList<>();
+        for (ChatCacheService service : services) {
+            Profiles profiles = Memoizer.using(service).proxy(Profiles.class, new Profiles() {
+                @Override
+                public String profile(int id) {
+                    return localBody.get();
+                }
+
+                @Override
+                public String withoutLease(int id) {
+                    return localBody.get();
+                }
+            });
+            local.addAll(callers(service, THREADS, () -> profiles.withoutLease(7)));
+        }
+        await().atMost(BOUND).untilAsserted(() -> assertThat(localCalls).hasValue(services.size()));
+        second.countDown();
+        assertAll(local, "lin");
+        assertThat(localCalls).hasValue(services.size());
+    }
+
     @Test
     void aLoaderExceptionReachesTheCallerAndReleasesTheLease() {
         RedisServer server = REDIS.single();
