@@ -2,6 +2,8 @@ package io.chatcache.bench;
 
 import io.chatcache.chat.CacheBackend;
 import io.chatcache.chat.ChatCacheService;
+import io.chatcache.chat.LoadCounters;
+import io.chatcache.chat.LoadOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,9 +31,14 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code none}: no protection, as a hand-written cache-aside: {@code get}, and on a miss a query and a
  *       {@code set}. Every caller that misses queries.</li>
- *   <li>{@code per-jvm}: {@code getOrLoad}, which collapses concurrent loads of a key within one instance
- *       (the level of JetCache's penetration protection or Caffeine's loading cache): each instance still loads
- *       a key that expired once.</li>
+ *   <li>{@code per-jvm}: {@code getOrLoad} with {@link LoadOptions#withoutLease()}, which collapses concurrent
+ *       loads of a key within one instance (the level of JetCache's penetration protection or Caffeine's loading
+ *       cache): each instance still loads a key that expired once.</li>
+ *   <li>{@code cluster}: {@code getOrLoad} with its lease in Redis (the default): one instance loads a key that
+ *       expired, the others wait for its value.</li>
+ *   <li>{@code cluster+refresh}: the same with {@link LoadOptions#refreshAhead(Duration)} ({@code --refresh-ms},
+ *       default a third of the TTL): a read that finds the value that close to its expiry returns it and reloads
+ *       it in the background, so a key read often does not expire under its readers.</li>
  * </ul>
  *
  * <p>Figures per backend and mode: caller calls per second; database queries per second; loads per key per expiry
@@ -41,12 +48,13 @@ import java.util.function.Supplier;
  * whether the caller ran the query or waited for another's, so the figure means the same in every mode); caller
  * latency p50 and p99 (a log-linear histogram, 1 us resolution below 1 ms, within 1.6 % above); the share of calls
  * to the 10 hottest keys that waited on the database; and cache failures (breaker, timeouts) the services counted,
- * which should be 0, plus calls that threw (none expected).
+ * which should be 0, plus calls that threw (none expected). A second table gives the services' load counters
+ * ({@link ChatCacheService#loadCounters()}) over the measured window.
  *
  * <pre>{@code
  * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.LoadPathBenchmark \
- *     [--backends hybrid,redis] [--modes none,per-jvm] [--instances 4] [--threads 16] [--keys 1000] \
- *     [--ttl-ms 3000] [--seconds 20] [--warmup-seconds 3] [--db-ms 5] [--think-us 1000] [--seed 42]
+ *     [--backends hybrid,redis] [--modes none,per-jvm,cluster,cluster+refresh] [--instances 4] [--threads 16] \
+ *     [--keys 1000] [--ttl-ms 3000] [--refresh-ms 1000] [--seconds 20] [--warmup-seconds 3] [--db-ms 5] [--think-us 1000] [--seed 42]
  * }</pre>
  */
 public final class LoadPathBenchmark {
@@ -64,21 +72,35 @@ public final class LoadPathBenchmark {
         /** Cache-aside without protection. */
         NONE("none", "no protection (get, query and set on a miss)") {
             @Override
-            String read(ChatCacheService service, String key, Supplier<String> query, Duration ttl) {
+            String read(ChatCacheService service, String key, Supplier<String> query, Settings settings) {
                 Optional<String> cached = service.get(key, String.class);
                 if (cached.isPresent()) {
                     return cached.get();
                 }
                 String loaded = query.get();
-                service.set(key, loaded, ttl);
+                service.set(key, loaded, settings.ttl());
                 return loaded;
             }
         },
-        /** The service's getOrLoad: one load per key at a time in each instance. */
-        PER_JVM("per-jvm", "per-JVM single flight (getOrLoad)") {
+        /** The service's getOrLoad without the lease: one load per key at a time in each instance. */
+        PER_JVM("per-jvm", "per-JVM single flight (getOrLoad, withoutLease)") {
             @Override
-            String read(ChatCacheService service, String key, Supplier<String> query, Duration ttl) {
-                return service.getOrLoad(key, String.class, query, ttl);
+            String read(ChatCacheService service, String key, Supplier<String> query, Settings settings) {
+                return service.getOrLoad(key, String.class, query, settings.perJvm());
+            }
+        },
+        /** The service's getOrLoad with its lease in Redis: one load per key at a time across instances. */
+        CLUSTER("cluster", "cluster-wide single flight (getOrLoad, lease)") {
+            @Override
+            String read(ChatCacheService service, String key, Supplier<String> query, Settings settings) {
+                return service.getOrLoad(key, String.class, query, settings.clusterWide());
+            }
+        },
+        /** The lease, and refresh-ahead: a key read near its expiry is reloaded in the background. */
+        CLUSTER_REFRESH("cluster+refresh", "cluster-wide + refresh-ahead") {
+            @Override
+            String read(ChatCacheService service, String key, Supplier<String> query, Settings settings) {
+                return service.getOrLoad(key, String.class, query, settings.refreshing());
             }
         };
 
@@ -90,12 +112,7 @@ public final class LoadPathBenchmark {
             this.label = label;
         }
 
-        abstract String read(ChatCacheService service, String key, Supplier<String> query, Duration ttl);
-
-        /** Options of the services this mode runs on; none yet beyond the backend's. */
-        ChatCacheService.Builder configure(ChatCacheService.Builder builder) {
-            return builder;
-        }
+        abstract String read(ChatCacheService service, String key, Supplier<String> query, Settings settings);
 
         static Mode parse(String name) {
             String wanted = name.strip().toLowerCase(Locale.ROOT);
@@ -105,9 +122,24 @@ public final class LoadPathBenchmark {
         }
     }
 
-    /** The run's shape, from the command line. */
-    record Settings(int instances, int threads, int keys, Duration ttl, Duration measured, Duration warmup,
-                    Duration query, long thinkNanos, long seed) {
+    /** The run's shape, from the command line, and the load options of the modes. */
+    record Settings(int instances, int threads, int keys, Duration ttl, Duration refreshAhead, Duration measured,
+                    Duration warmup, Duration query, long thinkNanos, long seed) {
+
+        /** {@code getOrLoad} without the lease. */
+        LoadOptions perJvm() {
+            return LoadOptions.ttl(ttl).withoutLease();
+        }
+
+        /** {@code getOrLoad} with the lease (the default). */
+        LoadOptions clusterWide() {
+            return LoadOptions.ttl(ttl);
+        }
+
+        /** {@code getOrLoad} with the lease and refresh-ahead. */
+        LoadOptions refreshing() {
+            return LoadOptions.ttl(ttl).refreshAhead(refreshAhead);
+        }
     }
 
     /**
@@ -117,18 +149,26 @@ public final class LoadPathBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Args.parse(args, "--backends", "--modes", "--instances", "--threads",
-                "--keys", "--ttl-ms", "--seconds", "--warmup-seconds", "--db-ms", "--think-us", "--seed");
+                "--keys", "--ttl-ms", "--refresh-ms", "--seconds", "--warmup-seconds", "--db-ms", "--think-us",
+                "--seed");
         List<CacheBackend> backends = Arrays.stream(options.getOrDefault("--backends", "hybrid,redis").split(","))
                 .map(name -> CacheBackend.parse("--backends", name)).toList();
         if (backends.contains(CacheBackend.MEMORY)) {
             throw new IllegalArgumentException("--backends: memory has no instances to share a load with; use "
                     + "hybrid or redis");
         }
-        List<Mode> modes = Arrays.stream(options.getOrDefault("--modes", "none,per-jvm").split(","))
-                .map(Mode::parse).toList();
+        List<Mode> modes = Arrays.stream(options.getOrDefault("--modes", "none,per-jvm,cluster,cluster+refresh")
+                .split(",")).map(Mode::parse).toList();
+        int ttlMillis = Args.positiveInt(options, "--ttl-ms", 3000);
+        int refreshMillis = Args.positiveInt(options, "--refresh-ms", ttlMillis / 3);
+        if (2 * refreshMillis >= ttlMillis) {
+            // Reloads of one key would then come less than half a TTL apart and count as one generation.
+            throw new IllegalArgumentException("--refresh-ms must be less than half of --ttl-ms, was " + refreshMillis
+                    + " of " + ttlMillis);
+        }
         Settings settings = new Settings(Args.positiveInt(options, "--instances", 4),
                 Args.positiveInt(options, "--threads", 16), Args.positiveInt(options, "--keys", 1000),
-                Duration.ofMillis(Args.positiveInt(options, "--ttl-ms", 3000)),
+                Duration.ofMillis(ttlMillis), Duration.ofMillis(refreshMillis),
                 Duration.ofSeconds(Args.positiveInt(options, "--seconds", 20)),
                 Duration.ofSeconds(Args.positiveInt(options, "--warmup-seconds", 3)),
                 Duration.ofMillis(Args.positiveInt(options, "--db-ms", 5)),
@@ -138,17 +178,18 @@ public final class LoadPathBenchmark {
             throw new IllegalArgumentException("--keys must be at least " + 2 * HOT_KEYS + ", was " + settings.keys());
         }
 
-        System.out.printf(Locale.ROOT, "%d instances x %d threads, %d keys (Zipf 0.99), TTL %d ms, database %d ms per "
-                        + "query, think time %d us, %d s measured after %d s of warm-up%n%n", settings.instances(),
-                settings.threads(), settings.keys(), settings.ttl().toMillis(), settings.query().toMillis(),
+        System.out.printf(Locale.ROOT, "%d instances x %d threads, %d keys (Zipf 0.99), TTL %d ms (refresh-ahead %d ms "
+                        + "before expiry), database %d ms per query, think time %d us, %d s measured after %d s of "
+                        + "warm-up%n%n", settings.instances(), settings.threads(), settings.keys(),
+                settings.ttl().toMillis(), settings.refreshAhead().toMillis(), settings.query().toMillis(),
                 TimeUnit.NANOSECONDS.toMicros(settings.thinkNanos()), settings.measured().toSeconds(),
                 settings.warmup().toSeconds());
-        List<String> rows = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
         try (RedisProcess redis = RedisProcess.startOrConnect()) {
             for (CacheBackend backend : backends) {
                 for (Mode mode : modes) {
                     Result result = run(redis, backend, mode, settings);
-                    rows.add(result.row());
+                    results.add(result);
                     System.out.println(result.row());
                 }
             }
@@ -157,7 +198,12 @@ public final class LoadPathBenchmark {
         System.out.println("| backend | mode | calls/s | DB queries/s | loads per key per expiry (all / 10 hottest) "
                 + "| hit rate | p50 | p99 | p99, 10 hottest | hottest calls waiting on the DB | cache failures |");
         System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        rows.forEach(System.out::println);
+        results.forEach(result -> System.out.println(result.row()));
+        System.out.println();
+        System.out.println("| backend | mode | leases acquired | loaded elsewhere | lease waits expired "
+                + "| lease unavailable | refreshes | refresh failures |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        results.forEach(result -> System.out.println(result.countersRow()));
     }
 
     /** One backend and mode: the instances, their callers, the measurement. */
@@ -177,9 +223,9 @@ public final class LoadPathBenchmark {
         List<ChatCacheService> services = new ArrayList<>();
         try {
             for (int i = 0; i < settings.instances(); i++) {
-                services.add(mode.configure(ChatCacheService.builder().backend(backend)
+                services.add(ChatCacheService.builder().backend(backend)
                         .redisEnvironment(Map.of("REDIS_URL", redis.address(), "REDIS_NAMESPACE", namespace))
-                        .defaultTtl(settings.ttl())).build());
+                        .defaultTtl(settings.ttl()).build());
             }
             awaitRedis(services);
             long failuresBefore = services.stream().mapToLong(service -> service.counters().failures()).sum();
@@ -197,6 +243,7 @@ public final class LoadPathBenchmark {
                 threads.add(thread);
             }
             sleep(settings.warmup());
+            LoadCounters countersBefore = loadCounters(services);
             long start = System.nanoTime();
             database.measureFrom(start);
             phase.measuring = true;
@@ -204,18 +251,39 @@ public final class LoadPathBenchmark {
             phase.measuring = false;
             long end = System.nanoTime();
             database.measureUntil(end);
+            LoadCounters counters = minus(loadCounters(services), countersBefore);
             phase.stopped = true;
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
             }
             long failures = services.stream().mapToLong(service -> service.counters().failures()).sum()
                     - failuresBefore;
-            return Result.of(backend, mode, settings, callers, database, hot, end - start, failures);
+            return Result.of(backend, mode, settings, callers, database, hot, end - start, failures, counters);
         } finally {
             for (ChatCacheService service : services) {
                 service.close();
             }
         }
+    }
+
+    /** The instances' load counters added up. */
+    private static LoadCounters loadCounters(List<ChatCacheService> services) {
+        LoadCounters sum = new LoadCounters(0, 0, 0, 0, 0, 0);
+        for (ChatCacheService service : services) {
+            LoadCounters c = service.loadCounters();
+            sum = new LoadCounters(sum.leasesAcquired() + c.leasesAcquired(), sum.loadedElsewhere() + c.loadedElsewhere(),
+                    sum.leaseWaitsExpired() + c.leaseWaitsExpired(), sum.leaseUnavailable() + c.leaseUnavailable(),
+                    sum.refreshes() + c.refreshes(), sum.refreshFailures() + c.refreshFailures());
+        }
+        return sum;
+    }
+
+    private static LoadCounters minus(LoadCounters after, LoadCounters before) {
+        return new LoadCounters(after.leasesAcquired() - before.leasesAcquired(),
+                after.loadedElsewhere() - before.loadedElsewhere(),
+                after.leaseWaitsExpired() - before.leaseWaitsExpired(),
+                after.leaseUnavailable() - before.leaseUnavailable(), after.refreshes() - before.refreshes(),
+                after.refreshFailures() - before.refreshFailures());
     }
 
     /** HYBRID connects in the background: waits until every instance uses Redis (at most 30 s). */
@@ -329,7 +397,7 @@ public final class LoadPathBenchmark {
         private final Database database;
         private final int[] keys;
         private final boolean[] hot;
-        private final Duration ttl;
+        private final Settings settings;
         private final long thinkNanos;
         private final Phase phase;
         final Histogram all = new Histogram();
@@ -347,7 +415,7 @@ public final class LoadPathBenchmark {
             this.database = database;
             this.keys = keys;
             this.hot = hot;
-            this.ttl = settings.ttl();
+            this.settings = settings;
             this.thinkNanos = settings.thinkNanos();
             this.phase = phase;
         }
@@ -361,7 +429,7 @@ public final class LoadPathBenchmark {
                 long start = System.nanoTime();
                 String row;
                 try {
-                    row = mode.read(service, "row:" + key, () -> database.query(key), ttl);
+                    row = mode.read(service, "row:" + key, () -> database.query(key), settings);
                 } catch (RuntimeException e) {
                     // Counted with the cache failures; the caller goes on, as a request thread would.
                     if (measured) {
@@ -453,10 +521,10 @@ public final class LoadPathBenchmark {
     /** One row of the table. */
     record Result(CacheBackend backend, Mode mode, double callsPerSecond, double queriesPerSecond,
                   double loadsPerGeneration, double hotLoadsPerGeneration, double hitRate, long p50Micros,
-                  long p99Micros, long hotP99Micros, double hotWaitingShare, long failures) {
+                  long p99Micros, long hotP99Micros, double hotWaitingShare, long failures, LoadCounters counters) {
 
         static Result of(CacheBackend backend, Mode mode, Settings settings, List<Caller> callers, Database database,
-                         boolean[] hot, long nanos, long failures) {
+                         boolean[] hot, long nanos, long failures, LoadCounters counters) {
             Histogram all = new Histogram();
             Histogram hottest = new Histogram();
             long calls = 0;
@@ -492,7 +560,7 @@ public final class LoadPathBenchmark {
                     generations == 0 ? 0 : (double) loads / generations,
                     hotGenerations == 0 ? 0 : (double) hotLoads / hotGenerations,
                     calls == 0 ? 0 : 1 - (double) misses / calls, all.quantile(0.5), all.quantile(0.99),
-                    hottest.quantile(0.99), hotCalls == 0 ? 0 : (double) hotMisses / hotCalls, failures);
+                    hottest.quantile(0.99), hotCalls == 0 ? 0 : (double) hotMisses / hotCalls, failures, counters);
         }
 
         /** How many generations the sorted load start times make: a new one starts {@code window} after the last. */
@@ -513,6 +581,13 @@ public final class LoadPathBenchmark {
                     backend.configName(), mode.label, callsPerSecond, queriesPerSecond, loadsPerGeneration,
                     hotLoadsPerGeneration, 100 * hitRate, micros(p50Micros), micros(p99Micros), micros(hotP99Micros),
                     100 * hotWaitingShare, failures);
+        }
+
+        /** The row of the second table: the services' load counters over the measured window. */
+        String countersRow() {
+            return String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %,d | %,d |", backend.configName(),
+                    mode.label, counters.leasesAcquired(), counters.loadedElsewhere(), counters.leaseWaitsExpired(),
+                    counters.leaseUnavailable(), counters.refreshes(), counters.refreshFailures());
         }
 
         private static String micros(long micros) {
