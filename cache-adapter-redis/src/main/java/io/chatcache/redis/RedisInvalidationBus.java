@@ -70,9 +70,10 @@ import java.util.function.UnaryOperator;
  * <h2>Channels</h2>
  * With one server or Sentinel the bus uses one channel, {@link #channel()}. In a cluster whose masters run
  * Redis 7 or later it uses sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}) and one channel per
- * shard (per master's slot ranges), {@code <channel>{<tag>}}, the hash tag chosen so that the channel lives
- * on that shard ({@link #channels()}): a key's invalidation travels on its key's shard's channel only, and
- * {@code PATTERN}, {@code CLEAR} and {@code HEARTBEAT} messages on every shard's channel, one copy each with
+ * shard (per master's slot ranges), {@code <channel>{<tag>}<n>}, the hash tag placing the channel in the
+ * shard's lowest slot and {@code n} the last slot of the shard's first range ({@link #channels()}), so
+ * that every instance that sees the same slot map derives the same names: a key's invalidation travels on
+ * its key's shard's channel only, and {@code PATTERN}, {@code CLEAR} and {@code HEARTBEAT} messages on every shard's channel, one copy each with
  * that shard's next sequence number. So a master that fails takes only its own keys' invalidations with it.
  * Received messages carry the shard of the channel they came on ({@link Invalidation#shard()}; empty with
  * one channel), and the bus offers the {@link Sharding} of keys through {@link #capability(Class)}: a key's
@@ -80,8 +81,11 @@ import java.util.function.UnaryOperator;
  * namespace names it. The bus follows the cluster's slot map (re-read every second): it subscribes to the
  * channels of new shards and drops those of vanished ones; a shard that is new, or whose slots changed,
  * is reported as {@link BusEvent#DISCONNECTED} then {@link BusEvent#RECONNECTED} once its channel is
- * subscribed, since messages for its keys may have travelled elsewhere meanwhile. The ACL rule for a
- * cluster is therefore {@code &<channel>*}. A base channel with a <code>{</code> is refused in a cluster.
+ * subscribed, since messages for its keys may have travelled elsewhere meanwhile; a channel that cannot be
+ * subscribed yet leaves its shard reported {@code DISCONNECTED} and is tried again every second. (A channel's name changes when its shard's first slot range changes, so that
+ * no name is used again after the slot it lives in moved: Redisson 4.7.0 cannot subscribe again to a
+ * sharded channel that Redis unsubscribed because its slot moved.) The ACL rule for a cluster is therefore
+ * {@code &<channel>*}. A base channel with a <code>{</code> is refused in a cluster.
  *
  * <h2>Hostile messages</h2>
  * Anything on a channel may come from anyone allowed to publish there (messages are not
@@ -121,6 +125,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     static final int SUBSCRIBE_ATTEMPTS = 5;
     /** How long {@link #close()} waits for messages already published to go out. */
     static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
+    /** How much longer than a slot map refresh the bus waits after a change before it subscribes. */
+    static final Duration TOPOLOGY_SETTLE = Duration.ofMillis(100);
     /** How soon subscribing to a new shard's channel is tried again after it failed. */
     static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(RedisInvalidationBus.class);
@@ -164,6 +170,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final Object channelsLock = new Object();
     /** The channel of each shard ({@link #NO_SHARD} for the one channel of a bus that is not sharded). */
     private volatile Map<String, Channel> channels = Map.of();
+    /** How long subscribing a channel may take (Redisson's subscription timeout plus a command timeout). */
+    private final Duration subscribeWait;
     /** The shard of each slot when the channels were last matched to the shards. */
     private String[] lastSlots;
     /** Shards whose channel could not be subscribed yet (listeners were told DISCONNECTED). */
@@ -190,6 +198,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.sharded = builder.sharded != null ? builder.sharded : shardedPubSubAvailable(client);
         this.oneServer = client.getConfig().isSingleConfig() || client.getConfig().isSentinelConfig();
         boolean perShard = sharded && client.getConfig().isClusterConfig();
+        this.subscribeWait = subscribeWait(client);
         if (perShard && channel.indexOf('{') >= 0) {
             throw new CacheConfigurationException("RedisInvalidationBus option channel must not contain '{' in a"
                     + " cluster (the bus appends a hash tag per shard), was '" + LogText.escape(channel) + "'");
@@ -234,14 +243,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     }))
                     .orElse(() -> { });
             if (clusterShards == null) {
-                channels = Map.of(NO_SHARD, new Channel(NO_SHARD, channel));
+                channels = Map.of(NO_SHARD, new Channel(NO_SHARD, channel, SUBSCRIBE_ATTEMPTS));
             } else {
                 synchronized (channelsLock) {
                     lastSlots = slotTable(clusterShards);
                     Map<String, Channel> opened = new LinkedHashMap<>();
                     try {
-                        for (String shard : clusterShards.shards()) {
-                            opened.put(shard, new Channel(shard, channelName(clusterShards, shard)));
+                        for (Map.Entry<String, String> shard : clusterShards.channelNames(channel).entrySet()) {
+                            opened.put(shard.getKey(), new Channel(shard.getKey(), shard.getValue(), SUBSCRIBE_ATTEMPTS));
                         }
                     } catch (RuntimeException e) {
                         opened.values().forEach(Channel::unsubscribe);
@@ -250,6 +259,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     channels = Map.copyOf(opened);
                 }
                 removeTopology = clusterShards.addListener(() -> topologyChanged(false));
+                // A change between reading the shards above and listening is caught up with here.
+                topologyThread.execute(() -> matchChannelsToShards(false));
             }
         } catch (RuntimeException e) {
             removeConnection.run();
@@ -266,8 +277,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.removeTopologyListener = removeTopology;
     }
 
-    private String channelName(ClusterShards clusterShards, String shard) {
-        return channel + "{" + clusterShards.channelTag(shard) + "}";
+    private static Duration subscribeWait(RedissonClient client) {
+        org.redisson.config.Config config = client.getConfig();
+        org.redisson.config.BaseConfig<?> servers = config.isClusterConfig() ? config.useClusterServers()
+                : config.isSentinelConfig() ? config.useSentinelServers()
+                : config.isSingleConfig() ? config.useSingleServer() : null;
+        return servers == null ? Duration.ofSeconds(10)
+                : Duration.ofMillis((long) servers.getSubscriptionTimeout() + servers.getTimeout());
     }
 
     private static String[] slotTable(ClusterShards clusterShards) {
@@ -289,21 +305,25 @@ public final class RedisInvalidationBus implements InvalidationBus {
             return;
         }
         try {
-            topology.execute(() -> matchChannelsToShards(retry));
+            // Redisson routes SSUBSCRIBE by its own slot map, re-read as often as ours: wait for its next read,
+            // or a channel whose slot moved would be subscribed on its old master and never answered.
+            topology.schedule(() -> matchChannelsToShards(retry),
+                    shards.refreshInterval().plus(TOPOLOGY_SETTLE).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // The bus is closing.
         }
     }
 
     private void matchChannelsToShards(boolean retry) {
-        List<Channel> dropped = new ArrayList<>();
         List<Channel> gaps = new ArrayList<>();
-        List<String> unsubscribed = new ArrayList<>();
+        List<String> newlyMissing = new ArrayList<>();
         boolean retryLater = false;
+        boolean moved;
         synchronized (channelsLock) {
             if (closed.get()) {
                 return;
             }
+            Map<String, String> names = shards.channelNames(channel);
             String[] slots = slotTable(shards);
             Set<String> changed = new HashSet<>();
             for (int slot = 0; slot < slots.length; slot++) {
@@ -311,52 +331,63 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     changed.add(slots[slot]);
                 }
             }
+            // Channels whose shard vanished or whose name changed go first, so that a name that moved to
+            // another shard is unsubscribed before it is subscribed again.
             Map<String, Channel> next = new LinkedHashMap<>();
-            for (String shard : shards.shards()) {
-                String name = channelName(shards, shard);
-                Channel existing = channels.get(shard);
-                if (existing != null && existing.name.equals(name)) {
-                    next.put(shard, existing);
-                    if (changed.contains(shard) && !retry) {
-                        gaps.add(existing);
+            List<Channel> dropped = new ArrayList<>();
+            channels.forEach((shard, one) -> {
+                if (one.name.equals(names.get(shard))) {
+                    next.put(shard, one);
+                } else {
+                    dropped.add(one);
+                }
+            });
+            dropped.forEach(Channel::unsubscribe);
+            channels = Map.copyOf(next);
+            if (!retry) {
+                next.forEach((shard, one) -> {
+                    if (changed.contains(shard)) {
+                        gaps.add(one);
                     }
+                });
+            }
+            int opened = 0;
+            for (Map.Entry<String, String> shard : names.entrySet()) {
+                if (next.containsKey(shard.getKey())) {
                     continue;
                 }
+                String name = shard.getValue();
                 try {
-                    Channel opened = new Channel(shard, name);
-                    next.put(shard, opened);
-                    gaps.add(opened);
-                    missing.remove(shard);
+                    Channel one = new Channel(shard.getKey(), name, 1);
+                    next.put(shard.getKey(), one);
+                    gaps.add(one);
+                    missing.remove(shard.getKey());
+                    opened++;
                 } catch (RuntimeException e) {
-                    if (missing.add(shard)) {
+                    if (missing.add(shard.getKey())) {
                         LOG.warn("cannot subscribe to channel {} of shard {} yet ({}); trying again every {}", name,
-                                shard, RedisErrors.describeRedacted(e), RESUBSCRIBE_DELAY);
-                        unsubscribed.add(shard);
+                                shard.getKey(), RedisErrors.describeRedacted(e), RESUBSCRIBE_DELAY);
+                        newlyMissing.add(shard.getKey());
+                    } else {
+                        LOG.debug("cannot subscribe to channel {} of shard {} yet ({})", name, shard.getKey(),
+                                RedisErrors.describeRedacted(e));
                     }
                     retryLater = true;
                 }
-                if (existing != null) {
-                    dropped.add(existing);
-                }
             }
-            channels.forEach((shard, old) -> {
-                if (!next.containsKey(shard)) {
-                    dropped.add(old);
-                }
-            });
-            missing.retainAll(shards.shards());
+            missing.retainAll(names.keySet());
             channels = Map.copyOf(next);
             lastSlots = slots;
+            moved = !dropped.isEmpty() || opened > 0;
         }
-        if (!dropped.isEmpty() || !gaps.isEmpty()) {
+        if (moved) {
             LOG.info("invalidation bus {} follows the cluster's shards: channels {}", channel, channels());
         }
-        dropped.forEach(Channel::unsubscribe);
         dispatch(() -> {
-            for (Channel opened : gaps) {
-                opened.gap();
+            for (Channel one : gaps) {
+                one.gap();
             }
-            for (String shard : unsubscribed) {
+            for (String shard : newlyMissing) {
                 tellShard(shard, BusEvent.DISCONNECTED);
             }
         });
@@ -372,18 +403,19 @@ public final class RedisInvalidationBus implements InvalidationBus {
     /**
      * Redisson waits for SUBSCRIBE's answer for its command timeout (the operation budget, 270 ms by
      * default), which a busy host at start-up can exceed without anything wrong with Redis: a subscription
-     * that timed out is tried again, {@link #SUBSCRIBE_ATTEMPTS} times in all. (Should a timed-out attempt
-     * have subscribed after all, its listener hears messages twice; receivers take duplicates in stride.)
+     * that timed out is tried again, {@code attempts} times in all ({@link #SUBSCRIBE_ATTEMPTS} at start-up;
+     * once after a change of the cluster's slot map, which tries again every {@link #RESUBSCRIBE_DELAY}). A
+     * listener added after its attempt timed out is removed again.
      */
-    private static int subscribing(java.util.function.IntSupplier subscribe) {
+    private static int subscribing(int attempts, java.util.function.IntSupplier subscribe) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return subscribe.getAsInt();
             } catch (RuntimeException e) {
-                if (attempt >= SUBSCRIBE_ATTEMPTS || !timedOut(e)) {
+                if (attempt >= attempts || !timedOut(e)) {
                     throw e;
                 }
-                LOG.debug("SUBSCRIBE timed out (attempt {} of {}); trying again", attempt, SUBSCRIBE_ATTEMPTS);
+                LOG.debug("SUBSCRIBE timed out (attempt {} of {}); trying again", attempt, attempts);
             }
         }
     }
@@ -417,7 +449,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     /**
      * The channels the bus publishes on and listens to now: {@link #channel()} alone, or in a cluster with
-     * sharded pub/sub one channel per shard, {@code <channel>{<tag>}}.
+     * sharded pub/sub one channel per shard, {@code <channel>{<tag>}<n>}.
      */
     public Set<String> channels() {
         Set<String> names = new TreeSet<>();
@@ -470,7 +502,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
      * next batch, on one connection. A caller thus never waits for another caller's round trip. With a
      * channel per shard, the order holds per shard (each shard's channel has its own sequence), and a message
      * of a kind sent to every shard completes once every copy was taken or failed: with the first copy, or
-     * exceptionally with the first failure of a copy.
+     * exceptionally with the first failure of a copy (which names its channel and shard; the failures of
+     * further copies are added to it as suppressed exceptions). The copies for the other shards are sent
+     * all the same.
      *
      * @return a future that completes with the message once Redis has taken it, or exceptionally with
      *     {@link io.chatcache.core.CacheUnavailableException} (or another translated failure) if it could
@@ -537,13 +571,22 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
         CompletableFuture<Invalidation> all = new CompletableFuture<>();
         CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).whenComplete((ignored, anyFailure) -> {
+            Throwable first = null;
             for (CompletableFuture<Invalidation> copy : copies) {
                 if (copy.isCompletedExceptionally()) {
-                    all.completeExceptionally(copy.handle((value, error) -> error).join());
-                    return;
+                    Throwable failure = copy.handle((value, error) -> error).join();
+                    if (first == null) {
+                        first = failure;
+                    } else if (failure != first) {
+                        first.addSuppressed(failure);
+                    }
                 }
             }
-            all.complete(copies.get(0).join());
+            if (first != null) {
+                all.completeExceptionally(first);
+            } else {
+                all.complete(copies.get(0).join());
+            }
         });
         return all;
     }
@@ -689,7 +732,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
          * @throws CacheConfigurationException if the user lacks the channel or Redis refuses the credentials
          * @throws io.chatcache.core.CacheUnavailableException if the channel's master cannot be reached
          */
-        Channel(String shard, String name) {
+        Channel(String shard, String name, int attempts) {
             this.shard = shard;
             this.name = name;
             this.topic = sharded ? client.getShardedTopic(name, ByteArrayCodec.INSTANCE)
@@ -698,11 +741,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
             int messages;
             try {
                 // A publish that times out on a busy host is tried again, as SUBSCRIBE is.
-                subscribing(() -> {
+                subscribing(attempts, () -> {
                     checkRights();
                     return 0;
                 });
-                status = subscribing(() -> topic.addListener(new StatusListener() {
+                status = subscribing(attempts, () -> awaitSubscription(topic.addListenerAsync(new StatusListener() {
                     @Override
                     public void onSubscribe(String subscribed) {
                         LOG.debug("subscribed to {}", subscribed);
@@ -713,19 +756,21 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     public void onUnsubscribe(String unsubscribed) {
                         // Only our own close() unsubscribes; nothing to tell listeners.
                     }
-                }));
-                messages = subscribing(() -> topic.addListener(byte[].class, (ignored, message) -> {
-                    // Checked on Redisson's thread, so that an oversized message is neither queued nor decoded.
-                    if (message.length > MAX_MESSAGE_BYTES) {
-                        oversized(name, message.length);
-                    } else {
-                        dispatch(() -> received(message));
-                    }
-                }));
+                })));
+                messages = subscribing(attempts, () -> awaitSubscription(topic.addListenerAsync(byte[].class,
+                        (ignored, message) -> {
+                            // Checked on Redisson's thread, so that an oversized message is neither queued nor
+                            // decoded.
+                            if (message.length > MAX_MESSAGE_BYTES) {
+                                oversized(name, message.length);
+                            } else {
+                                dispatch(() -> received(message));
+                            }
+                        })));
             } catch (RuntimeException e) {
                 if (status >= 0) {
                     try {
-                        topic.removeListener(status);
+                        topic.removeListenerAsync(status);
                     } catch (RuntimeException ignored) {
                         // The master is gone: nothing to undo there.
                     }
@@ -737,6 +782,28 @@ public final class RedisInvalidationBus implements InvalidationBus {
             }
             this.statusListenerId = status;
             this.messageListenerId = messages;
+        }
+
+        /**
+         * Waits for a listener to be added (and the channel subscribed) no longer than Redisson's subscription
+         * timeout plus one command timeout: Redisson's own wait has no bound, and a subscription to a channel
+         * whose slot is moving can stay unanswered. A listener added after the wait is removed again.
+         */
+        private int awaitSubscription(RFuture<Integer> adding) {
+            CompletableFuture<Integer> added = adding.toCompletableFuture();
+            try {
+                return added.get(subscribeWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                added.thenAccept(topic::removeListenerAsync);
+                throw new org.redisson.client.RedisTimeoutException("no answer to subscribing channel " + name
+                        + " within " + subscribeWait.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                added.thenAccept(topic::removeListenerAsync);
+                throw new CompletionException(e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new CompletionException(e.getCause());
+            }
         }
 
         /**
@@ -845,7 +912,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
             dropped = true;
             dispatch(this::stopProbing);
             try {
-                topic.removeListener(messageListenerId, statusListenerId);
+                // Not waited for: Redisson's wait has no bound, and the master may be gone.
+                topic.removeListenerAsync(messageListenerId, statusListenerId).whenComplete((ignored, e) -> {
+                    if (e != null) {
+                        LOG.debug("could not unsubscribe from {}: {}", name, RedisErrors.describe(e));
+                    }
+                });
             } catch (RuntimeException e) {
                 LOG.debug("could not unsubscribe from {}: {}", name, RedisErrors.describe(e));
             }

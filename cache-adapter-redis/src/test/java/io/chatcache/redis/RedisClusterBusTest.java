@@ -161,6 +161,71 @@ class RedisClusterBusTest {
 
     @Test
     @Order(3)
+    void channelsFollowASlotThatMovesToAnotherMaster() {
+        String namespace = RedisTestSupport.uniqueNamespace("cbus-move");
+        try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
+            Recorder atA = new Recorder();
+            Recorder atB = new Recorder();
+            a.subscribe(atA);
+            b.subscribe(atB);
+            String movedKey = "{s0}room";
+            int slot = cluster.slotOf(namespace + ":" + movedKey);
+            String from = sharding(a).shardOf(movedKey);
+            RedisServer source = cluster.masterOf(namespace + ":" + movedKey);
+            RedisServer target = cluster.masters().stream().filter(node -> node != source).findFirst().orElseThrow();
+            String stayingKey = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "k" + i)
+                    .filter(k -> cluster.masterOf(namespace + ":" + k) == target).findFirst().orElseThrow();
+
+            target.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", cluster.nodeId(source));
+            source.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", cluster.nodeId(target));
+            for (RedisServer master : List.of(target, source)) {
+                master.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", cluster.nodeId(target));
+            }
+
+            await("both buses to follow the move").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                String to = sharding(a).shardOf(stayingKey);
+                assertThat(sharding(a).shardOf(movedKey)).isEqualTo(to);
+                assertThat(sharding(b).shardOf(movedKey)).isEqualTo(to);
+                assertThat(a.channels()).hasSize(3).isEqualTo(b.channels());
+                for (Recorder recorder : List.of(atA, atB)) {
+                    for (String changed : List.of(from, to)) {
+                        // Both shards' slots changed: messages for the moved key may have gone astray.
+                        assertThat(recorder.shardEvents.stream().filter(event -> event.startsWith(changed + " ")))
+                                .containsSubsequence(changed + " DISCONNECTED", changed + " RECONNECTED")
+                                .endsWith(changed + " RECONNECTED");
+                    }
+                }
+            });
+            String to = sharding(a).shardOf(stayingKey);
+            assertThat(to).isNotEqualTo(from);
+            // Every channel lives on the master of its shard.
+            for (RedisServer master : cluster.masters()) {
+                String listed = master.cli("PUBSUB", "SHARDCHANNELS", namespace + ":invalidations*");
+                assertThat(listed.lines().toList()).as("channels on %s", master.address()).hasSize(1)
+                        .allSatisfy(name -> assertThat(a.channels()).contains(name));
+            }
+            await("the moved key's invalidation to travel on its new shard").atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> {
+                        Invalidation sent = a.publish(Invalidation.Kind.KEY, movedKey);
+                        assertThat(sent.shard()).isEqualTo(to);
+                        await().atMost(Duration.ofSeconds(1)).until(() -> atB.heard.contains(sent));
+                    });
+            a.publish(Invalidation.Kind.CLEAR, "");
+            await("the CLEAR on every shard").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(atB.from("a").stream().filter(one -> one.kind() == Invalidation.Kind.CLEAR)
+                            .map(Invalidation::shard).toList())
+                            .containsExactlyInAnyOrderElementsOf(sharding(b).shards()));
+            for (Recorder recorder : List.of(atA, atB)) {
+                assertThat(recorder.busEvents).isEmpty();
+                assertThat(recorder.shardEvents).as("the third shard is not disturbed")
+                        .allSatisfy(event -> assertThat(event).matches("(" + java.util.regex.Pattern.quote(from) + "|"
+                                + java.util.regex.Pattern.quote(to) + ") .*"));
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void aFailedMasterStopsOnlyItsOwnShardsChannel() {
         String namespace = RedisTestSupport.uniqueNamespace("cbus-fault");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {

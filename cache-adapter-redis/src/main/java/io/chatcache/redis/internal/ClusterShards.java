@@ -64,15 +64,36 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     }
 
     /** One slot table and what is derived from it; immutable once published. */
-    private record Table(String[] shardOfSlot, Set<String> shards, Map<String, String> channelTags) {
+    private record Table(String[] shardOfSlot, Set<String> shards, Map<String, String> channelKeys) {
         boolean sameAs(Table other) {
             return other != null && Arrays.equals(shardOfSlot, other.shardOfSlot)
-                    && channelTags.equals(other.channelTags);
+                    && channelKeys.equals(other.channelKeys);
+        }
+    }
+
+    /** For each slot, the first {@code "s<i>"} whose slot it is; computed once, when first needed. */
+    private static final class SlotTags {
+        static final String[] TAGS = new String[SLOTS];
+
+        static {
+            int found = 0;
+            for (int i = 0; found < SLOTS; i++) {
+                String tag = "s" + i;
+                int slot = slot(tag);
+                if (TAGS[slot] == null) {
+                    TAGS[slot] = tag;
+                    found++;
+                }
+            }
+        }
+
+        private SlotTags() {
         }
     }
 
     private final SlotSource source;
     private final Duration deadline;
+    private final Duration interval;
     private final String where;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
@@ -99,6 +120,7 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     ClusterShards(SlotSource source, Duration deadline, Duration interval, String where) {
         this.source = source;
         this.deadline = CacheInputs.requirePositive(deadline, "deadline");
+        this.interval = CacheInputs.requirePositive(interval, "interval");
         this.where = where;
         try {
             this.table = read();
@@ -219,18 +241,45 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     }
 
     /**
-     * A hash tag whose slot belongs to {@code shard}, the same in every process that sees the same slot map:
-     * {@code "s<i>"} for the smallest {@code i} whose slot the shard holds. A channel or key named
-     * {@code <name>{<tag>}} lives on that shard.
+     * The hash tag of {@code shard}'s channels: {@code "s<i>"} for the smallest {@code i} whose slot is the
+     * shard's lowest slot (the one its id names), so a channel named with it lives on that shard, and keeps
+     * living there whatever other slots move, as long as the shard keeps its id.
      *
      * @throws InvalidInputException if {@code shard} is not one of {@link #shards()}
      */
     public String channelTag(String shard) {
-        String tag = table.channelTags().get(CacheInputs.requireNonNull(shard, "shard"));
-        if (tag == null) {
+        String key = table.channelKeys().get(CacheInputs.requireNonNull(shard, "shard"));
+        if (key == null) {
             throw new InvalidInputException("shard", "is not a shard of the cluster now: " + LogText.escape(shard));
         }
-        return tag;
+        return key.substring(0, key.indexOf('}'));
+    }
+
+    /**
+     * The name of each shard's channel, by shard id, from one table: {@code <base>{<tag>}<n>}, the
+     * {@linkplain #channelTag(String) tag} placing it on the shard and {@code n} the last slot of the shard's
+     * first range. Every process that sees the same slot map derives the same names. The name changes when
+     * the shard's first range changes, so that a name is not used again by another shard after the slot it
+     * lives in has moved (Redisson 4.7.0 cannot subscribe again to a sharded channel whose slot moved away
+     * while it was subscribed).
+     *
+     * @throws InvalidInputException if {@code base} is null or contains a <code>{</code>
+     */
+    public Map<String, String> channelNames(String base) {
+        if (CacheInputs.requireNonNull(base, "base").indexOf('{') >= 0) {
+            throw new InvalidInputException("base", "must not contain '{' (the channel's hash tag follows it)");
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        table.channelKeys().forEach((shard, key) -> names.put(shard, base + "{" + key));
+        return Collections.unmodifiableMap(names);
+    }
+
+    /**
+     * How often the slot map is re-read (the client's topology scan interval,
+     * {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}, for a client of this adapter).
+     */
+    public Duration refreshInterval() {
+        return interval;
     }
 
     /**
@@ -289,7 +338,7 @@ public final class ClusterShards implements Sharding, AutoCloseable {
             if (next.sameAs(table)) {
                 return false;
             }
-            LOG.info("the cluster's shards changed: {} -> {}", table.shards(), next.shards());
+            LOG.info("the cluster's slot map changed: shards {} -> {}", table.shards(), next.shards());
             table = next;
         }
         for (Runnable listener : listeners) {
@@ -380,9 +429,13 @@ public final class ClusterShards implements Sharding, AutoCloseable {
             }
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        for (int i = 0; tags.size() < shards.size(); i++) {
-            String tag = "s" + i;
-            tags.putIfAbsent(shardOfSlot[slot(tag)], tag);
+        for (String shard : shards) {
+            int lowest = Integer.parseInt(shard.substring(SHARD_ID_PREFIX.length()));
+            int end = lowest;
+            while (end + 1 < SLOTS && shard.equals(shardOfSlot[end + 1])) {
+                end++;
+            }
+            tags.put(shard, SlotTags.TAGS[lowest] + "}" + end);
         }
         return new Table(shardOfSlot, Collections.unmodifiableSet(shards), Map.copyOf(tags));
     }

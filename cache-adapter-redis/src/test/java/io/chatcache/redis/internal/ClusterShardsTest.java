@@ -70,9 +70,16 @@ class ClusterShardsTest {
             assertThat(shards.shardOf("bar")).isEqualTo("slots-100"); // slot 5061
             for (String shard : shards.shards()) {
                 String tag = shards.channelTag(shard);
-                assertThat(shards.shardOf("chan{" + tag + "}")).isEqualTo(shard);
                 assertThat(tag).matches("s[0-9]+");
+                assertThat(ClusterShards.slot(tag)).as("the tag lives in the shard's lowest slot")
+                        .isEqualTo(Integer.parseInt(shard.substring("slots-".length())));
             }
+            // The names end with the last slot of the shard's first range.
+            assertThat(shards.channelNames("chan")).containsOnlyKeys("slots-0", "slots-100")
+                    .containsEntry("slots-0", "chan{" + shards.channelTag("slots-0") + "}99")
+                    .containsEntry("slots-100", "chan{" + shards.channelTag("slots-100") + "}8000");
+            shards.channelNames("chan").forEach((shard, name) -> assertThat(shards.shardOf(name)).isEqualTo(shard));
+            assertThatThrownBy(() -> shards.channelNames("a{b")).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> shards.channelTag("slots-7")).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> shards.shardOfSlot(16384)).isInstanceOf(InvalidInputException.class);
         }
