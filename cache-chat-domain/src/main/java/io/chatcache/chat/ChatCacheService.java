@@ -858,6 +858,12 @@ public final class ChatCacheService implements AutoCloseable {
             return;
         }
         try {
+            if (refreshedMeanwhile(key, plan)) {
+                // Another instance's refresh (or a write) stored a fresh value after the read that asked for this
+                // one: with a busy refresh executor, refreshes queued on several instances would otherwise reload
+                // the key one after the other, each under the lease.
+                return;
+            }
             T loaded = plan.loader().get();
             if (closed.get()) {
                 return;
@@ -881,6 +887,16 @@ public final class ChatCacheService implements AutoCloseable {
                 release(leases, lease.get());
             }
         }
+    }
+
+    /**
+     * Whether the key's entry now has more than the refresh threshold left (or never expires): then it was stored
+     * since the read that found it due, and reloading it again is a second load of the same expiry.
+     */
+    private <T> boolean refreshedMeanwhile(String key, Plan<T> plan) {
+        Optional<CacheEntry<T>> entry = guarded("getEntry", () -> store.getEntry(key, plan.type()), Optional::empty);
+        return entry.isPresent()
+                && (entry.get().neverExpires() || entry.get().remainingTtl().compareTo(plan.refreshAhead()) > 0);
     }
 
     /** The refresh executor: the one handed in, or the service's own, made on first use. */
