@@ -226,15 +226,28 @@ class RedisClusterBusTest {
 
     @Test
     @Order(4)
-    void aFailedMasterStopsOnlyItsOwnShardsChannel() {
-        String namespace = RedisTestSupport.uniqueNamespace("cbus-fault");
+    void aKilledMasterStopsOnlyItsOwnShardsChannel() {
+        masterFault(false);
+    }
+
+    @Test
+    @Order(5)
+    void aPausedMasterStopsOnlyItsOwnShardsChannel() {
+        masterFault(true);
+    }
+
+    /** Kills (or SIGSTOPs) the master of a shard that has a replica, and follows both buses through it. */
+    private static void masterFault(boolean pause) {
+        String namespace = RedisTestSupport.uniqueNamespace(pause ? "cbus-pause" : "cbus-kill");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
             Recorder atA = new Recorder();
             Recorder atB = new Recorder();
             a.subscribe(atA);
             b.subscribe(atB);
             Set<String> shardsBefore = sharding(a).shards();
-            String victimKey = "room:victim";
+            String victimKey = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "room:victim" + i)
+                    .filter(key -> !cluster.replicasOf(cluster.masterOf(namespace + ":" + key)).isEmpty())
+                    .findFirst().orElseThrow();
             String lost = sharding(a).shardOf(victimKey);
             RedisServer victim = cluster.masterOf(namespace + ":" + victimKey);
             List<String> healthyKeys = new ArrayList<>();
@@ -244,7 +257,11 @@ class RedisClusterBusTest {
                 }
             }
 
-            victim.kill();
+            if (pause) {
+                victim.pause();
+            } else {
+                victim.kill();
+            }
             long killedAt = System.nanoTime();
             // Asked at once, while the cluster still names the dead master's replica.
             java.util.concurrent.CompletableFuture<RedisServer> promoted =
@@ -282,7 +299,8 @@ class RedisClusterBusTest {
                 assertThat(atA.shardEvents).endsWith(lost + " RECONNECTED");
                 assertThat(atB.shardEvents).endsWith(lost + " RECONNECTED");
             });
-            System.out.printf("promotion %d ms after the kill, RECONNECTED on both %d ms after the kill%n",
+            System.out.printf((pause ? "pause" : "kill") + ": promotion %d ms after the fault, RECONNECTED on both %d ms"
+                    + " after the fault%n",
                     TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
             await("the promoted master to carry the shard's keys").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -296,6 +314,10 @@ class RedisClusterBusTest {
             }
             assertThat(sharding(a).shards()).as("a promoted replica keeps the shard's id").isEqualTo(shardsBefore);
             assertThat(sharding(b).shardOf(victimKey)).isEqualTo(lost);
+        } finally {
+            if (pause) {
+                cluster.nodes().stream().filter(RedisServer::isRunning).forEach(RedisServer::resume);
+            }
         }
     }
 }

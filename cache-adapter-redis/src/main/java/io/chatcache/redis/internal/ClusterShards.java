@@ -104,8 +104,9 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     private boolean failing;
 
     /**
-     * Reads the slot map of the cluster {@code client} talks to (asking all its masters at once, the first full
-     * answer within {@code deadline} wins) and keeps it up to date every {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}.
+     * Reads the slot map of the cluster {@code client} talks to (asking one master in turn, and all the
+     * others too if it has not answered within a third of {@code deadline}; the first full answer wins) and
+     * keeps it up to date every {@link RedissonClients#TOPOLOGY_SCAN_INTERVAL}.
      *
      * @param client a client configured for a Redis Cluster
      * @param deadline how long one read of the slot map may take (the configuration's Redis timeout)
@@ -141,37 +142,60 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         if (!client.getConfig().isClusterConfig()) {
             throw new IllegalArgumentException("ClusterShards needs a client configured for a Redis Cluster");
         }
-        // Every master is asked at once and the first full answer wins: a master that hangs (paused, or on
-        // a dead host) must not use up the deadline for the others.
+        // One master a refresh, in turn; if it has not answered within a third of the deadline, the others are
+        // asked too and the first full answer wins: a master that hangs (paused, or on a dead host) must not
+        // use up the deadline, and a healthy cluster costs one small command per refresh.
+        AtomicInteger turn = new AtomicInteger();
         return deadline -> {
             List<RedisClusterMaster> masters = new ArrayList<>(client.getRedisNodes(RedisNodes.CLUSTER).getMasters());
             if (masters.isEmpty()) {
                 throw new IllegalStateException("the client knows no master");
             }
+            masters.sort(java.util.Comparator.comparing(master -> String.valueOf(master.getAddr())));
+            long end = System.nanoTime() + deadline.toNanos();
+            int firstAsked = Math.floorMod(turn.getAndIncrement(), masters.size());
             CompletableFuture<Map<ClusterSlotRange, Set<String>>> first = new CompletableFuture<>();
             AtomicInteger unanswered = new AtomicInteger(masters.size());
-            for (RedisClusterMaster master : masters) {
-                CompletableFuture<Map<ClusterSlotRange, Set<String>>> reply;
-                try {
-                    reply = master.clusterSlotsAsync().toCompletableFuture();
-                } catch (RuntimeException e) {
-                    reply = CompletableFuture.failedFuture(e);
+            CompletableFuture<?> firstReply = askSlots(masters.get(firstAsked), first, unanswered);
+            try {
+                CompletableFuture.anyOf(first, firstReply)
+                        .get(Math.max(1, deadline.toNanos() / 3), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Ask the others.
+            }
+            if (first.isDone() && !first.isCompletedExceptionally()) {
+                return first.join();
+            }
+            for (int i = 0; i < masters.size(); i++) {
+                if (i != firstAsked) {
+                    askSlots(masters.get(i), first, unanswered);
                 }
-                reply.whenComplete((slots, failure) -> {
-                    if (failure == null && slots != null && !slots.isEmpty()) {
-                        first.complete(slots);
-                    } else if (unanswered.decrementAndGet() == 0) {
-                        first.completeExceptionally(failure != null ? failure
-                                : new IllegalStateException("no master named any slots"));
-                    }
-                });
             }
             try {
-                return first.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+                return first.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
         };
+    }
+
+    private static CompletableFuture<?> askSlots(RedisClusterMaster master,
+            CompletableFuture<Map<ClusterSlotRange, Set<String>>> first, AtomicInteger unanswered) {
+        CompletableFuture<Map<ClusterSlotRange, Set<String>>> reply;
+        try {
+            reply = master.clusterSlotsAsync().toCompletableFuture();
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((slots, failure) -> {
+            if (failure == null && slots != null && !slots.isEmpty()) {
+                first.complete(slots);
+            } else if (unanswered.decrementAndGet() == 0) {
+                first.completeExceptionally(failure != null ? failure
+                        : new IllegalStateException("no master named any slots"));
+            }
+        });
+        return reply;
     }
 
     /** The hash slot of {@code redisKey}, as Redis computes it (CRC16/XMODEM of the key or its hash tag). */
