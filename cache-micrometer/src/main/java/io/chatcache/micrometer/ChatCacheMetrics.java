@@ -42,6 +42,11 @@ import java.util.function.ToDoubleFunction;
  *       invalidation messages published by this instance, and received from others (heartbeats not
  *       counted);</li>
  *   <li>{@code chatcache.l1.drops} (function counter): whole-L1 drops because L1 could not be trusted;</li>
+ *   <li>{@code chatcache.breaker.shards} and {@code chatcache.breaker.shards.open} (gauges): on a Redis Cluster
+ *       with per-shard isolation, how many shards have a breaker of their own and how many of those breakers are
+ *       not closed (1 and 0 or 1 otherwise); {@code chatcache.breaker.state} then shows the worst shard's state;</li>
+ *   <li>{@code chatcache.l1.shard.drops} (function counter): drops of one shard's L1 copies (its outage ended,
+ *       or the bus proved it delivers that shard's invalidations again);</li>
  *   <li>{@code chatcache.invalidation.lag} (function timer) and {@code chatcache.invalidation.lag.last} (time
  *       gauge): the round trip of this instance's own heartbeats through the bus, from publish to receipt,
  *       which measures the bus's delivery lag (messages carry no send time, so other instances' messages
@@ -169,6 +174,21 @@ public final class ChatCacheMetrics extends CacheMeterBinder<ChatCacheService> {
                 .tags(getTagsWithCacheName())
                 .description("Whole-L1 drops because L1 could not be trusted (coherence regained, L2 back "
                         + "after an outage)")
+                .register(registry);
+        Gauge.builder("chatcache.breaker.shards", service, s -> l2(s, L2Counters::shards))
+                .tags(getTagsWithCacheName())
+                .description("Shards of Redis with a circuit breaker of their own (1 unless a cluster with isolation)")
+                .strongReference(false)
+                .register(registry);
+        Gauge.builder("chatcache.breaker.shards.open", service, s -> l2(s, L2Counters::openShards))
+                .tags(getTagsWithCacheName())
+                .description("Shards whose circuit breaker is not closed: their keys go without Redis")
+                .strongReference(false)
+                .register(registry);
+        FunctionCounter.builder("chatcache.l1.shard.drops", service, s -> l2(s, L2Counters::l1ShardDrops))
+                .tags(getTagsWithCacheName())
+                .description("Drops of one shard's L1 copies because they could not be trusted (the shard back "
+                        + "after an outage, its invalidation channel proven again)")
                 .register(registry);
         FunctionTimer.builder("chatcache.invalidation.lag", service,
                         s -> (long) l2(s, L2Counters::heartbeatRoundTrips),

@@ -119,6 +119,10 @@ class ChatCacheMetricsTest {
                         .timeGauge().value(TimeUnit.NANOSECONDS)).isPositive();
             });
             assertThat(count(readerMeters, "chatcache.invalidations.sent", "cache", "chat")).isZero();
+            // One server: one breaker, closed, and no shard of L1 dropped alone.
+            assertThat(readerMeters.get("chatcache.breaker.shards").tags("cache", "chat").gauge().value()).isEqualTo(1);
+            assertThat(readerMeters.get("chatcache.breaker.shards.open").tags("cache", "chat").gauge().value()).isZero();
+            assertThat(count(readerMeters, "chatcache.l1.shard.drops", "cache", "chat")).isZero();
             assertThat(count(writerMeters, "chatcache.invalidations.received", "cache", "chat")).isZero();
             assertThat(count(readerMeters, "chatcache.invalidations.received", "cache", "chat"))
                     .isEqualTo(reader.l2Counters().orElseThrow().invalidationsReceived());
