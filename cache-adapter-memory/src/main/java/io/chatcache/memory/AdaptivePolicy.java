@@ -4,25 +4,38 @@ import java.util.function.Supplier;
 
 /**
  * The adaptive eviction policy: W-TinyLFU (Einziger, Friedman and Manes) with a window whose size is
- * adapted to the workload by a hill climber. Frequency-aware, so that a scan or a loop larger than the cache
- * does not flush what is used often, and still recency-friendly where recency pays.
+ * adapted to the workload by comparing what a larger window would gain with what main would lose.
+ * Frequency-aware, so that a scan or a loop larger than the cache does not flush what is used often, and still
+ * recency-friendly where recency pays.
  *
  * <h2>Regions</h2>
- * New entries enter the <em>window</em>, an LRU queue (initially 1% of the bound). An entry pushed out of the
- * window becomes a <em>candidate</em> for the <em>main</em> region, a segmented LRU: <em>probation</em> and
- * <em>protected</em> (at most 80% of main). A hit in probation promotes the entry to protected; protected's
- * overflow is demoted to probation's most-recent end. When the cache is over its bound, the candidate (once
- * the window's overflow is used up, the window's least-recent entry) and probation's least-recent entry (the
- * <em>victim</em>) duel on their estimated frequencies in a {@link FrequencySketch}: the more frequent stays. A candidate that is warm (estimate at least
- * {@value #WARM}) but loses is still admitted with a small random chance, so that an attacker who makes a
- * victim look hot cannot shut every new entry out; ties go to the victim, which has proven itself.
+ * New entries enter the <em>window</em>, an LRU queue (initially 0.1% of the bound, at least one entry). An
+ * entry pushed out of the window becomes a <em>candidate</em> for the <em>main</em> region, a segmented LRU:
+ * <em>probation</em> and <em>protected</em> (at most 80% of main). A hit in probation promotes the entry to
+ * protected; protected's overflow is demoted to probation's most-recent end. When the cache is over its bound,
+ * the candidate (once the window's overflow is used up, the window's least-recent entry) and probation's
+ * least-recent entry (the <em>victim</em>) duel on their estimated frequencies in a {@link FrequencySketch}:
+ * the more frequent stays. A candidate that is warm (estimate at least {@value #WARM}) but loses is still
+ * admitted with a small random chance, so that an attacker who makes a victim look hot cannot shut every new
+ * entry out; ties go to the victim, which has proven itself.
  *
  * <h2>Adaptation</h2>
- * The hit rate is sampled over periods of {@code sampleSize} accesses; the window is grown or shrunk by a
- * step in the direction that last improved the hit rate, the step decaying as it converges and restarting
- * when the hit rate jumps (a workload change). This is Caffeine's hill climber for caches of up to 4,096
- * entries (its larger caches steer by the regions' hit densities instead). A sample closes at the access that
- * completes it, hit or miss. The sketch counts from the cache's first entry.
+ * A <em>ghost</em> remembers the keys of the candidates that lost their duel: one int per slot, in slots for
+ * {@value #GHOST_SHARE} of the bound, each key in a slot chosen by its salted hash (a newer key overwrites an
+ * older one, so a key stays remembered for about as many losses as there are slots). A new entry whose key the
+ * ghost holds is a <em>ghost hit</em>: a window that many entries larger would have kept it. A hit in
+ * probation is what main would lose if it were smaller. Over each sample (the bound's number of accesses, at
+ * least {@value #MINIMUM_SAMPLE}) the window moves by {@value #MAXIMUM_STEP_SHARE} of the bound times
+ * {@code (g - p) / (g + p + s)}, where {@code g} is the ghost hits, {@code p} the probation hits scaled to the
+ * ghost's size and weighted {@value #PROBATION_WEIGHT} (probation's average hit rate overstates that of its
+ * least-recent entries, which are what a larger window gives up) and {@code s} is {@value #SMOOTHING}: towards
+ * the side that would gain, fast when it clearly does, little when the counts are few or even.
+ *
+ * <p>Both counts come from the same sample, so a change of the workload's phase moves both. A hill climber
+ * that compares one sample's hit rate with the previous one's (Caffeine's, which this policy used before)
+ * cannot tell such a change from the effect of its own step: on the LIRS {@code sprite} trace its window went
+ * wherever the phases pushed it, 1 to 200 entries at a bound of 500 depending on the sketch's salt. A sample
+ * closes at the access that completes it, hit or miss. The sketch counts from the cache's first entry.
  *
  * <h2>Units</h2>
  * Regions are sized in entries, from the entry bound. The caller decides when the cache is over its bounds
@@ -45,16 +58,21 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
 
     /** A losing candidate with at least this estimate may still be admitted, with probability 1/128. */
     static final int WARM = 6;
-    private static final double INITIAL_WINDOW = 0.01;
+    /** The window's initial share of the bound (at least one entry): it grows on evidence only. */
+    private static final double INITIAL_WINDOW = 0.001;
     private static final double PROTECTED_SHARE = 0.80;
-    private static final double RESTART_THRESHOLD = 0.05;
-    private static final double STEP_SHARE = 0.0625;
-    private static final double STEP_DECAY = 0.98;
-    private static final double MINIMUM_STEP = 2;
-    /** Caches of at most this bound adapt slowly: their window is a few entries and their samples noisy. */
-    private static final long SLOW_ADAPT_MAXIMUM = 512;
-    private static final double SLOW_DECAY = 0.995;
-    private static final double SLOW_PERIOD_CAP = 4;
+    /** The ghost's slots, as a share of the bound. */
+    static final double GHOST_SHARE = 0.0625;
+    /** The most slots a ghost has (4 MiB). */
+    private static final int MAXIMUM_GHOST = 1 << 20;
+    /** The fewest accesses in a sample, so that a small cache's sample still counts enough hits. */
+    static final long MINIMUM_SAMPLE = 1000;
+    /** The most one adaptation moves the window, as a share of the bound. */
+    static final double MAXIMUM_STEP_SHARE = 0.05;
+    /** Added to the two counts' sum, so that a sample with few of either moves the window little. */
+    static final double SMOOTHING = 16;
+    /** What a probation hit weighs against a ghost hit, per slot. */
+    static final double PROBATION_WEIGHT = 0.6;
     /** Entries moved between regions by one adaptation at most, so that a step cannot stall the lock. */
     private static final int MOVE_LIMIT = 1000;
 
@@ -107,10 +125,16 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     private long windowMaximum;
     private long protectedMaximum;
 
+    private final int ghostSlots;
+    private final long samplePeriod;
+    private final long maximumStep;
+    /** The salted hashes of candidates that lost their duel, by slot; null until the first loss. */
+    private int[] ghost;
+
     private long hitsInSample;
     private long missesInSample;
-    private double previousHitRate;
-    private double stepSize;
+    private long ghostHits;
+    private long probationHits;
     private long adjustment;
 
     /**
@@ -130,10 +154,11 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         this.window = new Sentinels<>(sentinel.get());
         this.probation = new Sentinels<>(sentinel.get());
         this.protectedQueue = new Sentinels<>(sentinel.get());
-        this.windowMaximum = maximum - (long) ((1 - INITIAL_WINDOW) * maximum);
+        this.windowMaximum = Math.max(1, maximum - (long) ((1 - INITIAL_WINDOW) * maximum));
         this.protectedMaximum = (long) (PROTECTED_SHARE * (maximum - windowMaximum));
-        // A small cache's window is a handful of entries: it opens by growing; a larger one by shrinking.
-        this.stepSize = slowAdapting() ? restartStep() : -restartStep();
+        this.ghostSlots = (int) Math.min(MAXIMUM_GHOST, Math.max(1, (long) (GHOST_SHARE * maximum)));
+        this.samplePeriod = Math.max(MINIMUM_SAMPLE, maximum);
+        this.maximumStep = Math.max(1, (long) (MAXIMUM_STEP_SHARE * maximum));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -148,6 +173,12 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         sketch.ensureCapacity(totalWeight);
         sketch.increment(node.keyHash());
         missesInSample++;
+        if (ghost != null) {
+            int hash = ghostHash(node.keyHash());
+            if (ghost[ghostSlot(hash)] == hash) {
+                ghostHits++;
+            }
+        }
         node.region(WINDOW);
         window.addLast(node);
         windowWeight++;
@@ -169,14 +200,15 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         if (region == WINDOW) {
             window.moveToLast(node);
         } else if (region == PROBATION) {
+            probationHits++;
             transfer(node, PROTECTED);
             demoteFromProtected();
         } else {
             protectedQueue.moveToLast(node);
         }
-        if (sketch != null && hitsInSample + missesInSample >= sketch.sampleSize()) {
-            // The sample may be complete: adapt now rather than at the next miss, which on a trace with long
-            // runs of hits comes late and stretches the sample over a change of phase (about a point on sprite).
+        if (hitsInSample + missesInSample >= samplePeriod) {
+            // The sample is complete: adapt now rather than at the next miss, which on a trace with long runs
+            // of hits comes late and stretches the sample over a change of phase.
             climb();
         }
     }
@@ -283,6 +315,7 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
                 candidate = nextOf(candidate);
             } else {
                 N next = nextOf(candidate);
+                rememberLoser(candidate.keyHash());
                 eviction.evict(candidate);
                 candidate = next;
             }
@@ -387,50 +420,42 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         }
     }
 
+    /**
+     * At the end of a sample, sets the adjustment: the ghost hits less the weighted probation hits scaled to the
+     * ghost's size, relative to their sum (so the same at any bound and sample length), times the largest step.
+     */
     private void determineAdjustment() {
-        if (sketch == null) {
-            previousHitRate = 0;
-            hitsInSample = 0;
-            missesInSample = 0;
+        if (hitsInSample + missesInSample < samplePeriod) {
             return;
         }
-        long requests = hitsInSample + missesInSample;
-        if (requests < samplePeriod()) {
-            return;
-        }
-        double hitRate = (double) hitsInSample / requests;
-        double change = hitRate - previousHitRate;
-        double amount = change >= 0 ? stepSize : -stepSize;
-        stepSize = Math.abs(change) >= RESTART_THRESHOLD
-                ? Math.copySign(restartStep(), amount)
-                : (slowAdapting() ? SLOW_DECAY : STEP_DECAY) * amount;
-        previousHitRate = hitRate;
-        adjustment = (long) amount;
+        double mainLoss = PROBATION_WEIGHT * probationHits * ghostSlots / Math.max(1, probationWeight);
+        adjustment = (long) (maximumStep * (ghostHits - mainLoss) / (ghostHits + mainLoss + SMOOTHING));
         hitsInSample = 0;
         missesInSample = 0;
+        ghostHits = 0;
+        probationHits = 0;
     }
 
-    private boolean slowAdapting() {
-        return maximum <= SLOW_ADAPT_MAXIMUM;
-    }
-
-    private double restartStep() {
-        return Math.max(STEP_SHARE * maximum, MINIMUM_STEP);
-    }
-
-    /**
-     * Accesses per sample: the sketch's aging period; a small cache, whose samples are noisy, lengthens it
-     * (up to four times) as its step decays.
-     */
-    private long samplePeriod() {
-        long period = sketch.sampleSize();
-        if (!slowAdapting()) {
-            return period;
+    /** Remembers the key of a candidate that lost its duel, in place of whatever its slot held. */
+    private void rememberLoser(int keyHash) {
+        if (ghost == null) {
+            // At the first loss, so that a store that never fills never pays for it.
+            ghost = new int[ghostSlots];
         }
-        double initial = STEP_SHARE * maximum;
-        double magnitude = Math.max(Math.abs(stepSize), initial / SLOW_PERIOD_CAP);
-        double ratio = Math.max(1.0, Math.min(SLOW_PERIOD_CAP, initial / magnitude));
-        return (long) (period * ratio);
+        int hash = ghostHash(keyHash);
+        ghost[ghostSlot(hash)] = hash;
+    }
+
+    /** The key's salted hash as the ghost holds it: never 0, which is an empty slot. */
+    private int ghostHash(int keyHash) {
+        long z = (keyHash ^ seed) * 0x9E37_79B9_7F4A_7C15L;
+        z ^= z >>> 29;
+        return (int) (z >>> 32) | 1;
+    }
+
+    /** The slot of a ghost hash: the hash scaled to the number of slots (multiply-shift). */
+    private int ghostSlot(int ghostHash) {
+        return (int) (((ghostHash & 0xFFFF_FFFFL) * ghostSlots) >>> 32);
     }
 
     /** Moves capacity from protected to the window, and main's least-recent entries with it. */

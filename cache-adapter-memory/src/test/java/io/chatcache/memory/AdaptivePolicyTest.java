@@ -85,43 +85,31 @@ class AdaptivePolicyTest {
 
     @Test
     void aRecencyWorkloadGrowsTheWindow() {
-        // Each key is read a few times shortly after it first appears, then never again: only recency pays,
-        // and the climber should move capacity to the window, which admits without a duel.
+        // Half the reads are of a new key, half of one of the last 1,500 keys (uniformly): more than the cache
+        // holds, all equally frequent, so only recency pays, and the policy should move capacity to the window,
+        // which keeps the most recent keys without a duel.
         PolicySimulator adaptive = new PolicySimulator(CAPACITY, 13);
         long initialWindow = adaptive.policy().windowMaximum();
-        int next = 0;
-        for (int step = 0; step < 400_000; step++) {
-            int age = (int) (Math.abs(mix(step)) % 600);
-            int key = Math.max(0, next - age);
-            if (age == 0 || key == 0) {
-                key = next++;
-            }
-            adaptive.access(key);
-        }
-        assertThat(adaptive.policy().windowMaximum()).as("window after a recency workload")
-                .isGreaterThan(initialWindow * 10);
+        long hits = recencyPhase(adaptive);
+        assertThat(adaptive.policy().windowMaximum()).as("window after a recency workload, %d at first",
+                initialWindow).isGreaterThan(CAPACITY / 2);
+        // Exact LRU hits 119,564 times here; the policy, whose main keeps at least a fifth of the cache, 98,622
+        // (the hill climber it replaced, about 86,000).
+        assertThat(hits).as("hits of 400,000 reads").isGreaterThan(90_000);
     }
 
     @Test
     void aFrequencyWorkloadShrinksAGrownWindow() {
         PolicySimulator adaptive = new PolicySimulator(CAPACITY, 19);
         // First recency, as above, so that the window grows ...
-        int next = 0;
-        for (int step = 0; step < 400_000; step++) {
-            int age = (int) (Math.abs(mix(step)) % 600);
-            int key = Math.max(0, next - age);
-            if (age == 0 || key == 0) {
-                key = next++;
-            }
-            adaptive.access(key);
-        }
+        recencyPhase(adaptive);
         long grown = adaptive.policy().windowMaximum();
-        assertThat(grown).as("window after the recency phase").isGreaterThan(CAPACITY / 10);
+        assertThat(grown).as("window after the recency phase").isGreaterThan(CAPACITY / 2);
         // ... then a skewed workload over 100,000 new keys (key = u^4 of the range, u uniform: a few keys take
-        // most reads), where frequency pays and a large window only holds one-time keys: the climber should
+        // most reads), where frequency pays and a large window only holds one-time keys: the policy should
         // hand the capacity back to main.
         long smallest = grown;
-        for (int step = 0; step < 100_000; step++) {
+        for (int step = 0; step < 400_000; step++) {
             double u = (Math.abs(mix(1_000_000 + step)) % 1_000_000) / 1e6;
             adaptive.access(10_000_000 + (int) (Math.pow(u, 4) * 100_000));
             smallest = Math.min(smallest, adaptive.policy().windowMaximum());
@@ -141,6 +129,18 @@ class AdaptivePolicyTest {
             assertThat(policy.protectedWeight()).isLessThanOrEqualTo(Math.max(policy.protectedMaximum(), 0));
             assertThat(policy.windowMaximum() + policy.protectedMaximum()).isLessThanOrEqualTo(200);
         }
+    }
+
+    /** 400,000 reads, half of new keys and half of one of the last 1,500 keys; returns the hits. */
+    private static long recencyPhase(PolicySimulator adaptive) {
+        int next = 0;
+        long hits = 0;
+        for (int step = 0; step < 400_000; step++) {
+            long random = Math.abs(mix(step));
+            int key = next == 0 || random % 2 == 0 ? next++ : next - 1 - (int) ((random >>> 8) % Math.min(1_500, next));
+            hits += adaptive.access(key) ? 1 : 0;
+        }
+        return hits;
     }
 
     private static long mix(long x) {

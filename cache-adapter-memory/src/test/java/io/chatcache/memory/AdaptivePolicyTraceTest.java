@@ -20,16 +20,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Both are randomised: the policy salts its sketch's hash per instance (which keys share counters moves a
  * trace's hit rate by up to about 2 points either way), Caffeine admits some losing candidates at random. So
  * the policy is run with {@value #SEEDS} seeds and Caffeine {@value #CAFFEINE_RUNS} times, and the means are
- * compared: within {@value #CELL_TOLERANCE} points at every trace and size, and on average over all of them
- * no more than {@value #MEAN_TOLERANCE} points below.
+ * compared: within {@value #CELL_TOLERANCE} points at every trace and size (a cell's mean over four salts still
+ * moves by about half a point), and on average over all of them at least Caffeine's (at most
+ * {@value #MEAN_TOLERANCE} points below).
  */
 class AdaptivePolicyTraceTest {
 
     private static final int[] CAPACITIES = {250, 500, 1000};
     private static final int SEEDS = 4;
     private static final int CAFFEINE_RUNS = 2;
-    private static final double CELL_TOLERANCE = 3.5;
-    private static final double MEAN_TOLERANCE = 0.5;
+    private static final double CELL_TOLERANCE = 1.5;
+    private static final double MEAN_TOLERANCE = 0.0;
 
     /** Adaptive minus Caffeine, in points of hit rate, by "trace@capacity". */
     private static final Map<String, Double> DIFFERENCES = new ConcurrentSkipListMap<>();
