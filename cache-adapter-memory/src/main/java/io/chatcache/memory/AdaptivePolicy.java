@@ -533,6 +533,11 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         return sketch == null ? 0 : sketch.frequency(keyHash);
     }
 
+    /** The ghost's slots (0 before the first lost duel). */
+    int ghostLength() {
+        return ghost == null ? 0 : ghost.length;
+    }
+
     /** The sketch's size in longs (0 before it exists). */
     int sketchLength() {
         return sketch == null ? 0 : sketch.tableLength();

@@ -119,6 +119,23 @@ class AdaptivePolicyTest {
     }
 
     @Test
+    void theGhostExistsOnlyOnceADuelWasLost() {
+        PolicySimulator adaptive = new PolicySimulator(CAPACITY, 23);
+        for (int key = 0; key < CAPACITY; key++) {
+            adaptive.access(key);
+            adaptive.access(key);
+        }
+        assertThat(adaptive.evictions()).isZero();
+        assertThat(adaptive.policy().ghostLength()).as("ghost of a store filled to its bound").isZero();
+        // New keys, each seen once, against residents seen twice: the candidates lose their duels.
+        for (int key = CAPACITY; key < 2 * CAPACITY; key++) {
+            adaptive.access(key);
+        }
+        assertThat(adaptive.policy().ghostLength()).as("ghost slots, 6.25%% of the bound")
+                .isEqualTo((int) (AdaptivePolicy.GHOST_SHARE * CAPACITY));
+    }
+
+    @Test
     void regionWeightsAddUpToTheEntriesHeld() {
         PolicySimulator adaptive = new PolicySimulator(200, 17);
         for (int i = 0; i < 50_000; i++) {
