@@ -741,11 +741,15 @@ public final class ChatCacheService implements AutoCloseable {
                 return loadAndStore(key, plan);
             }
             if (lease.isPresent()) {
-                leasesAcquired.increment();
                 try {
                     // The value may have been stored (and the lease released) since this caller looked.
                     Optional<Object> stored = lookup(key, plan.type(), plan, false);
-                    return stored.isPresent() ? shared(stored.get()) : loadAndStore(key, plan);
+                    if (stored.isPresent()) {
+                        loadedElsewhere.increment();
+                        return shared(stored.get());
+                    }
+                    leasesAcquired.increment();
+                    return loadAndStore(key, plan);
                 } finally {
                     release(leases, lease.get());
                 }

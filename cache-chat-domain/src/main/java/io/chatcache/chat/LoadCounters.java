@@ -6,7 +6,8 @@ package io.chatcache.chat;
  * went. Cheap: never asks Redis.
  *
  * @param leasesAcquired loads this instance ran holding the cluster-wide lease on their key
- * @param loadedElsewhere loads that found the lease held and got the value another instance loaded
+ * @param loadedElsewhere loads that got the value another instance loaded instead of loading (found while waiting
+ *     on that instance's lease, or on taking the lease just after it)
  * @param leaseWaitsExpired loads that found the lease held, waited the whole bound (the
  *     {@linkplain ChatCacheService.Builder#loadLease lease TTL}) without seeing a value, and loaded themselves
  * @param leaseUnavailable lease calls that could not reach Redis (down, breaker open): the load went ahead
