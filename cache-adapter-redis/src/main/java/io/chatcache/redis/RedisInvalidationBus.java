@@ -80,9 +80,10 @@ import java.util.function.UnaryOperator;
  * shard is the shard of the Redis key {@code <namespace>:<key>}, as the {@link RedisCacheStore} of the same
  * namespace names it. The bus follows the cluster's slot map (re-read every second): it subscribes to the
  * channels of new shards and drops those of vanished ones; a shard that is new, or whose slots changed,
- * is reported as {@link BusEvent#DISCONNECTED} then {@link BusEvent#RECONNECTED} once its channel is
- * subscribed, since messages for its keys may have travelled elsewhere meanwhile; a channel that cannot be
- * subscribed yet leaves its shard reported {@code DISCONNECTED} and is tried again every second. (A channel's name changes when its shard's first slot range changes, so that
+ * is reported as {@link BusEvent#DISCONNECTED}, since messages for its keys may have travelled elsewhere
+ * meanwhile, and as {@link BusEvent#RECONNECTED} once a probe published on its channel has come back; a
+ * channel that cannot be subscribed yet leaves its shard reported {@code DISCONNECTED} and is tried again
+ * every second. (A channel's name changes when its shard's first slot range changes, so that
  * no name is used again after the slot it lives in moved: Redisson 4.7.0 cannot subscribe again to a
  * sharded channel that Redis unsubscribed because its slot moved.) The ACL rule for a cluster is therefore
  * {@code &<channel>*}. A base channel with a <code>{</code> is refused in a cluster.
@@ -328,7 +329,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
             Set<String> changed = new HashSet<>();
             for (int slot = 0; slot < slots.length; slot++) {
                 if (!slots[slot].equals(lastSlots[slot])) {
+                    // The shard that gained the slot, and the one that lost it (under its id now).
                     changed.add(slots[slot]);
+                    changed.add(lastSlots[slot]);
                 }
             }
             // Channels whose shard vanished or whose name changed go first, so that a name that moved to
@@ -943,7 +946,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
             connected(true);
         }
 
-        /** The channel was subscribed after the bus started, or its shard's slots changed. */
+        /**
+         * The channel was subscribed after the bus started, or its shard's slots changed: messages for its
+         * keys may have gone elsewhere, so listeners hear {@link BusEvent#DISCONNECTED} now and
+         * {@link BusEvent#RECONNECTED} once a probe has come back on the channel (a subscription that Redisson
+         * reports made but that does not deliver, as after a slot move, stays reported as disconnected).
+         */
         void gap() {
             if (!current()) {
                 return;
@@ -951,7 +959,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
             if (state != State.DISCONNECTED) {
                 tellShard(shard, BusEvent.DISCONNECTED);
             }
-            connected(true);
+            state = State.DISCONNECTED;
+            stopProbing();
+            probeEpoch++;
+            probing = dispatcher.scheduleWithFixedDelay(this::probe, 0, PROBE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         /**

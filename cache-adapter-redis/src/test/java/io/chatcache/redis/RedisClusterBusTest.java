@@ -226,12 +226,71 @@ class RedisClusterBusTest {
 
     @Test
     @Order(4)
+    void aShardWhoseLowestSlotMovesIsNeverSilentlyDeaf() {
+        String namespace = RedisTestSupport.uniqueNamespace("cbus-lowest");
+        try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
+            Recorder atB = new Recorder();
+            b.subscribe(atB);
+            // The lowest slot of a shard names the shard and holds its channel: moving it renames two shards
+            // and moves a subscribed channel's slot, after which Redis unsubscribes the channel's subscribers.
+            RedisServer target = cluster.masters().get(cluster.masters().size() - 1);
+            int slot = -1;
+            RedisServer source = null;
+            for (String shard : sharding(a).shards()) {
+                int lowest = Integer.parseInt(shard.substring(ClusterShards.SHARD_ID_PREFIX.length()));
+                String key = java.util.stream.IntStream.range(0, 100_000).mapToObj(i -> "k" + i)
+                        .filter(k -> ClusterShards.slot(k) == lowest).findFirst().orElseThrow();
+                if (cluster.masterOf(key) != target) {
+                    slot = lowest;
+                    source = cluster.masterOf(key);
+                    break;
+                }
+            }
+            target.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", cluster.nodeId(source));
+            source.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", cluster.nodeId(target));
+            for (RedisServer master : List.of(target, source)) {
+                master.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", cluster.nodeId(target));
+            }
+
+            // Every shard either delivers a's messages to b or is reported DISCONNECTED to b: an L1 may trust
+            // a shard only while its channel delivers.
+            int[] round = {0};
+            Map<String, Boolean> delivers = new LinkedHashMap<>();
+            await("every shard delivers or is reported").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                String marker = "moved-" + round[0]++ + ":*";
+                try {
+                    a.publish(Invalidation.Kind.PATTERN, marker);
+                } catch (CacheUnavailableException e) {
+                    // Some shard's copy failed; the others were sent.
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+                assertThat(a.channels()).hasSameSizeAs(sharding(a).shards());
+                delivers.clear();
+                for (String shard : sharding(b).shards()) {
+                    boolean heard = atB.heard.stream().anyMatch(one -> one.shard().equals(shard)
+                            && one.target().equals(marker));
+                    List<String> events = atB.shardEvents.stream().filter(event -> event.startsWith(shard + " "))
+                            .toList();
+                    boolean reported = !events.isEmpty() && events.get(events.size() - 1).endsWith("DISCONNECTED");
+                    assertThat(heard || reported).as("shard %s delivers or is reported DISCONNECTED", shard).isTrue();
+                    assertThat(heard && reported).as("shard %s delivers but is reported DISCONNECTED", shard).isFalse();
+                    delivers.put(shard, heard);
+                }
+            });
+            System.out.println("lowest slot " + slot + " moved: shard delivers " + delivers + ", events at b "
+                    + atB.shardEvents);
+            assertThat(atB.busEvents).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(5)
     void aKilledMasterStopsOnlyItsOwnShardsChannel() {
         masterFault(false);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPausedMasterStopsOnlyItsOwnShardsChannel() {
         masterFault(true);
     }

@@ -142,9 +142,11 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         if (!client.getConfig().isClusterConfig()) {
             throw new IllegalArgumentException("ClusterShards needs a client configured for a Redis Cluster");
         }
-        // One master a refresh, in turn; if it has not answered within a third of the deadline, the others are
-        // asked too and the first full answer wins: a master that hangs (paused, or on a dead host) must not
-        // use up the deadline, and a healthy cluster costs one small command per refresh.
+        // One master a refresh, the same one as long as it answers (masters' views differ for a moment while
+        // a change spreads by gossip, and alternating between them would make the map flap); if it has not
+        // answered within a third of the deadline, the others are asked too, the first full answer wins and its
+        // master is asked next time: a master that hangs (paused, or on a dead host) must not use up the
+        // deadline, and a healthy cluster costs one small command per refresh.
         AtomicInteger turn = new AtomicInteger();
         return deadline -> {
             List<RedisClusterMaster> masters = new ArrayList<>(client.getRedisNodes(RedisNodes.CLUSTER).getMasters());
@@ -153,7 +155,7 @@ public final class ClusterShards implements Sharding, AutoCloseable {
             }
             masters.sort(java.util.Comparator.comparing(master -> String.valueOf(master.getAddr())));
             long end = System.nanoTime() + deadline.toNanos();
-            int firstAsked = Math.floorMod(turn.getAndIncrement(), masters.size());
+            int firstAsked = Math.floorMod(turn.get(), masters.size());
             CompletableFuture<Map<ClusterSlotRange, Set<String>>> first = new CompletableFuture<>();
             AtomicInteger unanswered = new AtomicInteger(masters.size());
             CompletableFuture<?> firstReply = askSlots(masters.get(firstAsked), first, unanswered);
@@ -166,15 +168,23 @@ public final class ClusterShards implements Sharding, AutoCloseable {
             if (first.isDone() && !first.isCompletedExceptionally()) {
                 return first.join();
             }
+            List<CompletableFuture<?>> replies = new ArrayList<>();
             for (int i = 0; i < masters.size(); i++) {
-                if (i != firstAsked) {
-                    askSlots(masters.get(i), first, unanswered);
-                }
+                replies.add(i == firstAsked ? firstReply : askSlots(masters.get(i), first, unanswered));
             }
             try {
-                return first.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
+                Map<ClusterSlotRange, Set<String>> slots = first.get(Math.max(1, end - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                for (int i = 0; i < replies.size(); i++) {
+                    CompletableFuture<?> reply = replies.get(i);
+                    if (reply.isDone() && !reply.isCompletedExceptionally() && reply.join() == slots) {
+                        turn.set(i);
+                    }
+                }
+                return slots;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                turn.incrementAndGet();
+                throw e instanceof ExecutionException && e.getCause() instanceof Exception cause ? cause : e;
             }
         };
     }
@@ -412,7 +422,7 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     }
 
     /**
-     * The table for {@code slots}: ranges served by the same nodes form one shard, named after its lowest
+     * The table for {@code slots}: ranges that share a node form one shard, named after its lowest
      * slot. A slot no range covers keeps its shard of {@code previous} if that shard still exists, else takes
      * the shard of the nearest covered slot below it (wrapping around).
      */
@@ -420,22 +430,36 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         if (slots == null || slots.isEmpty()) {
             throw new IllegalStateException("CLUSTER SLOTS named no slots");
         }
-        Map<Set<String>, Integer> lowestByNodes = new HashMap<>();
-        for (Map.Entry<ClusterSlotRange, Set<String>> range : slots.entrySet()) {
-            int start = range.getKey().getStartSlot();
-            int end = range.getKey().getEndSlot();
-            if (start < 0 || end >= SLOTS || start > end) {
-                throw new IllegalStateException("CLUSTER SLOTS named a range outside 0-16383: " + start + "-" + end);
+        // Ranges that share a node are one shard: a master's ranges all name it (and its replicas), while a
+        // view caught in the middle of a change may list a replica for some of its ranges and not others.
+        List<ClusterSlotRange> ranges = new ArrayList<>(slots.keySet());
+        int[] group = new int[ranges.size()];
+        Map<String, Integer> rangeOfNode = new HashMap<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            ClusterSlotRange range = ranges.get(i);
+            if (range.getStartSlot() < 0 || range.getEndSlot() >= SLOTS || range.getStartSlot() > range.getEndSlot()) {
+                throw new IllegalStateException("CLUSTER SLOTS named a range outside 0-16383: "
+                        + range.getStartSlot() + "-" + range.getEndSlot());
             }
-            lowestByNodes.merge(Set.copyOf(range.getValue()), start, Math::min);
+            group[i] = i;
+            for (String node : slots.get(range)) {
+                Integer other = rangeOfNode.putIfAbsent(node, i);
+                if (other != null) {
+                    group[root(group, i)] = root(group, other);
+                }
+            }
+        }
+        Map<Integer, Integer> lowestByGroup = new HashMap<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            lowestByGroup.merge(root(group, i), ranges.get(i).getStartSlot(), Math::min);
         }
         String[] shardOfSlot = new String[SLOTS];
-        for (Map.Entry<ClusterSlotRange, Set<String>> range : slots.entrySet()) {
-            String shard = SHARD_ID_PREFIX + lowestByNodes.get(Set.copyOf(range.getValue()));
-            Arrays.fill(shardOfSlot, range.getKey().getStartSlot(), range.getKey().getEndSlot() + 1, shard);
+        for (int i = 0; i < ranges.size(); i++) {
+            String shard = SHARD_ID_PREFIX + lowestByGroup.get(root(group, i));
+            Arrays.fill(shardOfSlot, ranges.get(i).getStartSlot(), ranges.get(i).getEndSlot() + 1, shard);
         }
         Set<String> shards = new TreeSet<>();
-        for (int lowest : lowestByNodes.values()) {
+        for (int lowest : lowestByGroup.values()) {
             shards.add(SHARD_ID_PREFIX + lowest);
         }
         int firstCovered = 0;
@@ -462,6 +486,14 @@ public final class ClusterShards implements Sharding, AutoCloseable {
             tags.put(shard, SlotTags.TAGS[lowest] + "}" + end);
         }
         return new Table(shardOfSlot, Collections.unmodifiableSet(shards), Map.copyOf(tags));
+    }
+
+    private static int root(int[] group, int i) {
+        while (group[i] != i) {
+            group[i] = group[group[i]];
+            i = group[i];
+        }
+        return i;
     }
 
     /** Stops the periodic refresh. Idempotent. */

@@ -86,6 +86,23 @@ class ClusterShardsTest {
     }
 
     @Test
+    void rangesThatShareANodeAreOneShardEvenInAViewCaughtMidChange() {
+        // A node that has just taken slot 0 over may list it with the master alone and its old range with the
+        // master and its replica: still one master, one shard.
+        Map<ClusterSlotRange, Set<String>> map = Map.of(
+                new ClusterSlotRange(0, 0), Set.of("b:1"),
+                new ClusterSlotRange(1, 5460), Set.of("a:1", "a:2"),
+                new ClusterSlotRange(5461, 16383), Set.of("b:1", "b:2"));
+        try (ClusterShards shards = new ClusterShards(deadline -> map, DEADLINE, NEVER, "test")) {
+            assertThat(shards.shards()).containsExactlyInAnyOrder("slots-0", "slots-1");
+            assertThat(shards.shardOfSlot(0)).isEqualTo("slots-0");
+            assertThat(shards.shardOfSlot(9000)).isEqualTo("slots-0");
+            assertThat(shards.shardOfSlot(3)).isEqualTo("slots-1");
+            assertThat(shards.channelNames("c")).containsEntry("slots-0", "c{" + shards.channelTag("slots-0") + "}0");
+        }
+    }
+
+    @Test
     void aPromotedReplicaKeepsTheIdAndAFailedReadKeepsTheLastMap() {
         AtomicReference<Map<ClusterSlotRange, Set<String>>> map = new AtomicReference<>(Map.of(
                 new ClusterSlotRange(0, 5460), Set.of("a:1", "a:2"),
