@@ -191,20 +191,27 @@ final class Coherence {
         synchronized (this) {
             Set<String> current = store.shards();
             if (shards.size() >= current.size()) {
-                // A vanished shard (resharding) is forgotten, suspect or not: its keys belong to others now.
-                shards.values().removeIf(gone -> {
-                    if (current.contains(gone.id)) {
-                        return false;
-                    }
-                    if (gone.suspect) {
-                        gone.suspect = false;
-                        suspects--;
-                    }
-                    return true;
-                });
+                forgetVanished(current);
             }
             return shards.computeIfAbsent(shard, id -> new Scope(id, System.nanoTime()));
         }
+    }
+
+    /**
+     * Forgets the shards that left the topology (a resharding), suspect or not: their keys belong to others now,
+     * which the bus reports as changed (and so suspect) in their turn.
+     */
+    private synchronized void forgetVanished(Set<String> current) {
+        shards.values().removeIf(gone -> {
+            if (current.contains(gone.id)) {
+                return false;
+            }
+            if (gone.suspect) {
+                gone.suspect = false;
+                suspects--;
+            }
+            return true;
+        });
     }
 
     /** How often this store became suspect; for statistics and tests. */
@@ -286,6 +293,9 @@ final class Coherence {
             return;
         }
         long now = System.nanoTime();
+        if (!shards.isEmpty() && !store.shards().containsAll(shards.keySet())) {
+            forgetVanished(store.shards());
+        }
         if (suspects > 0 && anySuspectAnswering()) {
             sendHeartbeat(now);
         } else if (!whole.suspect && now - lastOwnSentNanos >= heartbeatNanos) {

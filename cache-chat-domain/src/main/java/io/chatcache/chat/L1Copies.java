@@ -34,8 +34,9 @@ import java.util.function.Predicate;
  * shard, the keys it put into L1 since that shard's last drop ({@link #trackShards}): a drop deletes those. The
  * list may hold keys L1 no longer has (evictions and expirations are not taken off it, since a removal report
  * may race with a new put of the key and would then hide a live copy), never miss one it has: a key is listed
- * after it is put, and taken off before it is deleted. Past {@link #MAX_TRACKED_KEYS} keys in a shard, the list
- * stops and that shard's next drop drops L1 whole, which is always correct.
+ * after it is put, and taken off before it is deleted. A drop also takes the keys listed under other shards that
+ * now belong to the dropped one (after a resharding). Past {@link #MAX_TRACKED_KEYS} keys in a shard, the list
+ * stops and shard drops drop L1 whole until the next whole drop, which is always correct.
  *
  * <p>Thread-safe.
  */
@@ -130,8 +131,8 @@ final class L1Copies {
             dropAll();
             return;
         }
-        ShardKeys keys = tracked.get(shard);
-        if (keys != null && keys.overflowed) {
+        Function<String, String> shards = shardOf;
+        if (shards == null || tracked.values().stream().anyMatch(keys -> keys.overflowed)) {
             dropAll();
             return;
         }
@@ -139,11 +140,17 @@ final class L1Copies {
         reporter.uncollected(() -> {
             guard.bumpAll();
             outsideChanges.bumpAll();
-            if (keys != null) {
-                for (String key : keys.keys) {
-                    // Taken off the list first: a put after this lists the key again.
-                    keys.keys.remove(key);
-                    l1.delete(key);
+            // The shard's own list, and keys listed under another shard that now belong to this one (slots moved,
+            // or their shard vanished): a rare event, and this is rare too, so every list is looked through.
+            for (Map.Entry<String, ShardKeys> listed : tracked.entrySet()) {
+                boolean own = listed.getKey().equals(shard);
+                Set<String> keys = listed.getValue().keys;
+                for (String key : keys) {
+                    if (own || shard.equals(shards.apply(key))) {
+                        // Taken off the list first: a put after this lists the key again.
+                        keys.remove(key);
+                        l1.delete(key);
+                    }
                 }
             }
         });

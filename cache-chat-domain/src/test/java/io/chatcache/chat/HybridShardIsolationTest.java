@@ -33,7 +33,7 @@ class HybridShardIsolationTest {
 
     private final AtomicLong clock = new AtomicLong();
     private final ShardedFakes.Store l2 = new ShardedFakes.Store(clock);
-    private final ShardedFakes.Bus bus = new ShardedFakes.Bus();
+    private final ShardedFakes.Bus bus = new ShardedFakes.Bus(l2);
     private final List<HybridCacheStore> built = new ArrayList<>();
 
     @AfterEach
@@ -297,6 +297,41 @@ class HybridShardIsolationTest {
 
         Awaitility.await("the pattern applied once b is back").atMost(EVENTUALLY)
                 .untilAsserted(() -> assertThat(l2.peek("c:1")).isEmpty());
+    }
+
+    @Test
+    void whileNothingIsSuspectAnL1HitAsksForNoShard() {
+        Instance one = new Instance("one");
+        one.store.put("a:k", "a1", TTL);
+        long lookups = l2.topology.lookups();
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(one.store.get("a:k", String.class)).contains("a1");
+        }
+
+        assertThat(l2.topology.lookups()).as("shard lookups for 100 L1 hits").isEqualTo(lookups);
+    }
+
+    @Test
+    void aVanishedShardsStateIsDiscardedAndItsJournalAppliedOnTheShardThatNowHoldsItsKeys() {
+        Instance one = new Instance("one", PROBE, true);
+        one.store.put("c:k", "c1", TTL);
+        l2.setDown("c", true);
+        failUntilOpen(one.store, "c");
+        one.store.put("c:k", "c2", TTL);
+        assertThat(one.store.l2Breakers()).containsKey("c");
+        // Resharding: c's keys (with the value from before the failed write) move to shard a, and c goes.
+        l2.shard("a").put("c:k", "c1", TTL);
+        l2.topology.reshard("c", "a");
+
+        Awaitility.await("c's journal applied on a").atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(l2.shard("a").peek("c:k")).isEmpty());
+        assertThat(l2.deleters("a")).isNotEmpty();
+        assertThat(one.store.l2Breakers()).containsOnlyKeys("a", "b");
+        assertThat(one.store.l2Counters().openShards()).isZero();
+        assertThat(one.store.isL2Available()).isTrue();
+        Awaitility.await("the vanished shard's suspicion forgotten").atMost(EVENTUALLY)
+                .until(() -> one.store.isL1Coherent());
     }
 
     @Test

@@ -48,16 +48,49 @@ final class ShardedFakes {
         return SHARDS.get(Math.floorMod(key.hashCode(), SHARDS.size()));
     }
 
+    /**
+     * Which shards exist and where keys live, shared by a store and its bus: all three at first; a resharding
+     * moves every key of a shard into another and the shard vanishes. Counts the key lookups.
+     */
+    static final class Topology {
+        private final Set<String> live = new java.util.concurrent.CopyOnWriteArraySet<>(SHARDS);
+        private final Map<String, String> moves = new ConcurrentHashMap<>();
+        private final AtomicLong lookups = new AtomicLong();
+
+        String shardOf(String key) {
+            lookups.incrementAndGet();
+            String base = ShardedFakes.shardOf(key);
+            return moves.getOrDefault(base, base);
+        }
+
+        /** Shard {@code gone}'s keys now live on shard {@code into}; {@code gone} leaves the topology. */
+        void reshard(String gone, String into) {
+            moves.put(gone, into);
+            live.remove(gone);
+        }
+
+        /** How often a key's shard was asked for. */
+        long lookups() {
+            return lookups.get();
+        }
+    }
+
     /** The shards, as both fakes name them. */
     static class Shards implements Sharding {
+        final Topology topology;
+
+        Shards(Topology topology) {
+            this.topology = topology;
+        }
+
         @Override
         public String shardOf(String key) {
-            return ShardedFakes.shardOf(key);
+            return topology.shardOf(key);
         }
 
         @Override
         public Set<String> shards() {
-            return new LinkedHashSet<>(SHARDS);
+            return new LinkedHashSet<>(topology.live);
         }
     }
 
@@ -71,6 +104,7 @@ final class ShardedFakes {
         private final Map<String, List<String>> deleters = new ConcurrentHashMap<>();
 
         Store(AtomicLong clock) {
+            super(new Topology());
             SHARDS.forEach(id -> shards.put(id, new FakeStore(clock)));
         }
 
@@ -92,7 +126,7 @@ final class ShardedFakes {
         }
 
         private FakeStore of(String key) {
-            return shards.get(shardOf(key));
+            return shards.get(topology.shardOf(key));
         }
 
         @Override
@@ -122,7 +156,7 @@ final class ShardedFakes {
 
         @Override
         public boolean delete(String key) {
-            deleters(shardOf(key)).add(Thread.currentThread().getName());
+            deleters(topology.shardOf(key)).add(Thread.currentThread().getName());
             return of(key).delete(key);
         }
 
@@ -184,10 +218,16 @@ final class ShardedFakes {
      * messages of one shard can be lost silently.
      */
     static final class Bus {
+        private final Topology topology;
         private final List<Member> members = new CopyOnWriteArrayList<>();
         private final Set<String> down = ConcurrentHashMap.newKeySet();
         private final Set<String> silent = ConcurrentHashMap.newKeySet();
         private final Map<String, AtomicInteger> toDrop = new ConcurrentHashMap<>();
+
+        /** A bus on {@code store}'s shards. */
+        Bus(Store store) {
+            this.topology = store.topology;
+        }
 
         InvalidationBus join(String instanceId) {
             Member member = new Member(instanceId);
@@ -228,6 +268,7 @@ final class ShardedFakes {
             private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
             Member(String instanceId) {
+                super(Bus.this.topology);
                 this.instanceId = instanceId;
             }
 
@@ -244,7 +285,8 @@ final class ShardedFakes {
             @Override
             public synchronized Invalidation publish(Invalidation.Kind kind, String target) {
                 Invalidation last = null;
-                Collection<String> on = kind == Invalidation.Kind.KEY ? List.of(ShardedFakes.shardOf(target)) : SHARDS;
+                Collection<String> on = kind == Invalidation.Kind.KEY ? List.of(topology.shardOf(target))
+                        : shards();
                 for (String shard : on) {
                     Invalidation message = new Invalidation(instanceId,
                             sequences.computeIfAbsent(shard, any -> new AtomicLong()).incrementAndGet(), kind, target,
