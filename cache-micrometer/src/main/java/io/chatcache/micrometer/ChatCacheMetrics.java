@@ -5,6 +5,7 @@ import io.chatcache.chat.CacheCounters;
 import io.chatcache.chat.ChatCacheService;
 import io.chatcache.core.CacheInputs;
 import io.chatcache.chat.L2Counters;
+import io.chatcache.chat.LoadCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,15 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code cache.size}: entries in this instance's memory store (MEMORY, L1 of HYBRID); not registered for
  *       REDIS, whose size only a scan of Redis could tell;</li>
  *   <li>{@code cache.evictions}: entries the memory store evicted for its size bound; not registered for REDIS;</li>
+ * </ul>
+ * and the load path's (from {@link ChatCacheService#loadCounters()}), for every backend:
+ * <ul>
+ *   <li>{@code chatcache.loads} (function counter, one per tag {@code outcome}): {@code lease_acquired} loads run
+ *       holding the cluster-wide lease, {@code loaded_elsewhere} loads answered by another instance's value,
+ *       {@code lease_wait_expired} loads run after waiting the whole lease, {@code lease_unavailable} lease calls
+ *       that could not reach Redis (REDIS and HYBRID; 0 for MEMORY);</li>
+ *   <li>{@code chatcache.refreshes} (function counter, tag {@code result=success|failure}): background reloads
+ *       of refresh-ahead that stored a value, and that failed (the old value kept);</li>
  * </ul>
  * and this library's own, for REDIS and HYBRID:
  * <ul>
@@ -134,10 +144,22 @@ public final class ChatCacheMetrics extends CacheMeterBinder<ChatCacheService> {
 
     @Override
     protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+        ChatCacheService service = getCache();
+        loadCounter(registry, service, "chatcache.loads", "outcome", "lease_acquired", LoadCounters::leasesAcquired,
+                "Loads this instance ran holding the cluster-wide lease on their key");
+        loadCounter(registry, service, "chatcache.loads", "outcome", "loaded_elsewhere", LoadCounters::loadedElsewhere,
+                "Loads answered by the value another instance loaded under its lease");
+        loadCounter(registry, service, "chatcache.loads", "outcome", "lease_wait_expired",
+                LoadCounters::leaseWaitsExpired, "Loads run after waiting the whole lease for another instance");
+        loadCounter(registry, service, "chatcache.loads", "outcome", "lease_unavailable",
+                LoadCounters::leaseUnavailable, "Lease calls that could not reach Redis: loads coordinated per instance");
+        loadCounter(registry, service, "chatcache.refreshes", "result", "success", LoadCounters::refreshes,
+                "Background reloads of refresh-ahead that stored a value");
+        loadCounter(registry, service, "chatcache.refreshes", "result", "failure", LoadCounters::refreshFailures,
+                "Background reloads of refresh-ahead that failed; the old value was kept");
         if (backend == CacheBackend.MEMORY) {
             return;
         }
-        ChatCacheService service = getCache();
         Gauge.builder("chatcache.redis.available", service, s -> s.counters().redisAvailable() ? 1 : 0)
                 .tags(getTagsWithCacheName())
                 .description("Whether Redis is in use (1) or the cache runs without it (0; HYBRID: L1 only)")
@@ -202,6 +224,15 @@ public final class ChatCacheMetrics extends CacheMeterBinder<ChatCacheService> {
                 .tags(getTagsWithCacheName())
                 .description("The latest heartbeat round trip through the invalidation bus")
                 .strongReference(false)
+                .register(registry);
+    }
+
+    private void loadCounter(MeterRegistry registry, ChatCacheService service, String name, String tag, String value,
+                             ToDoubleFunction<LoadCounters> count, String description) {
+        FunctionCounter.builder(name, service, s -> count.applyAsDouble(s.loadCounters()))
+                .tags(getTagsWithCacheName())
+                .tag(tag, value)
+                .description(description)
                 .register(registry);
     }
 

@@ -54,6 +54,29 @@ class ChatCacheMetricsTest {
     }
 
     @Test
+    void refreshAheadOutcomesAreCountedOnEveryBackend() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        try (ChatCacheService cache = ChatCacheMetrics.monitor(registry,
+                ChatCacheService.builder().refreshExecutor(queued::add).build(), "chat")) {
+            io.chatcache.chat.LoadOptions options = io.chatcache.chat.LoadOptions.ttl(Duration.ofMinutes(10))
+                    .refreshAhead(Duration.ofMinutes(5));
+            cache.set("ok", "old", Duration.ofMinutes(1));
+            cache.set("broken", "old", Duration.ofMinutes(1));
+            cache.getOrLoad("ok", String.class, () -> "new", options);
+            cache.getOrLoad("broken", String.class, () -> {
+                throw new IllegalStateException("database down");
+            }, options);
+            queued.forEach(Runnable::run);
+
+            assertThat(count(registry, "chatcache.refreshes", "cache", "chat", "result", "success")).isEqualTo(1);
+            assertThat(count(registry, "chatcache.refreshes", "cache", "chat", "result", "failure")).isEqualTo(1);
+            assertThat(count(registry, "chatcache.loads", "cache", "chat", "outcome", "lease_acquired")).isZero();
+            assertThat(registry.find("chatcache.loads").functionCounters()).hasSize(4);
+        }
+    }
+
+    @Test
     void hybridServiceReportsRedisAvailabilityAndFailures() {
         RedisServer server = REDIS.startSingle();
         MeterRegistry registry = new SimpleMeterRegistry();
