@@ -29,7 +29,8 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *   <li>{@link #get(Object)} reads the cache's value type (see {@link ChatCacheSpringCacheManager}),
  *       {@link #get(Object, Class)} the type asked for.</li>
  *   <li>{@link #get(Object, Callable)} ({@code @Cacheable(sync = true)}) loads through the service's
- *       single-flight {@code getOrLoad}: concurrent misses of a key on one instance run the loader once.</li>
+ *       single-flight {@code getOrLoad}: concurrent misses of a key on one instance run the loader once, and on
+ *       REDIS and HYBRID once across instances through the service's load lease.</li>
  *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} ({@code CompletableFuture}
  *       methods) look up on the calling thread (an L1 hit costs no more than a map read; a Redis read
  *       at most the Redis command timeout) and return a completed future.</li>
