@@ -73,8 +73,8 @@ import java.util.function.UnaryOperator;
  * shard (per master's slot ranges), {@code <channel>{<tag>}<n>}, the hash tag placing the channel in the
  * shard's lowest slot and {@code n} the last slot of the shard's first range ({@link #channels()}), so
  * that every instance that sees the same slot map derives the same names: a key's invalidation travels on
- * its key's shard's channel only, and {@code PATTERN}, {@code CLEAR} and {@code HEARTBEAT} messages on every shard's channel, one copy each with
- * that shard's next sequence number. So a master that fails takes only its own keys' invalidations with it.
+ * its key's shard's channel only, and {@code PATTERN}, {@code CLEAR} and {@code HEARTBEAT} messages on
+ * every shard's channel, one copy each with that shard's next sequence number. So a master that fails takes only its own keys' invalidations with it.
  * Received messages carry the shard of the channel they came on ({@link Invalidation#shard()}; empty with
  * one channel), and the bus offers the {@link Sharding} of keys through {@link #capability(Class)}: a key's
  * shard is the shard of the Redis key {@code <namespace>:<key>}, as the {@link RedisCacheStore} of the same
