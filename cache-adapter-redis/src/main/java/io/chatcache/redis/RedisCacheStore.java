@@ -99,10 +99,12 @@ import java.util.function.UnaryOperator;
  *       the key (retrying does not help).</li>
  *   <li>In a Redis Cluster the store offers {@link Sharding} through {@link #capability(Class)}: a key's
  *       shard is the master that serves its slot, named {@code slots-<lowest slot of that master>} (stable
- *       across a failover, as a {@link RedisInvalidationBus} on the same namespace names it), from a slot
- *       map the store reads with {@code CLUSTER SLOTS} when it is built and re-reads every 200 ms on a
- *       thread of its own (stopped by {@link #close()}). On a single server or Sentinel it offers none:
- *       everything is one shard.</li>
+ *       across a failover, as a {@link RedisInvalidationBus} on the same namespace names it), from the
+ *       slot map of its client: read with {@code CLUSTER SLOTS} when the first store or bus on that client
+ *       is built and re-read every 200 ms on one thread shared by all the stores and buses on the client,
+ *       so that a store and a bus on one client name a key's shard alike at every moment (the thread
+ *       stops when the last of them is closed, or when the client is shut down). On a single server or
+ *       Sentinel it offers none: everything is one shard.</li>
  *   <li>{@link LoadLeases}: the lease on a key is the string key {@code <namespace>:<NUL>lease:<key>}, where
  *       {@code <NUL>} is the character U+0000 (or {@code <NUL>lease:<key>} with an empty namespace), taken with {@code SET ... NX PX} holding a random
  *       token and released by a Lua compare-and-delete. The NUL character keeps lease keys apart from every
@@ -184,7 +186,9 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
     private final byte[] maxValueBytesArgument;
     private final String where;
     private final String user;
-    /** The cluster's slot map, or null outside a cluster. */
+    /** This store's share of the client's slot map, or null outside a cluster. */
+    private final ClusterShards.Handle shardsHandle;
+    /** The client's slot map (shared with the other stores and buses on the client), or null outside a cluster. */
     private final ClusterShards clusterShards;
     /** {@link #clusterShards} for keys without the namespace prefix, or null outside a cluster. */
     private final Sharding keySharding;
@@ -214,9 +218,11 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
         if (client.getConfig().isClusterConfig()) {
             Duration deadline = builder.config != null ? builder.config.timeout()
                     : Duration.ofMillis(Math.max(100, client.getConfig().useClusterServers().getTimeout() * 10L / 9));
-            this.clusterShards = new ClusterShards(client, deadline);
+            this.shardsHandle = ClusterShards.acquire(client, deadline);
+            this.clusterShards = shardsHandle.shards();
             this.keySharding = clusterShards.withPrefix(prefix);
         } else {
+            this.shardsHandle = null;
             this.clusterShards = null;
             this.keySharding = null;
         }
@@ -644,14 +650,15 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
     }
 
     /**
-     * Stops the slot map's refresh (in a cluster) and shuts the client down if this store created it; a
-     * client handed in is left open. Idempotent.
+     * Gives back this store's share of the client's slot map (in a cluster; the refresh stops when no store
+     * or bus on the client uses it any more) and shuts the client down if this store created it; a client
+     * handed in is left open. Idempotent.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (clusterShards != null) {
-                clusterShards.close();
+            if (shardsHandle != null) {
+                shardsHandle.close();
             }
             if (ownsClient) {
                 client.shutdown();
@@ -907,7 +914,8 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
 
         /**
          * Builds the store. With a config it connects now and PINGs the servers. In a cluster (either way)
-         * it reads the slot map ({@code CLUSTER SLOTS}) within the operation budget.
+         * it reads the slot map ({@code CLUSTER SLOTS}) within the operation budget, unless a store or bus
+         * open on the same client already does.
          *
          * @throws CacheConfigurationException if neither or both of config and client are given, or
          *     Redis refuses the credentials

@@ -78,7 +78,8 @@ import java.util.function.UnaryOperator;
  * Received messages carry the shard of the channel they came on ({@link Invalidation#shard()}; empty with
  * one channel), and the bus offers the {@link Sharding} of keys through {@link #capability(Class)}: a key's
  * shard is the shard of the Redis key {@code <namespace>:<key>}, as the {@link RedisCacheStore} of the same
- * namespace names it. The bus follows the cluster's slot map (re-read every second): it subscribes to the
+ * namespace names it, from the same slot map: the stores and buses on one client share one, re-read every
+ * 200 ms on one thread. The bus follows the cluster's slot map: it subscribes to the
  * channels of new shards and drops those of vanished ones; a shard that is new, or whose slots changed,
  * is reported as {@link BusEvent#DISCONNECTED}, since messages for its keys may have travelled elsewhere
  * meanwhile, and as {@link BusEvent#RECONNECTED} once a probe published on its channel has come back; a
@@ -160,7 +161,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable removeConnectionListener;
     private final String probeNonce = UUID.randomUUID().toString();
-    /** The cluster's shards when the bus has a channel per shard, else null. */
+    /** This bus's share of the client's slot map when the bus has a channel per shard, else null. */
+    private final ClusterShards.Handle shardsHandle;
+    /**
+     * The cluster's shards when the bus has a channel per shard, else null: the client's one slot map, shared
+     * with the other buses and the stores on the client.
+     */
     private final ClusterShards shards;
     /** The shard of a cache key ({@code <namespace>:<key>}) when the bus has a channel per shard, else null. */
     private final Sharding keySharding;
@@ -209,6 +215,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
             thread.setDaemon(true);
             return thread;
         });
+        ClusterShards.Handle handle = null;
         ClusterShards clusterShards = null;
         ScheduledExecutorService topologyThread = null;
         Runnable removeConnection = () -> { };
@@ -217,13 +224,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
             if (perShard) {
                 Duration deadline = builder.config != null ? builder.config.timeout()
                         : Duration.ofMillis(Math.max(100, client.getConfig().useClusterServers().getTimeout() * 10L / 9));
-                clusterShards = new ClusterShards(client, deadline);
+                handle = ClusterShards.acquire(client, deadline);
+                clusterShards = handle.shards();
                 topologyThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
                     Thread thread = new Thread(runnable, "chatcache-redis-bus-topology-" + channel);
                     thread.setDaemon(true);
                     return thread;
                 });
             }
+            this.shardsHandle = handle;
             this.shards = clusterShards;
             this.topology = topologyThread;
             this.keySharding = clusterShards == null ? null
@@ -265,17 +274,23 @@ public final class RedisInvalidationBus implements InvalidationBus {
             }
         } catch (RuntimeException e) {
             removeConnection.run();
+            removeTopology.run();
             dispatcher.shutdownNow();
             if (topologyThread != null) {
                 topologyThread.shutdownNow();
             }
-            if (clusterShards != null) {
-                clusterShards.close();
+            if (handle != null) {
+                handle.close();
             }
             throw e;
         }
         this.removeConnectionListener = removeConnection;
         this.removeTopologyListener = removeTopology;
+    }
+
+    /** For tests: the cluster's slot map when the bus has a channel per shard, else null. */
+    ClusterShards clusterShards() {
+        return shards;
     }
 
     private static Duration subscribeWait(RedissonClient client) {
@@ -662,8 +677,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
         removeConnectionListener.run();
         open.values().forEach(Channel::unsubscribe);
-        if (shards != null) {
-            shards.close();
+        if (shardsHandle != null) {
+            shardsHandle.close();
         }
         dispatcher.shutdownNow();
         listeners.clear();

@@ -128,8 +128,9 @@ class RedisClusterFailoverTest {
     }
 
     @Test
-    void aStoreOnAClientOfOursOffersShardingWithItsNamespaceAndStopsItsRefreshWhenClosed() {
+    void storesOnAClientOfOursOfferShardingWithTheirNamespaceFromOneRefreshStoppedWhenTheLastCloses() {
         RedisCluster cluster = redis.clusterWithReplicas();
+        Set<Thread> before = refreshThreads();
         try (RedisConnection connection = RedisConnection.open(configFor(cluster))) {
             RedisCacheStore plain = connection.storeBuilder().namespace("a").build();
             RedisCacheStore other = connection.storeBuilder().namespace("b").build();
@@ -141,18 +142,28 @@ class RedisClusterFailoverTest {
             }
             assertThat(a.shards()).isEqualTo(b.shards());
 
-            long refreshThreads = refreshThreads();
+            assertThat(plain.clusterShards()).as("one slot map per client").isSameAs(other.clusterShards());
 
             plain.close();
 
-            Awaitility.await("the refresh thread to stop").atMost(Duration.ofSeconds(5))
-                    .until(() -> refreshThreads() == refreshThreads - 1);
+            Awaitility.await("the refresh to go on for the other store").during(Duration.ofMillis(800))
+                    .atMost(Duration.ofSeconds(3)).until(() -> refreshThreadsStarted(before) == 1);
             assertThat(other.get("k", String.class)).isEmpty();
+
+            other.close();
+
+            Awaitility.await("the refresh thread to stop").atMost(Duration.ofSeconds(5))
+                    .until(() -> refreshThreadsStarted(before) == 0);
         }
     }
 
-    private static long refreshThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals("chatcache-cluster-shards")).count();
+    private static Set<Thread> refreshThreads() {
+        return Set.copyOf(Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("chatcache-cluster-shards")).toList());
+    }
+
+    /** The live refresh threads that were not among {@code before}. */
+    private static long refreshThreadsStarted(Set<Thread> before) {
+        return refreshThreads().stream().filter(thread -> !before.contains(thread) && thread.isAlive()).count();
     }
 }

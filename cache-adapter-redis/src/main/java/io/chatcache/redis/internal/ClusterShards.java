@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first failure of a run is logged at WARN, later ones at DEBUG). Listeners added with
  * {@link #addListener(Runnable)} hear when the table changed.
  *
- * <p>Thread-safe; nothing but the constructor and {@link #refresh()} waits for the network.
+ * <p><b>One per client.</b> The store and the bus of one application take the same instance for the same
+ * {@link RedissonClient} with {@link #acquire(RedissonClient, Duration)}, so that they name a key's shard
+ * alike at every moment (as {@link Sharding} promises), and one process runs one {@code CLUSTER SLOTS} reader
+ * and one refresh thread ({@code chatcache-cluster-shards}) per client, not one per store and one per bus.
+ * Each user keeps its own {@link #withPrefix(String)} view and removes the listeners it added; the last
+ * {@link Handle#close()} stops the refresh. The refresh also stops by itself once the client is shut down,
+ * so that a client shut down while its stores are still open leaves no thread behind. The public
+ * constructor builds an instance of its own, shared with nobody.
+ *
+ * <p>Thread-safe; nothing but the constructor, {@link #acquire(RedissonClient, Duration)} and
+ * {@link #refresh()} waits for the network.
  */
 public final class ClusterShards implements Sharding, AutoCloseable {
 
@@ -56,6 +67,54 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     public static final String SHARD_ID_PREFIX = "slots-";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterShards.class);
     private static final int[] CRC16_TABLE = crc16Table();
+    /** The shared instances, by client (identity, not equality); guarded by itself. */
+    private static final Map<RedissonClient, Shared> SHARED = new IdentityHashMap<>();
+
+    /** The users of one client's shared instance; {@link #users} guarded by {@link #SHARED}. */
+    private static final class Shared {
+        /** Handles handed out and not closed yet, plus acquisitions under way. */
+        int users;
+        /** Built by the first acquisition (under this object's monitor); null until then or if that failed. */
+        volatile ClusterShards shards;
+    }
+
+    /**
+     * One user's share of the {@link ClusterShards} of a client, from {@link #acquire(RedissonClient, Duration)}.
+     * Thread-safe.
+     */
+    public static final class Handle implements AutoCloseable {
+        private final RedissonClient client;
+        private final Shared shared;
+        private final ClusterShards shards;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Handle(RedissonClient client, Shared shared, ClusterShards shards) {
+            this.client = client;
+            this.shared = shared;
+            this.shards = shards;
+        }
+
+        /**
+         * The shared instance. Use it while this handle is open; do not {@link ClusterShards#close() close}
+         * it (close this handle), and remove the listeners you added to it.
+         */
+        public ClusterShards shards() {
+            return shards;
+        }
+
+        /** Gives this share back; the last one stops the refresh. Idempotent. */
+        @Override
+        public void close() {
+            if (released.compareAndSet(false, true)) {
+                release(client, shared);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ClusterShards.Handle[" + shards + (released.get() ? ", closed" : "") + "]";
+        }
+    }
 
     /** Reads the cluster's slot map: slot range to the addresses of the nodes serving it. */
     @FunctionalInterface
@@ -92,6 +151,8 @@ public final class ClusterShards implements Sharding, AutoCloseable {
     }
 
     private final SlotSource source;
+    /** The client whose slot map this reads, or null for a slot source given by a test. */
+    private final RedissonClient client;
     private final Duration deadline;
     private final Duration interval;
     private final String where;
@@ -114,12 +175,18 @@ public final class ClusterShards implements Sharding, AutoCloseable {
      * @throws CacheUnavailableException if no master tells its slot map within {@code deadline}
      */
     public ClusterShards(RedissonClient client, Duration deadline) {
-        this(masters(CacheInputs.requireNonNull(client, "client")), deadline, RedissonClients.TOPOLOGY_SCAN_INTERVAL,
-                RedissonClients.where(client));
+        this(masters(CacheInputs.requireNonNull(client, "client")), client, deadline,
+                RedissonClients.TOPOLOGY_SCAN_INTERVAL, RedissonClients.where(client));
     }
 
     ClusterShards(SlotSource source, Duration deadline, Duration interval, String where) {
+        this(source, null, deadline, interval, where);
+    }
+
+    private ClusterShards(SlotSource source, RedissonClient client, Duration deadline, Duration interval,
+            String where) {
         this.source = source;
+        this.client = client;
         this.deadline = CacheInputs.requirePositive(deadline, "deadline");
         this.interval = CacheInputs.requirePositive(interval, "interval");
         this.where = where;
@@ -136,6 +203,73 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         });
         long every = Math.max(1, interval.toMillis());
         scheduler.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A share of the one {@link ClusterShards} of {@code client} (compared by identity), built (and its slot
+     * map read, within {@code deadline}) by the first acquisition and kept up to date until the last handle
+     * is closed or the client is shut down. Later acquisitions share it as it is: the deadline of its
+     * first acquisition stays.
+     *
+     * @param client a client configured for a Redis Cluster
+     * @param deadline how long one read of the slot map may take (the configuration's Redis timeout)
+     * @return a handle; close it when done
+     * @throws IllegalArgumentException if {@code client} is not configured for a cluster
+     * @throws CacheUnavailableException if no master tells its slot map within {@code deadline}
+     */
+    public static Handle acquire(RedissonClient client, Duration deadline) {
+        CacheInputs.requireNonNull(client, "client");
+        CacheInputs.requirePositive(deadline, "deadline");
+        Shared shared;
+        synchronized (SHARED) {
+            shared = SHARED.computeIfAbsent(client, any -> new Shared());
+            shared.users++;
+        }
+        try {
+            ClusterShards shards;
+            synchronized (shared) {
+                shards = shared.shards;
+                if (shards == null || shards.closed.get()) {
+                    shards = new ClusterShards(client, deadline);
+                    shared.shards = shards;
+                }
+            }
+            return new Handle(client, shared, shards);
+        } catch (RuntimeException e) {
+            release(client, shared);
+            throw e;
+        }
+    }
+
+    /** Ends one user's share of {@code shared}; the last one closes it. */
+    private static void release(RedissonClient client, Shared shared) {
+        ClusterShards last = null;
+        synchronized (SHARED) {
+            if (--shared.users == 0) {
+                SHARED.remove(client, shared);
+                last = shared.shards;
+            }
+        }
+        if (last != null) {
+            last.close();
+        }
+    }
+
+    /** Forgets the shared instance of {@code client} if it is {@code shards}, which stopped. */
+    private static void forget(RedissonClient client, ClusterShards shards) {
+        synchronized (SHARED) {
+            Shared shared = SHARED.get(client);
+            if (shared != null && shared.shards == shards) {
+                SHARED.remove(client);
+            }
+        }
+    }
+
+    /** How many clients have a shared instance now (for tests). */
+    static int sharedCount() {
+        synchronized (SHARED) {
+            return SHARED.size();
+        }
     }
 
     private static SlotSource masters(RedissonClient client) {
@@ -389,6 +523,11 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         if (closed.get()) {
             return;
         }
+        if (clientShutDown()) {
+            LOG.debug("the client of {} is shut down: the slot map is no longer refreshed", where);
+            close();
+            return;
+        }
         try {
             refresh();
             if (failing) {
@@ -396,6 +535,11 @@ public final class ClusterShards implements Sharding, AutoCloseable {
                 LOG.info("the slot map of {} can be read again", where);
             }
         } catch (RuntimeException e) {
+            if (closed.get() || clientShutDown()) {
+                // Closed (the read was interrupted) or shut down under the read: nothing to warn about.
+                close();
+                return;
+            }
             if (!failing) {
                 failing = true;
                 LOG.warn("{}; keeping the last one (further failures are logged at DEBUG)",
@@ -404,6 +548,10 @@ public final class ClusterShards implements Sharding, AutoCloseable {
                 LOG.debug("{}", LogText.escape(e.getMessage()));
             }
         }
+    }
+
+    private boolean clientShutDown() {
+        return client != null && (client.isShutdown() || client.isShuttingDown());
     }
 
     private Table read() {
@@ -496,12 +644,17 @@ public final class ClusterShards implements Sharding, AutoCloseable {
         return i;
     }
 
-    /** Stops the periodic refresh. Idempotent. */
+    /**
+     * Stops the periodic refresh. Idempotent. A user of a shared instance closes its {@link Handle} instead.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             scheduler.shutdownNow();
             listeners.clear();
+            if (client != null) {
+                forget(client, this);
+            }
         }
     }
 

@@ -226,6 +226,46 @@ class ClusterShardsTest {
         }
     }
 
+    @Test
+    void oneClientHasOneSharedInstanceUntilItsLastHandleIsClosed() {
+        RedisCluster cluster = redis.cluster();
+        RedisConfig config = RedisConfig.builder().cluster(cluster.addresses()).connectTimeout(Duration.ofSeconds(2))
+                .timeout(Duration.ofSeconds(2)).startupTimeout(Duration.ofSeconds(30)).connectionMinimumIdleSize(1)
+                .build();
+        RedissonClient client = RedissonClients.connect(config);
+        int sharedBefore = ClusterShards.sharedCount();
+        try {
+            ClusterShards.Handle first = ClusterShards.acquire(client, config.timeout());
+            ClusterShards.Handle second = ClusterShards.acquire(client, config.timeout());
+            ClusterShards shards = first.shards();
+            assertThat(second.shards()).isSameAs(shards);
+            assertThat(ClusterShards.sharedCount()).isEqualTo(sharedBefore + 1);
+            AtomicInteger heard = new AtomicInteger();
+            Runnable removeListener = shards.addListener(heard::incrementAndGet);
+
+            first.close();
+            first.close(); // idempotent: must not give back the second handle's share
+            assertThat(shards.refresh()).as("still open for the second handle").isFalse();
+            assertThat(shards.addListener(() -> { })).isNotNull();
+            assertThat(ClusterShards.sharedCount()).isEqualTo(sharedBefore + 1);
+            removeListener.run();
+
+            second.close();
+            assertThat(ClusterShards.sharedCount()).isEqualTo(sharedBefore);
+            try (ClusterShards.Handle third = ClusterShards.acquire(client, config.timeout())) {
+                assertThat(third.shards()).as("a new instance once the last handle closed").isNotSameAs(shards);
+            }
+            assertThat(ClusterShards.sharedCount()).isEqualTo(sharedBefore);
+            assertThat(heard).hasValue(0);
+        } finally {
+            client.shutdown();
+        }
+        assertThatThrownBy(() -> ClusterShards.acquire(client, config.timeout()))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(ClusterShards.sharedCount()).as("a failed acquisition leaves nothing behind")
+                .isEqualTo(sharedBefore);
+    }
+
     /** The port of the master that serves {@code key}'s slot, by asking every node. */
     private static String ownerOf(RedisCluster cluster, String key) {
         int slot = ClusterShards.slot(key);
