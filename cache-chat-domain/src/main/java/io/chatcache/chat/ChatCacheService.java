@@ -673,7 +673,8 @@ public final class ChatCacheService implements AutoCloseable {
     private <T> Optional<Object> lookup(String key, ValueType<T> type, Plan<T> plan, boolean count) {
         Optional<Object> result;
         if (plan.refreshAhead() != null) {
-            Optional<CacheEntry<T>> entry = guarded("getEntry", () -> store.getEntry(key, type), Optional::empty);
+            Optional<CacheEntry<T>> entry = guarded("getEntry", () -> entryForRefresh(key, type, plan.refreshAhead()),
+                    Optional::empty);
             if (entry.isPresent() && !ABSENT_MARKER.equals(entry.get().value())) {
                 CacheEntry<T> found = entry.get();
                 if (!found.neverExpires() && found.remainingTtl().compareTo(plan.refreshAhead()) <= 0) {
@@ -696,6 +697,16 @@ public final class ChatCacheService implements AutoCloseable {
             (result.isPresent() ? hits : misses).increment();
         }
         return result;
+    }
+
+    /**
+     * The entry with enough of its remaining TTL to tell whether a refresh is due: on HYBRID an L1 copy with more
+     * than {@code threshold} left answers without asking Redis ({@link HybridCacheStore#getEntryFresherThan}),
+     * elsewhere the store's {@link CacheStore#getEntry}.
+     */
+    private <T> Optional<CacheEntry<T>> entryForRefresh(String key, ValueType<T> type, Duration threshold) {
+        return store instanceof HybridCacheStore hybrid ? hybrid.getEntryFresherThan(key, type, threshold)
+                : store.getEntry(key, type);
     }
 
     /** One load's resolved options. */

@@ -297,6 +297,30 @@ public final class HybridCacheStore implements CacheStore {
         return entry;
     }
 
+    /**
+     * {@link #getEntry} for refresh-ahead, which only needs the true remaining TTL when a refresh may be due:
+     * where L1 may serve the key (as for {@link #get}: its shard coherent, or L2 unusable for it) and its copy
+     * has more than {@code threshold} left (or never expires), that copy is the answer and L2 is not asked. An
+     * L1 copy never outlives its L2 entry ({@link L1Copies#fill} caps it at the L2 entry's remaining TTL and at
+     * the ceiling), so L2 then has more than {@code threshold} left too and no refresh is due; the remaining TTL
+     * reported is the copy's, which is at most the true one. Otherwise (no L1 copy, one with {@code threshold}
+     * or less left, or L1 suspect) it is {@link #getEntry}: L2's entry and true TTL.
+     */
+    <T> Optional<CacheEntry<T>> getEntryFresherThan(String key, ValueType<T> type, Duration threshold) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(threshold, "threshold");
+        if (trustL1(key)) {
+            Optional<CacheEntry<T>> local = l1.getEntry(key, type);
+            if (local.isPresent()
+                    && (local.get().neverExpires() || local.get().remainingTtl().compareTo(threshold) > 0)) {
+                hits.increment();
+                return local;
+            }
+        }
+        return getEntry(key, type);
+    }
+
     /** Reads L2 and fills L1 on a hit (unless the key changed meanwhile, see {@link L1Copies#fill}). */
     private <T> L2Gateway.Result<Optional<CacheEntry<T>>> readL2(String key, ValueType<T> type) {
         long stamp = copies.readStamp(key);
