@@ -7,17 +7,13 @@ import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.PublishingStore;
-import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,48 +42,19 @@ class HybridCacheStoreRedisTest {
         namespace = RedisL2.uniqueNamespace("hybrid-coherence");
     }
 
-    /** One application instance: its L1 (to look into) and its Redis connections (to watch its bus). */
-    private final class Instance {
-        final MemoryCacheStore l1 = MemoryCacheStore.builder().build();
-        final RedisL2 l2;
-        final HybridCacheStore store;
-
+    /** One application instance on this test's namespace, with the long {@link #CEILING}. */
+    private final class Instance extends RedisHybridInstance {
         Instance(String id) {
             this(id, redis.single());
         }
 
         Instance(String id, RedisServer server) {
-            l2 = RedisL2.ownClient(server, namespace, id);
-            store = HybridCacheStore.builder().l1(l1).l2(l2.store()).bus(l2.bus()).l1TtlCeiling(CEILING).build();
-            closer.add(l2);
-            closer.add(store);
-        }
-
-        boolean holdsInL1(String key) {
-            return l1.getEntry(key, io.chatcache.core.ValueType.of(Object.class)).isPresent();
-        }
-
-        /** Messages from other instances that reached this instance's bus, after the hybrid handled them. */
-        List<Invalidation> watchBus() {
-            List<Invalidation> seen = new CopyOnWriteArrayList<>();
-            // The bus tells its listeners one at a time, in the order they subscribed: by the time this
-            // one hears a message, the hybrid store's own listener has handled it.
-            closer.add(l2.bus().subscribe(new InvalidationListener() {
-                @Override
-                public void onInvalidation(Invalidation invalidation) {
-                    // Heartbeats come and go on their own schedule.
-                    if (!invalidation.isFrom(l2.bus().instanceId())
-                            && invalidation.kind() != Invalidation.Kind.HEARTBEAT) {
-                        seen.add(invalidation);
-                    }
-                }
-            }));
-            return seen;
+            super(closer, server, namespace, id, CEILING);
         }
     }
 
     private static ConditionFactory within() {
-        return Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10));
+        return RedisHybridInstance.within();
     }
 
     /**
@@ -195,29 +162,8 @@ class HybridCacheStoreRedisTest {
      * invalidation (for a key B's L1 does not hold yet). Then B fills.
      */
     private Optional<String> raceAFillAgainstAWrite(Instance a, Instance b) throws Exception {
-        List<Invalidation> reachedB = b.watchBus();
-        a.store.put("session:1", "v1", TTL);
-        awaitMessages(reachedB, 1);
-        CountDownLatch readL2 = new CountDownLatch(1);
-        CountDownLatch mayFill = new CountDownLatch(1);
-        b.store.setBeforeFillHook(key -> {
-            readL2.countDown();
-            try {
-                mayFill.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        CompletableFuture<Optional<String>> racingRead =
-                CompletableFuture.supplyAsync(() -> b.store.get("session:1", String.class));
-        assertThat(readL2.await(10, TimeUnit.SECONDS)).as("B read Redis").isTrue();
-
-        a.store.put("session:1", "v2", TTL);
-        awaitMessages(reachedB, 2);
-        mayFill.countDown();
-
-        assertThat(racingRead.get(10, TimeUnit.SECONDS)).as("the read that raced the write").contains("v1");
-        b.store.setBeforeFillHook(null);
+        Optional<String> racingRead = b.readRacingAWriteBy(a, store -> store.get("session:1", String.class), TTL);
+        assertThat(racingRead).as("the read that raced the write").contains("v1");
         return b.store.get("session:1", String.class);
     }
 

@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheStore;
-import io.chatcache.core.Invalidation;
-import io.chatcache.core.InvalidationListener;
 import io.chatcache.core.ValueType;
-import io.chatcache.memory.MemoryCacheStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,42 +38,16 @@ class HybridGetAllFillRedisTest {
         namespace = RedisL2.uniqueNamespace("hybrid-getall");
     }
 
-    /** One application instance: its L1 (to look into), its Redis connections and the hybrid store. */
-    private final class Instance {
-        final MemoryCacheStore l1 = MemoryCacheStore.builder().build();
-        final RedisL2 l2;
-        final HybridCacheStore store;
-
+    /** One application instance on this test's namespace, once its L1 is coherent. */
+    private final class Instance extends RedisHybridInstance {
         Instance(String id, Duration ceiling) {
-            l2 = RedisL2.ownClient(redis.single(), namespace, id);
-            store = HybridCacheStore.builder().l1(l1).l2(l2.store()).bus(l2.bus()).l1TtlCeiling(ceiling).build();
-            closer.add(l2);
-            closer.add(store);
+            super(closer, redis.single(), namespace, id, ceiling);
             within().until(store::isL1Coherent);
-        }
-
-        Optional<CacheEntry<Object>> inL1(String key) {
-            return l1.getEntry(key, ValueType.of(Object.class));
-        }
-
-        /** Messages from other instances that reached this instance's bus, after the hybrid handled them. */
-        List<Invalidation> watchBus() {
-            List<Invalidation> seen = new CopyOnWriteArrayList<>();
-            closer.add(l2.bus().subscribe(new InvalidationListener() {
-                @Override
-                public void onInvalidation(Invalidation invalidation) {
-                    if (!invalidation.isFrom(l2.bus().instanceId())
-                            && invalidation.kind() != Invalidation.Kind.HEARTBEAT) {
-                        seen.add(invalidation);
-                    }
-                }
-            }));
-            return seen;
         }
     }
 
     private static ConditionFactory within() {
-        return Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10));
+        return RedisHybridInstance.within();
     }
 
     @Test
@@ -143,30 +109,9 @@ class HybridGetAllFillRedisTest {
      * invalidation. Then B fills. Returns what B reads afterwards.
      */
     private Optional<String> raceABulkFillAgainstAWrite(Instance a, Instance b) throws Exception {
-        List<Invalidation> reachedB = b.watchBus();
-        a.store.put("session:1", "v1", TTL);
-        within().until(() -> reachedB.size() >= 1);
-        CountDownLatch readL2 = new CountDownLatch(1);
-        CountDownLatch mayFill = new CountDownLatch(1);
-        b.store.setBeforeFillHook(key -> {
-            readL2.countDown();
-            try {
-                mayFill.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        CompletableFuture<Map<String, String>> racingRead =
-                CompletableFuture.supplyAsync(() -> b.store.getAll(List.of("session:1"), TEXT));
-        assertThat(readL2.await(10, TimeUnit.SECONDS)).as("B read Redis").isTrue();
-
-        a.store.put("session:1", "v2", TTL);
-        within().until(() -> reachedB.size() >= 2);
-        mayFill.countDown();
-
-        assertThat(racingRead.get(10, TimeUnit.SECONDS)).as("the read that raced the write")
-                .containsExactly(Map.entry("session:1", "v1"));
-        b.store.setBeforeFillHook(null);
+        Map<String, String> racingRead =
+                b.readRacingAWriteBy(a, store -> store.getAll(List.of("session:1"), TEXT), TTL);
+        assertThat(racingRead).as("the read that raced the write").containsExactly(Map.entry("session:1", "v1"));
         return b.store.get("session:1", String.class);
     }
 
