@@ -25,7 +25,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,6 +80,13 @@ class RedisClusterBusTest {
             shardEvents.add(shard + " " + event);
         }
 
+        /** A recorder subscribed to {@code bus}. */
+        static Recorder on(RedisInvalidationBus bus) {
+            Recorder recorder = new Recorder();
+            bus.subscribe(recorder);
+            return recorder;
+        }
+
         List<Invalidation> from(String origin) {
             return heard.stream().filter(one -> one.isFrom(origin)).toList();
         }
@@ -87,13 +96,31 @@ class RedisClusterBusTest {
         return bus.capability(Sharding.class).orElseThrow();
     }
 
+    /** The first of {@code prefix + 0}, {@code prefix + 1}, ... below {@code bound} that {@code wanted} accepts. */
+    private static String firstKey(String prefix, int bound, Predicate<String> wanted) {
+        return IntStream.range(0, bound).mapToObj(i -> prefix + i).filter(wanted).findFirst().orElseThrow();
+    }
+
+    /** Moves {@code slot} from {@code source} to {@code target} the way a resharding tool does, without keys. */
+    private static void moveSlot(int slot, RedisServer source, RedisServer target) {
+        target.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", cluster.nodeId(source));
+        source.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", cluster.nodeId(target));
+        for (RedisServer master : List.of(target, source)) {
+            master.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", cluster.nodeId(target));
+        }
+    }
+
+    /** The namespace's shard channels that {@code master} has subscribers on. */
+    private static List<String> channelsOn(RedisServer master, String namespace) {
+        return master.cli("PUBSUB", "SHARDCHANNELS", namespace + ":invalidations*").lines().toList();
+    }
+
     @Test
     @Order(1)
     void aKeysInvalidationTravelsOnItsShardsChannelNumberedPerShard() {
         String namespace = RedisTestSupport.uniqueNamespace("cbus-key");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
-            Recorder atB = new Recorder();
-            b.subscribe(atB);
+            Recorder atB = Recorder.on(b);
             Set<String> shards = sharding(a).shards();
             assertThat(shards).hasSize(3).isEqualTo(sharding(b).shards());
             assertThat(a.channels()).hasSize(3).isEqualTo(b.channels())
@@ -119,11 +146,9 @@ class RedisClusterBusTest {
 
             // Each channel lives on its shard's master: the master of a key of that shard lists it.
             for (String shard : shards) {
-                String key = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "user:" + i)
-                        .filter(k -> sharding(a).shardOf(k).equals(shard)).findFirst().orElseThrow();
+                String key = firstKey("user:", 1000, k -> sharding(a).shardOf(k).equals(shard));
                 RedisServer master = cluster.masterOf(namespace + ":" + key);
-                String listed = master.cli("PUBSUB", "SHARDCHANNELS", namespace + ":invalidations*");
-                assertThat(listed.lines().toList()).as("channels on the master of %s", shard).hasSize(1)
+                assertThat(channelsOn(master, namespace)).as("channels on the master of %s", shard).hasSize(1)
                         .allSatisfy(name -> assertThat(sharding(a).shardOf(name.substring(namespace.length() + 1)))
                                 .isEqualTo(shard));
             }
@@ -137,8 +162,7 @@ class RedisClusterBusTest {
     void patternClearAndHeartbeatGoToEveryShardOnceEach() {
         String namespace = RedisTestSupport.uniqueNamespace("cbus-all");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
-            Recorder atB = new Recorder();
-            b.subscribe(atB);
+            Recorder atB = Recorder.on(b);
             Set<String> shards = sharding(a).shards();
 
             Invalidation pattern = a.publish(Invalidation.Kind.PATTERN, "room:*");
@@ -164,23 +188,16 @@ class RedisClusterBusTest {
     void channelsFollowASlotThatMovesToAnotherMaster() {
         String namespace = RedisTestSupport.uniqueNamespace("cbus-move");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
-            Recorder atA = new Recorder();
-            Recorder atB = new Recorder();
-            a.subscribe(atA);
-            b.subscribe(atB);
+            Recorder atA = Recorder.on(a);
+            Recorder atB = Recorder.on(b);
             String movedKey = "{s0}room";
             int slot = cluster.slotOf(namespace + ":" + movedKey);
             String from = sharding(a).shardOf(movedKey);
             RedisServer source = cluster.masterOf(namespace + ":" + movedKey);
             RedisServer target = cluster.masters().stream().filter(node -> node != source).findFirst().orElseThrow();
-            String stayingKey = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "k" + i)
-                    .filter(k -> cluster.masterOf(namespace + ":" + k) == target).findFirst().orElseThrow();
+            String stayingKey = firstKey("k", 1000, k -> cluster.masterOf(namespace + ":" + k) == target);
 
-            target.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", cluster.nodeId(source));
-            source.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", cluster.nodeId(target));
-            for (RedisServer master : List.of(target, source)) {
-                master.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", cluster.nodeId(target));
-            }
+            moveSlot(slot, source, target);
 
             await("both buses to follow the move").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 String to = sharding(a).shardOf(stayingKey);
@@ -200,8 +217,7 @@ class RedisClusterBusTest {
             assertThat(to).isNotEqualTo(from);
             // Every channel lives on the master of its shard.
             for (RedisServer master : cluster.masters()) {
-                String listed = master.cli("PUBSUB", "SHARDCHANNELS", namespace + ":invalidations*");
-                assertThat(listed.lines().toList()).as("channels on %s", master.address()).hasSize(1)
+                assertThat(channelsOn(master, namespace)).as("channels on %s", master.address()).hasSize(1)
                         .allSatisfy(name -> assertThat(a.channels()).contains(name));
             }
             await("the moved key's invalidation to travel on its new shard").atMost(Duration.ofSeconds(5))
@@ -229,8 +245,7 @@ class RedisClusterBusTest {
     void aShardWhoseLowestSlotMovesIsNeverSilentlyDeaf() {
         String namespace = RedisTestSupport.uniqueNamespace("cbus-lowest");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
-            Recorder atB = new Recorder();
-            b.subscribe(atB);
+            Recorder atB = Recorder.on(b);
             // The lowest slot of a shard names the shard and holds its channel: moving it renames two shards
             // and moves a subscribed channel's slot, after which Redis unsubscribes the channel's subscribers.
             RedisServer target = cluster.masters().get(cluster.masters().size() - 1);
@@ -238,19 +253,14 @@ class RedisClusterBusTest {
             RedisServer source = null;
             for (String shard : sharding(a).shards()) {
                 int lowest = Integer.parseInt(shard.substring(ClusterShards.SHARD_ID_PREFIX.length()));
-                String key = java.util.stream.IntStream.range(0, 100_000).mapToObj(i -> "k" + i)
-                        .filter(k -> ClusterShards.slot(k) == lowest).findFirst().orElseThrow();
+                String key = firstKey("k", 100_000, k -> ClusterShards.slot(k) == lowest);
                 if (cluster.masterOf(key) != target) {
                     slot = lowest;
                     source = cluster.masterOf(key);
                     break;
                 }
             }
-            target.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", cluster.nodeId(source));
-            source.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", cluster.nodeId(target));
-            for (RedisServer master : List.of(target, source)) {
-                master.cli("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", cluster.nodeId(target));
-            }
+            moveSlot(slot, source, target);
 
             // Every shard either delivers a's messages to b or is reported DISCONNECTED to b: an L1 may trust
             // a shard only while its channel delivers.
@@ -299,14 +309,11 @@ class RedisClusterBusTest {
     private static void masterFault(boolean pause) {
         String namespace = RedisTestSupport.uniqueNamespace(pause ? "cbus-pause" : "cbus-kill");
         try (RedisInvalidationBus a = bus(namespace, "a"); RedisInvalidationBus b = bus(namespace, "b")) {
-            Recorder atA = new Recorder();
-            Recorder atB = new Recorder();
-            a.subscribe(atA);
-            b.subscribe(atB);
+            Recorder atA = Recorder.on(a);
+            Recorder atB = Recorder.on(b);
             Set<String> shardsBefore = sharding(a).shards();
-            String victimKey = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "room:victim" + i)
-                    .filter(key -> !cluster.replicasOf(cluster.masterOf(namespace + ":" + key)).isEmpty())
-                    .findFirst().orElseThrow();
+            String victimKey = firstKey("room:victim", 1000,
+                    key -> !cluster.replicasOf(cluster.masterOf(namespace + ":" + key)).isEmpty());
             String lost = sharding(a).shardOf(victimKey);
             RedisServer victim = cluster.masterOf(namespace + ":" + victimKey);
             List<String> healthyKeys = new ArrayList<>();
