@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,44 @@ class ChatCacheServiceLeaseRedisTest {
         return futures;
     }
 
+    /** {@link #THREADS} callers on each of {@code services}, each running what {@code call} gives for its service. */
+    private List<Future<String>> callersOnEach(List<ChatCacheService> services,
+            Function<ChatCacheService, Supplier<String>> call) {
+        List<Future<String>> futures = new ArrayList<>();
+        for (ChatCacheService service : services) {
+            futures.addAll(callers(service, THREADS, call.apply(service)));
+        }
+        return futures;
+    }
+
+    /** Callers on each of {@code services} of {@code getOrLoad("cold")} with {@code loader}. */
+    private List<Future<String>> coldCallers(List<ChatCacheService> services, Supplier<String> loader) {
+        return callersOnEach(services,
+                service -> () -> service.getOrLoad("cold", String.class, loader, Duration.ofMinutes(1)));
+    }
+
+    /**
+     * Waits until {@code loads} has {@code expectedLoads} and every service has one load in flight with all its
+     * other callers waiting.
+     */
+    private static void awaitOneLoadPerService(List<ChatCacheService> services, AtomicInteger loads,
+            int expectedLoads) {
+        await().atMost(BOUND).untilAsserted(() -> {
+            assertThat(loads).hasValue(expectedLoads);
+            for (ChatCacheService service : services) {
+                assertThat(service.inFlightLoads()).isEqualTo(1);
+                assertThat(service.loadWaiters()).isEqualTo(THREADS - 1);
+            }
+        });
+    }
+
+    /** A store on {@code server}'s namespace on a client of its own, as a third instance would have. */
+    private RedisCacheStore thirdInstancesStore(RedisServer server, String namespace) {
+        RedissonClient thirdClient = RedisL2.client(server);
+        toClose.add(thirdClient::shutdown);
+        return RedisCacheStore.builder().client(thirdClient).namespace(namespace).build();
+    }
+
     private static void assertAll(List<Future<String>> futures, String expected) throws Exception {
         for (Future<String> future : futures) {
             assertThat(future.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(expected);
@@ -118,20 +157,10 @@ class ChatCacheServiceLeaseRedisTest {
         CountDownLatch release = new CountDownLatch(1);
         Supplier<String> loader = blocking(loads, release, "row");
 
-        List<Future<String>> results = new ArrayList<>();
-        for (ChatCacheService service : services) {
-            results.addAll(callers(service, THREADS,
-                    () -> service.getOrLoad("cold", String.class, loader, Duration.ofMinutes(1))));
-        }
+        List<Future<String>> results = coldCallers(services, loader);
         // Every caller waits: one instance's loader holds the lease, its other callers wait on its single flight,
         // and each other instance has one caller waiting for the holder's value and the rest behind that one.
-        await().atMost(BOUND).untilAsserted(() -> {
-            assertThat(loads).hasValue(1);
-            for (ChatCacheService service : services) {
-                assertThat(service.inFlightLoads()).isEqualTo(1);
-                assertThat(service.loadWaiters()).isEqualTo(THREADS - 1);
-            }
-        });
+        awaitOneLoadPerService(services, loads, 1);
         release.countDown();
 
         assertAll(results, "row");
@@ -153,6 +182,21 @@ class ChatCacheServiceLeaseRedisTest {
 
         @Cached(ttlSeconds = 60, keyPrefix = "local", lease = false)
         String withoutLease(int id);
+
+        /** Profiles whose two methods both run {@code body}. */
+        static Profiles running(Supplier<String> body) {
+            return new Profiles() {
+                @Override
+                public String profile(int id) {
+                    return body.get();
+                }
+
+                @Override
+                public String withoutLease(int id) {
+                    return body.get();
+                }
+            };
+        }
     }
 
     @Test
@@ -164,23 +208,12 @@ class ChatCacheServiceLeaseRedisTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
         Supplier<String> body = blocking(calls, release, "ada");
-        Profiles target = new Profiles() {
-            @Override
-            public String profile(int id) {
-                return body.get();
-            }
+        Profiles target = Profiles.running(body);
 
-            @Override
-            public String withoutLease(int id) {
-                return body.get();
-            }
-        };
-
-        List<Future<String>> results = new ArrayList<>();
-        for (ChatCacheService service : services) {
+        List<Future<String>> results = callersOnEach(services, service -> {
             Profiles profiles = Memoizer.using(service).proxy(Profiles.class, target);
-            results.addAll(callers(service, THREADS, () -> profiles.profile(7)));
-        }
+            return () -> profiles.profile(7);
+        });
         await().atMost(BOUND).untilAsserted(() -> {
             assertThat(calls).hasValue(1);
             for (ChatCacheService service : services) {
@@ -195,21 +228,10 @@ class ChatCacheServiceLeaseRedisTest {
         CountDownLatch second = new CountDownLatch(1);
         AtomicInteger localCalls = new AtomicInteger();
         Supplier<String> localBody = blocking(localCalls, second, "lin");
-        List<Future<String>> local = new ArrayList<>();
-        for (ChatCacheService service : services) {
-            Profiles profiles = Memoizer.using(service).proxy(Profiles.class, new Profiles() {
-                @Override
-                public String profile(int id) {
-                    return localBody.get();
-                }
-
-                @Override
-                public String withoutLease(int id) {
-                    return localBody.get();
-                }
-            });
-            local.addAll(callers(service, THREADS, () -> profiles.withoutLease(7)));
-        }
+        List<Future<String>> local = callersOnEach(services, service -> {
+            Profiles profiles = Memoizer.using(service).proxy(Profiles.class, Profiles.running(localBody));
+            return () -> profiles.withoutLease(7);
+        });
         await().atMost(BOUND).untilAsserted(() -> assertThat(localCalls).hasValue(services.size()));
         second.countDown();
         assertAll(local, "lin");
@@ -241,9 +263,7 @@ class ChatCacheServiceLeaseRedisTest {
         String namespace = freshNamespace();
         Duration lease = Duration.ofMillis(500);
         ChatCacheService service = service(server, "redis", namespace, lease);
-        RedissonClient thirdClient = RedisL2.client(server);
-        toClose.add(thirdClient::shutdown);
-        RedisCacheStore third = RedisCacheStore.builder().client(thirdClient).namespace(namespace).build();
+        RedisCacheStore third = thirdInstancesStore(server, namespace);
         // The dead holder: took the lease as any instance would, and will never release it.
         assertThat(third.tryAcquire("k", lease)).isPresent();
         long leaseTaken = System.nanoTime();
@@ -271,19 +291,15 @@ class ChatCacheServiceLeaseRedisTest {
         Duration bound = Duration.ofMillis(300);
         List<ChatCacheService> services = List.of(service(server, "redis", namespace, bound),
                 service(server, "hybrid", namespace, bound));
-        RedissonClient thirdClient = RedisL2.client(server);
-        toClose.add(thirdClient::shutdown);
-        RedisCacheStore third = RedisCacheStore.builder().client(thirdClient).namespace(namespace).build();
+        RedisCacheStore third = thirdInstancesStore(server, namespace);
         LoadLeases.Lease stuck = third.tryAcquire("k", Duration.ofMinutes(10)).orElseThrow();
         AtomicInteger loads = new AtomicInteger();
 
-        List<Future<String>> results = new ArrayList<>();
-        for (ChatCacheService service : services) {
-            results.addAll(callers(service, THREADS, () -> service.getOrLoad("k", String.class, () -> {
-                loads.incrementAndGet();
-                return "row";
-            }, Duration.ofMinutes(1))));
-        }
+        List<Future<String>> results = callersOnEach(services, service -> () -> service.getOrLoad("k", String.class,
+                () -> {
+                    loads.incrementAndGet();
+                    return "row";
+                }, Duration.ofMinutes(1)));
 
         assertAll(results, "row");
         // Each instance gave up waiting once (its single flight still collapsed its own callers).
@@ -313,18 +329,8 @@ class ChatCacheServiceLeaseRedisTest {
         CountDownLatch release = new CountDownLatch(1);
         Supplier<String> loader = blocking(loads, release, "row");
 
-        List<Future<String>> results = new ArrayList<>();
-        for (ChatCacheService service : services) {
-            results.addAll(callers(service, THREADS,
-                    () -> service.getOrLoad("cold", String.class, loader, Duration.ofMinutes(1))));
-        }
-        await().atMost(BOUND).untilAsserted(() -> {
-            assertThat(loads).hasValue(services.size());
-            for (ChatCacheService service : services) {
-                assertThat(service.inFlightLoads()).isEqualTo(1);
-                assertThat(service.loadWaiters()).isEqualTo(THREADS - 1);
-            }
-        });
+        List<Future<String>> results = coldCallers(services, loader);
+        awaitOneLoadPerService(services, loads, services.size());
         release.countDown();
 
         assertAll(results, "row");
