@@ -4,9 +4,6 @@ import io.chatcache.core.CacheUnavailableException;
 import io.chatcache.core.Invalidation;
 import io.chatcache.core.InvalidationBus;
 import io.chatcache.core.InvalidationListener;
-import io.chatcache.core.Subscription;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,16 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakeBusNetwork {
 
-    private final List<Member> members = new CopyOnWriteArrayList<>();
+    private final FakeBusMembers members = new FakeBusMembers();
     private final AtomicBoolean connected = new AtomicBoolean(true);
     private final AtomicBoolean publishFails = new AtomicBoolean();
     private final AtomicInteger toDrop = new AtomicInteger();
     private final AtomicLong published = new AtomicLong();
 
     InvalidationBus join(String instanceId) {
-        Member member = new Member(instanceId);
-        members.add(member);
-        return member;
+        return new Member(instanceId);
     }
 
     /** How many invalidations (heartbeats aside) were published. */
@@ -44,26 +39,19 @@ final class FakeBusNetwork {
 
     void disconnect() {
         connected.set(false);
-        members.forEach(m -> m.listeners.forEach(l -> l.onBusEvent(InvalidationListener.BusEvent.DISCONNECTED)));
+        members.tellAll(l -> l.onBusEvent(InvalidationListener.BusEvent.DISCONNECTED));
     }
 
     void reconnect() {
         connected.set(true);
-        members.forEach(m -> m.listeners.forEach(l -> l.onBusEvent(InvalidationListener.BusEvent.RECONNECTED)));
+        members.tellAll(l -> l.onBusEvent(InvalidationListener.BusEvent.RECONNECTED));
     }
 
-    private final class Member implements InvalidationBus {
-        private final String instanceId;
-        private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+    private final class Member extends FakeBusMembers.Member {
         private final AtomicLong sequence = new AtomicLong();
 
         Member(String instanceId) {
-            this.instanceId = instanceId;
-        }
-
-        @Override
-        public String instanceId() {
-            return instanceId;
+            super(members, instanceId);
         }
 
         @Override
@@ -71,7 +59,7 @@ final class FakeBusNetwork {
             if (publishFails.get()) {
                 throw new CacheUnavailableException("fake bus cannot publish");
             }
-            Invalidation message = new Invalidation(instanceId, sequence.incrementAndGet(), kind, target);
+            Invalidation message = new Invalidation(instanceId(), sequence.incrementAndGet(), kind, target);
             // Heartbeats go out on the stores' own thread at any time: counting or dropping them would make
             // the tests' counts and losses depend on timing.
             boolean heartbeat = kind == Invalidation.Kind.HEARTBEAT;
@@ -81,19 +69,8 @@ final class FakeBusNetwork {
             if (!connected.get() || (!heartbeat && toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0)) {
                 return message;
             }
-            members.forEach(m -> m.listeners.forEach(l -> l.onInvalidation(message)));
+            members.tellAll(l -> l.onInvalidation(message));
             return message;
-        }
-
-        @Override
-        public Subscription subscribe(InvalidationListener listener) {
-            listeners.add(listener);
-            return () -> listeners.remove(listener);
-        }
-
-        @Override
-        public void close() {
-            members.remove(this);
         }
     }
 }

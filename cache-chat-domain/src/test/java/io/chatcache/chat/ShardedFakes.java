@@ -219,7 +219,7 @@ final class ShardedFakes {
      */
     static final class Bus {
         private final Topology topology;
-        private final List<Member> members = new CopyOnWriteArrayList<>();
+        private final FakeBusMembers members = new FakeBusMembers();
         private final Set<String> down = ConcurrentHashMap.newKeySet();
         private final Set<String> silent = ConcurrentHashMap.newKeySet();
         private final Map<String, AtomicInteger> toDrop = new ConcurrentHashMap<>();
@@ -230,22 +230,18 @@ final class ShardedFakes {
         }
 
         InvalidationBus join(String instanceId) {
-            Member member = new Member(instanceId);
-            members.add(member);
-            return member;
+            return new Member(instanceId);
         }
 
         /** Shard {@code shard}'s channel stops delivering to everyone; listeners are told. */
         void disconnect(String shard) {
             down.add(shard);
-            members.forEach(m -> m.listeners.forEach(
-                    l -> l.onShardEvent(shard, InvalidationListener.BusEvent.DISCONNECTED)));
+            members.tellAll(l -> l.onShardEvent(shard, InvalidationListener.BusEvent.DISCONNECTED));
         }
 
         void reconnect(String shard) {
             down.remove(shard);
-            members.forEach(m -> m.listeners.forEach(
-                    l -> l.onShardEvent(shard, InvalidationListener.BusEvent.RECONNECTED)));
+            members.tellAll(l -> l.onShardEvent(shard, InvalidationListener.BusEvent.RECONNECTED));
         }
 
         /** Shard {@code shard}'s channel silently loses every message, heartbeats included, until told to stop. */
@@ -262,19 +258,22 @@ final class ShardedFakes {
             toDrop.computeIfAbsent(shard, any -> new AtomicInteger()).addAndGet(count);
         }
 
-        private final class Member extends Shards implements InvalidationBus {
-            private final String instanceId;
-            private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+        private final class Member extends FakeBusMembers.Member implements Sharding {
+            private final Shards sharding = new Shards(topology);
             private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
             Member(String instanceId) {
-                super(Bus.this.topology);
-                this.instanceId = instanceId;
+                super(members, instanceId);
             }
 
             @Override
-            public String instanceId() {
-                return instanceId;
+            public String shardOf(String key) {
+                return sharding.shardOf(key);
+            }
+
+            @Override
+            public Set<String> shards() {
+                return sharding.shards();
             }
 
             @Override
@@ -288,7 +287,7 @@ final class ShardedFakes {
                 Collection<String> on = kind == Invalidation.Kind.KEY ? List.of(topology.shardOf(target))
                         : shards();
                 for (String shard : on) {
-                    Invalidation message = new Invalidation(instanceId,
+                    Invalidation message = new Invalidation(instanceId(),
                             sequences.computeIfAbsent(shard, any -> new AtomicLong()).incrementAndGet(), kind, target,
                             shard);
                     last = message;
@@ -296,21 +295,10 @@ final class ShardedFakes {
                     boolean lost = down.contains(shard) || silent.contains(shard) || (kind != Invalidation.Kind.HEARTBEAT && drop != null
                             && drop.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
                     if (!lost) {
-                        members.forEach(m -> m.listeners.forEach(l -> l.onInvalidation(message)));
+                        members.tellAll(l -> l.onInvalidation(message));
                     }
                 }
                 return last;
-            }
-
-            @Override
-            public Subscription subscribe(InvalidationListener listener) {
-                listeners.add(listener);
-                return () -> listeners.remove(listener);
-            }
-
-            @Override
-            public void close() {
-                members.remove(this);
             }
         }
     }
