@@ -52,6 +52,10 @@ class HybridClusterShardFaultTest {
     private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String namespace = RedisL2.uniqueNamespace("shard-faults");
+    /** The two instances and the observer, once {@link #start} ran. */
+    private HybridCacheStore a;
+    private HybridCacheStore b;
+    private CacheStore observer;
 
     private static RedisCluster isolatingCluster() {
         return redis.startCluster(ClusterOptions.builder().masters(3).replicasPerMaster(1)
@@ -76,6 +80,22 @@ class HybridClusterShardFaultTest {
                 .bus(l2.invalidationBus().orElseThrow())
                 .slowCallThreshold(TIMEOUT)
                 .build());
+    }
+
+    /** Instances a and b and the observer on {@code cluster}. */
+    private void start(RedisCluster cluster) {
+        RedisConfig config = config(cluster);
+        a = instance(config, "a");
+        b = instance(config, "b");
+        observer = observer(config);
+    }
+
+    /** When (System.nanoTime) the cluster has promoted a replica of {@code victim}, asked at once. */
+    private static CompletableFuture<Long> promotion(RedisCluster cluster, RedisServer victim) {
+        return CompletableFuture.supplyAsync(() -> {
+            cluster.awaitFailover(victim);
+            return System.nanoTime();
+        });
     }
 
     private CacheStore observer(RedisConfig config) {
@@ -157,10 +177,7 @@ class HybridClusterShardFaultTest {
     @Test
     void aMasterThatDoesNotHoldTheKeyDiesAndTheKeyNeverLeavesRedisNorGoesStale() throws Exception {
         RedisCluster cluster = isolatingCluster();
-        RedisConfig config = config(cluster);
-        HybridCacheStore a = instance(config, "a");
-        HybridCacheStore b = instance(config, "b");
-        CacheStore observer = observer(config);
+        start(cluster);
         String key = "k";
         RedisServer keysMaster = cluster.masterOf(redisKey(key));
         RedisServer victim = cluster.masters().stream().filter(m -> !m.equals(keysMaster)).findFirst().orElseThrow();
@@ -171,10 +188,7 @@ class HybridClusterShardFaultTest {
 
         victim.kill();
         long killed = System.nanoTime();
-        CompletableFuture<Long> promotion = CompletableFuture.supplyAsync(() -> {
-            cluster.awaitFailover(victim);
-            return System.nanoTime();
-        });
+        CompletableFuture<Long> promotion = promotion(cluster, victim);
         // Callers of the failed shard on both instances, as in production: with one breaker for every key their
         // failures would open it for the healthy key too (checked: with isolateShards(false) this test fails).
         AtomicBoolean stop = new AtomicBoolean();
@@ -217,10 +231,7 @@ class HybridClusterShardFaultTest {
     void theKeysMasterDiesOnlyItsShardFallsBackAndWritesResumeWithinThePromotionTimePlusASecond()
             throws Exception {
         RedisCluster cluster = isolatingCluster();
-        RedisConfig config = config(cluster);
-        HybridCacheStore a = instance(config, "a");
-        HybridCacheStore b = instance(config, "b");
-        CacheStore observer = observer(config);
+        start(cluster);
         String key = "k";
         RedisServer victim = cluster.masterOf(redisKey(key));
         String other = keyOf(cluster, victim, false, "o");
@@ -230,10 +241,7 @@ class HybridClusterShardFaultTest {
 
         victim.kill();
         long killed = System.nanoTime();
-        CompletableFuture<Long> promotion = CompletableFuture.supplyAsync(() -> {
-            cluster.awaitFailover(victim);
-            return System.nanoTime();
-        });
+        CompletableFuture<Long> promotion = promotion(cluster, victim);
         // a writes the failed shard's key until a write reaches Redis again; b works on another shard meanwhile.
         CompletableFuture<Watch> elsewhere = CompletableFuture.supplyAsync(
                 () -> writeAndRead(b, b, observer, other, otherShard, promotion));
@@ -271,10 +279,7 @@ class HybridClusterShardFaultTest {
     @Test
     void aReplicasDeathIsInvisible() {
         RedisCluster cluster = redis.clusterWithReplicas();
-        RedisConfig config = config(cluster);
-        HybridCacheStore a = instance(config, "a");
-        HybridCacheStore b = instance(config, "b");
-        CacheStore observer = observer(config);
+        start(cluster);
         String key = "k";
         String shard = shardOf(observer, key);
         RedisServer replica = cluster.replicasOf(cluster.masterOf(redisKey(key))).get(0);

@@ -65,6 +65,16 @@ class HybridShardIsolationTest {
         }
     }
 
+    /** {@code writer} writes "s:k" = "s1" for each shard s of {@code shards}; then {@code reader} copies them to L1. */
+    private static void writeAndCopy(Instance writer, Instance reader, String... shards) {
+        for (String shard : shards) {
+            writer.store.put(shard + ":k", shard + "1", TTL);
+        }
+        for (String shard : shards) {
+            reader.store.get(shard + ":k", String.class);
+        }
+    }
+
     private static void failUntilOpen(HybridCacheStore store, String shard) {
         for (int i = 0; i < THRESHOLD; i++) {
             store.get(shard + ":probe" + i, String.class);
@@ -190,10 +200,7 @@ class HybridShardIsolationTest {
     void aShardsBusDisconnectMakesOnlyItsKeysSuspect() {
         Instance one = new Instance("one");
         Instance two = new Instance("two");
-        one.store.put("a:k", "a1", TTL);
-        one.store.put("b:k", "b1", TTL);
-        two.store.get("a:k", String.class);
-        two.store.get("b:k", String.class);
+        writeAndCopy(one, two, "a", "b");
 
         bus.disconnect("b");
         one.store.put("b:k", "b2", TTL);
@@ -233,10 +240,7 @@ class HybridShardIsolationTest {
     void sequencesAreTrackedPerShardAndAGapOnOneShardDropsOnlyItsCopies() {
         Instance one = new Instance("one");
         Instance two = new Instance("two");
-        one.store.put("a:k", "a1", TTL);
-        one.store.put("c:k", "c1", TTL);
-        two.store.get("a:k", String.class);
-        two.store.get("c:k", String.class);
+        writeAndCopy(one, two, "a", "c");
         long suspicions = two.store.coherenceSuspicions();
         // Messages on every shard: each shard's channel numbers one's messages from 1, so no gap anywhere.
         for (int i = 0; i < 5; i++) {
