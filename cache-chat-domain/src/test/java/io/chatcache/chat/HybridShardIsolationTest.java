@@ -75,6 +75,19 @@ class HybridShardIsolationTest {
         }
     }
 
+    /**
+     * An instance with the background probe that wrote {@code before} to "{shard}:k", then saw {@code shard} go down
+     * until its breaker opened, and wrote {@code journaled} there (to L1 and its journal).
+     */
+    private Instance probingWithShardOpen(String shard, String before, String journaled) {
+        Instance one = new Instance("one", PROBE, true);
+        one.store.put(shard + ":k", before, TTL);
+        l2.setDown(shard, true);
+        failUntilOpen(one.store, shard);
+        one.store.put(shard + ":k", journaled, TTL);
+        return one;
+    }
+
     private static void failUntilOpen(HybridCacheStore store, String shard) {
         for (int i = 0; i < THRESHOLD; i++) {
             store.get(shard + ":probe" + i, String.class);
@@ -147,11 +160,7 @@ class HybridShardIsolationTest {
 
     @Test
     void theBackgroundProbeFindsAFailedShardBackWithAKeyOfThatShardAndReplaysItsJournalOnly() {
-        Instance one = new Instance("one", PROBE, true);
-        one.store.put("b:k", "old", TTL);
-        l2.setDown("b", true);
-        failUntilOpen(one.store, "b");
-        one.store.put("b:k", "new", TTL);
+        Instance one = probingWithShardOpen("b", "old", "new");
         long bCalls = l2.shard("b").calls();
         Awaitility.await("probes of shard b").atMost(EVENTUALLY).until(() -> l2.shard("b").calls() > bCalls + 3);
         assertThat(one.store.l2Breakers().get("b")).isEqualTo(L2Counters.Breaker.OPEN);
@@ -318,11 +327,7 @@ class HybridShardIsolationTest {
 
     @Test
     void aVanishedShardsStateIsDiscardedAndItsJournalAppliedOnTheShardThatNowHoldsItsKeys() {
-        Instance one = new Instance("one", PROBE, true);
-        one.store.put("c:k", "c1", TTL);
-        l2.setDown("c", true);
-        failUntilOpen(one.store, "c");
-        one.store.put("c:k", "c2", TTL);
+        Instance one = probingWithShardOpen("c", "c1", "c2");
         assertThat(one.store.l2Breakers()).containsKey("c");
         // Resharding: c's keys (with the value from before the failed write) move to shard a, and c goes.
         l2.shard("a").put("c:k", "c1", TTL);

@@ -35,6 +35,13 @@ class ClusterShardsTest {
     private static final Duration DEADLINE = Duration.ofSeconds(1);
     private static final Duration NEVER = Duration.ofDays(1);
 
+    /** A configuration for {@code cluster} with a two-second deadline. */
+    private static RedisConfig configFor(RedisCluster cluster) {
+        return RedisConfig.builder().cluster(cluster.addresses()).connectTimeout(Duration.ofSeconds(2))
+                .timeout(Duration.ofSeconds(2)).startupTimeout(Duration.ofSeconds(30)).connectionMinimumIdleSize(1)
+                .build();
+    }
+
     @Test
     void crc16IsXmodemAsInTheClusterSpec() {
         byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
@@ -193,9 +200,7 @@ class ClusterShardsTest {
     @Test
     void agreesWithARealClusterOnSlotsAndShards() {
         RedisCluster cluster = redis.cluster();
-        RedisConfig config = RedisConfig.builder().cluster(cluster.addresses()).connectTimeout(Duration.ofSeconds(2))
-                .timeout(Duration.ofSeconds(2)).startupTimeout(Duration.ofSeconds(30)).connectionMinimumIdleSize(1)
-                .build();
+        RedisConfig config = configFor(cluster);
         RedissonClient client = RedissonClients.connect(config);
         try (ClusterShards shards = new ClusterShards(client, config.timeout())) {
             RedisServer node = cluster.nodes().get(0);
@@ -229,9 +234,7 @@ class ClusterShardsTest {
     @Test
     void oneClientHasOneSharedInstanceUntilItsLastHandleIsClosed() {
         RedisCluster cluster = redis.cluster();
-        RedisConfig config = RedisConfig.builder().cluster(cluster.addresses()).connectTimeout(Duration.ofSeconds(2))
-                .timeout(Duration.ofSeconds(2)).startupTimeout(Duration.ofSeconds(30)).connectionMinimumIdleSize(1)
-                .build();
+        RedisConfig config = configFor(cluster);
         RedissonClient client = RedissonClients.connect(config);
         int sharedBefore = ClusterShards.sharedCount();
         try {
