@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -182,9 +183,7 @@ public interface BulkOperationsContract extends ContractGroup {
         Duration ttl = bad.ttl();
         long entriesBefore = store().stats().entryCount();
 
-        assertThatThrownBy(() -> store().putAll(entries, ttl))
-                .isInstanceOfSatisfying(InvalidInputException.class,
-                        refused -> assertThat(refused.argument()).isEqualTo(bad.argument));
+        assertRefusedNaming(() -> store().putAll(entries, ttl), bad.argument);
 
         assertThat(store().get(EXISTING, String.class)).as("the value stored before the refused putAll")
                 .contains(ORIGINAL);
@@ -209,14 +208,9 @@ public interface BulkOperationsContract extends ContractGroup {
         store().put(EXISTING, ORIGINAL, NO_EXPIRY);
         CacheStats before = store().stats();
 
-        assertThatThrownBy(() -> store().getAll(keys, ValueType.of(String.class)))
-                .isInstanceOfSatisfying(InvalidInputException.class,
-                        refused -> assertThat(refused.argument()).isEqualTo(argument));
+        assertRefusedNaming(() -> store().getAll(keys, ValueType.of(String.class)), argument);
 
-        CacheStats after = store().stats();
-        assertThat(after.hits()).as("hits counted by the refused getAll").isEqualTo(before.hits());
-        assertThat(after.misses()).as("misses counted by the refused getAll").isEqualTo(before.misses());
-        assertThat(store().get(EXISTING, String.class)).contains(ORIGINAL);
+        assertNothingCountedOrChanged(before, "getAll");
     }
 
     /**
@@ -232,16 +226,23 @@ public interface BulkOperationsContract extends ContractGroup {
         store().put(EXISTING, ORIGINAL, NO_EXPIRY);
         CacheStats before = store().stats();
 
-        assertThatThrownBy(() -> store().getEntries(keys, ValueType.of(String.class)))
-                .isInstanceOfSatisfying(InvalidInputException.class,
-                        refused -> assertThat(refused.argument()).isEqualTo(argument));
-        assertThatThrownBy(() -> store().getEntries(List.of(EXISTING), null))
-                .isInstanceOfSatisfying(InvalidInputException.class,
-                        refused -> assertThat(refused.argument()).isEqualTo("type"));
+        assertRefusedNaming(() -> store().getEntries(keys, ValueType.of(String.class)), argument);
+        assertRefusedNaming(() -> store().getEntries(List.of(EXISTING), null), "type");
 
+        assertNothingCountedOrChanged(before, "getEntries");
+    }
+
+    /** {@code call} is refused with an {@link InvalidInputException} naming {@code argument}. */
+    private static void assertRefusedNaming(ThrowingCallable call, String argument) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidInputException.class,
+                refused -> assertThat(refused.argument()).isEqualTo(argument));
+    }
+
+    /** Since {@code before}, the refused {@code operation} counted no hit or miss and left the existing entry. */
+    private void assertNothingCountedOrChanged(CacheStats before, String operation) {
         CacheStats after = store().stats();
-        assertThat(after.hits()).as("hits counted by the refused getEntries").isEqualTo(before.hits());
-        assertThat(after.misses()).as("misses counted by the refused getEntries").isEqualTo(before.misses());
+        assertThat(after.hits()).as("hits counted by the refused %s", operation).isEqualTo(before.hits());
+        assertThat(after.misses()).as("misses counted by the refused %s", operation).isEqualTo(before.misses());
         assertThat(store().get(EXISTING, String.class)).contains(ORIGINAL);
     }
 }
