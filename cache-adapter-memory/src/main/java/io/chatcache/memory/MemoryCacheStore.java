@@ -12,6 +12,7 @@ import io.chatcache.core.KeyPattern;
 import io.chatcache.core.LogText;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.Ticker;
 import io.chatcache.core.ValueType;
@@ -90,7 +91,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: reads and puts over existing keys take no store-wide lock; adding and removing entries
  * take one short lock.
  */
-public final class MemoryCacheStore implements CacheStore, ExpiringStore {
+public final class MemoryCacheStore implements CacheStore, ExpiringStore, ReservedValueReads {
 
     /** The default entry bound: the reference's {@code max_memory_size}. */
     public static final long DEFAULT_MAXIMUM_SIZE = 1000;
@@ -236,7 +237,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
     public <T> Optional<T> get(String key, ValueType<T> type) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        Object value = lookup(key, type, false);
+        Object value = lookup(key, type, false, null);
         // Checked against the raw type in lookup; generic arguments cannot be checked at run time.
         @SuppressWarnings("unchecked")
         T typed = (T) value;
@@ -252,15 +253,30 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
         @SuppressWarnings("unchecked")
-        CacheEntry<T> entry = (CacheEntry<T>) lookup(key, type, true);
+        CacheEntry<T> entry = (CacheEntry<T>) lookup(key, type, true, null);
+        return Optional.ofNullable(entry);
+    }
+
+    /**
+     * Like {@link #getEntry}, except that a stored value equal to {@code reserved} is a hit returned as is,
+     * whatever {@code type} is, rather than a value of the wrong type (a miss and an error).
+     */
+    @Override
+    public <T> Optional<CacheEntry<Object>> getEntryOrReserved(String key, ValueType<T> type, String reserved) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(reserved, "reserved");
+        @SuppressWarnings("unchecked")
+        CacheEntry<Object> entry = (CacheEntry<Object>) lookup(key, type, true, reserved);
         return Optional.ofNullable(entry);
     }
 
     /**
      * The hot path: one map lookup, an expiry check, a type check and a buffered access record; no lock,
      * no allocation. Returns the value (or, with {@code withTtl}, a {@link CacheEntry}), or null on a miss.
+     * A value equal to {@code reserved} (null for none) passes the type check.
      */
-    private Object lookup(String key, ValueType<?> type, boolean withTtl) {
+    private Object lookup(String key, ValueType<?> type, boolean withTtl, String reserved) {
         Node node = map.get(key);
         // A put over the key writes the value, then its deadline. Reading the deadline on both sides of
         // the value pairs them safely: an old value is never judged by the deadline of the value that
@@ -296,7 +312,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
                 return null;
             }
         }
-        if (!type.isInstance(value)) {
+        if (!type.isInstance(value) && (reserved == null || !reserved.equals(value))) {
             errors.increment();
             misses.increment();
             return null;
@@ -489,7 +505,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore {
         for (String key : keys) {
             if (!found.containsKey(key)) {
                 @SuppressWarnings("unchecked")
-                T value = (T) lookup(key, type, false);
+                T value = (T) lookup(key, type, false, null);
                 if (value != null) {
                     found.put(key, value);
                 }

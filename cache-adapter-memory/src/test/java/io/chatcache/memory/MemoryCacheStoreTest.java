@@ -637,4 +637,31 @@ class MemoryCacheStoreTest {
             assertThat(store.get("fine", String.class)).isEmpty();
         }
     }
+
+    @Test
+    void aReservedStringIsAHitThroughReservedValueReadsWhileAnotherTypeStaysAnError() {
+        try (MemoryCacheStore store = MemoryCacheStore.builder().cleanupInterval(Duration.ZERO).build()) {
+            String reserved = "\u0000reserved";
+            store.put("marked", reserved, Duration.ofMinutes(5));
+            store.put("number", 7, Duration.ofMinutes(5));
+            store.put("text", "not a number", Duration.ofMinutes(5));
+            io.chatcache.core.ReservedValueReads reads =
+                    store.capability(io.chatcache.core.ReservedValueReads.class).orElseThrow();
+
+            CacheEntry<Object> marked = reads.getEntryOrReserved("marked", ValueType.of(Integer.class), reserved)
+                    .orElseThrow();
+            assertThat(marked.value()).isEqualTo(reserved);
+            assertThat(marked.remainingTtl()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(reads.getEntryOrReserved("number", ValueType.of(Integer.class), reserved)
+                    .map(CacheEntry::value)).contains(7);
+            assertThat(store.stats().errors()).isZero();
+
+            assertThat(reads.getEntryOrReserved("text", ValueType.of(Integer.class), reserved)).isEmpty();
+            assertThat(reads.getEntryOrReserved("absent", ValueType.of(Integer.class), reserved)).isEmpty();
+            CacheStats stats = store.stats();
+            assertThat(stats.errors()).isEqualTo(1);
+            assertThat(stats.hits()).isEqualTo(2);
+            assertThat(stats.misses()).isEqualTo(2);
+        }
+    }
 }

@@ -14,6 +14,7 @@ import io.chatcache.core.LogText;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.SerializationException;
 import io.chatcache.core.Serializer;
 import io.chatcache.core.Sharding;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -122,7 +124,7 @@ import java.util.function.UnaryOperator;
  * and shuts it down on {@link #close()}) or from a {@link RedissonClient} of yours (never closed by the
  * store). Instances are thread-safe.
  */
-public final class RedisCacheStore implements CacheStore, PublishingStore, LoadLeases {
+public final class RedisCacheStore implements CacheStore, PublishingStore, LoadLeases, ReservedValueReads {
 
     /** The default TTL of {@link #put(String, Object)}: one hour, as in the reference. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -294,8 +296,30 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
         return readBounded(key, type);
     }
 
+    /**
+     * Like {@link #getEntry} (one round trip), except that a stored value whose bytes are exactly those the
+     * serializer writes for {@code reserved} is a hit returned as {@code reserved}, without decoding it as
+     * {@code type}: not an unreadable value (a miss, an error and a warning).
+     */
+    @Override
+    public <T> Optional<CacheEntry<Object>> getEntryOrReserved(String key, ValueType<T> type, String reserved) {
+        CacheInputs.requireKey(key);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(reserved, "reserved");
+        ensureOpen();
+        return readBounded(key, type, reserved).map(ReservedValueReads::widen);
+    }
+
     /** Reads one key with {@link #BOUNDED_GET}: a miss if absent, unreadable or over maxValueBytes. */
     private <T> Optional<CacheEntry<T>> readBounded(String key, ValueType<T> type) {
+        return readBounded(key, type, null);
+    }
+
+    /**
+     * {@link #readBounded(String, ValueType)}, where a value serialised exactly as {@code reserved} (null for none)
+     * is returned as that string: the caller of this form takes the value as an {@code Object}.
+     */
+    private <T> Optional<CacheEntry<T>> readBounded(String key, ValueType<T> type, String reserved) {
         List<Object> reply;
         try {
             reply = client.getScript(ByteArrayCodec.INSTANCE).eval(redisKey(key), RScript.Mode.READ_ONLY,
@@ -306,11 +330,17 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
             }
             throw failure(e, "GET+PTTL", key);
         }
-        return decodeBounded(key, reply, 0, type);
+        return decodeBounded(key, reply, 0, type, reserved);
     }
 
     /** Decodes the key at {@code index} of a {@link #BOUNDED_GET} reply. */
     private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, int index, ValueType<T> type) {
+        return decodeBounded(key, reply, index, type, null);
+    }
+
+    /** {@link #decodeBounded(String, List, int, ValueType)} recognising {@code reserved} (null for none). */
+    private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, int index, ValueType<T> type,
+                                                      String reserved) {
         long remainingMillis = ((Number) reply.get(2 * index)).longValue();
         Object valueOrLength = reply.get(2 * index + 1);
         if (remainingMillis == -2) {
@@ -320,7 +350,8 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
         if (valueOrLength instanceof Number length) {
             return oversized(key, type, length.longValue());
         }
-        Optional<T> decoded = decode(key, (byte[]) valueOrLength, type);
+        Optional<T> decoded = reserved != null && isReserved((byte[]) valueOrLength, reserved)
+                ? Optional.of(reservedAsT(reserved)) : decode(key, (byte[]) valueOrLength, type);
         Duration remaining = remainingMillis < 0 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, remainingMillis));
         return decoded.map(value -> new CacheEntry<>(value, remaining));
     }
@@ -693,6 +724,25 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
                     + maxValueBytes + "); nothing was written");
         }
         return bytes;
+    }
+
+    /**
+     * Whether {@code bytes} are what the serializer writes for {@code reserved}; then it is a hit. Compared as
+     * bytes, so a value of any other type is never decoded twice, and nothing is decoded for the reserved one.
+     */
+    private boolean isReserved(byte[] bytes, String reserved) {
+        byte[] expected = serializer.serialize(reserved);
+        if (!Arrays.equals(bytes, expected)) {
+            return false;
+        }
+        hits.increment();
+        return true;
+    }
+
+    /** {@code reserved} where a {@code T} is expected: only for the reserved-aware reads, which take an Object. */
+    @SuppressWarnings("unchecked")
+    private static <T> T reservedAsT(String reserved) {
+        return (T) reserved;
     }
 
     private <T> Optional<T> decode(String key, byte[] bytes, ValueType<T> type) {

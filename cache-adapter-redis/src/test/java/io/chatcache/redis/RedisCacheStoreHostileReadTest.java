@@ -165,4 +165,36 @@ class RedisCacheStoreHostileReadTest {
             assertThat(log.text().lines()).noneMatch(line -> line.startsWith("ERROR forged"));
         }
     }
+
+    @Test
+    void aReservedStringIsAHitThroughReservedValueReadsWhileEverythingElseReadsAsGetEntryDoes() {
+        String namespace = RedisTestSupport.uniqueNamespace("reserved");
+        String reserved = "\u0000reserved";
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build();
+                LogCapture log = LogCapture.start()) {
+            store.put("marked", reserved, Duration.ofMinutes(5));
+            store.put("session", new Session("s1", "u1", "t"), Duration.ofMinutes(5));
+            store.put("text", "not a session", Duration.ofMinutes(5));
+            io.chatcache.core.ReservedValueReads reads =
+                    store.capability(io.chatcache.core.ReservedValueReads.class).orElseThrow();
+
+            CacheEntry<Object> marked = reads.getEntryOrReserved("marked", ValueType.of(Session.class), reserved)
+                    .orElseThrow();
+            assertThat(marked.value()).isEqualTo(reserved);
+            assertThat(marked.remainingTtl()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(reads.getEntryOrReserved("session", ValueType.of(Session.class), reserved)
+                    .map(CacheEntry::value)).contains(new Session("s1", "u1", "t"));
+            assertThat(reads.getEntryOrReserved("absent", ValueType.of(Session.class), reserved)).isEmpty();
+            assertThat(log.text()).isEmpty();
+            assertThat(store.stats().errors()).isZero();
+
+            // Another string is still a value of the wrong type: a miss, an error and the one warning.
+            assertThat(reads.getEntryOrReserved("text", ValueType.of(Session.class), reserved)).isEmpty();
+            assertThat(store.stats().errors()).isEqualTo(1);
+            assertThat(log.text()).contains("cannot be read as");
+            CacheStats stats = store.stats();
+            assertThat(stats.hits()).isEqualTo(2);
+            assertThat(stats.misses()).isEqualTo(2);
+        }
+    }
 }

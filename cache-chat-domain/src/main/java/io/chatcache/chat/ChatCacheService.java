@@ -17,6 +17,7 @@ import io.chatcache.core.LoadLeases;
 import io.chatcache.core.LogText;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.RemovalCause;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.SerializationException;
 import io.chatcache.core.Serializer;
 import io.chatcache.core.StoreSettings;
@@ -524,7 +525,8 @@ public final class ChatCacheService implements AutoCloseable {
      *
      * <h4>Refresh-ahead</h4>
      * With {@link LoadOptions#refreshAhead(Duration)}, the read looks at the entry's remaining TTL
-     * ({@link CacheStore#getEntry}); a value with the threshold or less left is returned at once, and one
+     * ({@link CacheStore#getEntry}; on HYBRID an L1 copy with more than the threshold left answers without Redis,
+     * as it never outlives its Redis entry, and only a shorter-lived or missing copy asks Redis); a value with the threshold or less left is returned at once, and one
      * background reload of the key (at most one per key at a time on this instance, and with the lease one across
      * instances) runs on the {@linkplain Builder#refreshExecutor refresh executor}, storing the new value. A reload
      * that fails keeps the old value until its TTL ends and is counted; a reload that answers {@code null} stores
@@ -664,34 +666,36 @@ public final class ChatCacheService implements AutoCloseable {
 
     /**
      * The load path's read: the value, {@link #CACHED_ABSENT} for a key cached as absent (a hit), or empty. With
-     * negative caching on, a miss as {@code type} is read once more as a string to find the marker: one more
-     * read per miss, which is followed by a load anyway. With refresh-ahead, the entry is read with its remaining
-     * TTL, and a value that is due starts its background refresh.
+     * refresh-ahead, a value that is due starts its background refresh.
+     *
+     * <p>One read finds the value or the {@link #ABSENT_MARKER}: the stores' {@link ReservedValueReads} compare
+     * what they hold with the marker before decoding it as {@code type}, so a negative hit is a clean hit. Read
+     * as {@code type} alone, the marker would be a value of the wrong type to the store (a miss counted as an
+     * error, which {@link #counters()} reports as a failure, and a warning from Redis), and a second read as a
+     * string would be needed to find it. The capability lives in core, JDK-only and ignorant of what the string
+     * means (the marker stays this service's concept); a store without it (one handed in) is read as before:
+     * as {@code type}, then as a string ({@link ReservedValueReads#read}).
      *
      * @param count whether the read counts as a hit or miss (a waiter's repeated looks do not)
      */
     private <T> Optional<Object> lookup(String key, ValueType<T> type, Plan<T> plan, boolean count) {
+        Duration threshold = plan.refreshAhead();
+        Optional<CacheEntry<Object>> entry = guarded("getEntry",
+                () -> readForLoad(key, type, threshold == null ? Duration.ZERO : threshold), Optional::empty);
         Optional<Object> result;
-        if (plan.refreshAhead() != null) {
-            Optional<CacheEntry<T>> entry = guarded("getEntry", () -> entryForRefresh(key, type, plan.refreshAhead()),
-                    Optional::empty);
-            if (entry.isPresent() && !ABSENT_MARKER.equals(entry.get().value())) {
-                CacheEntry<T> found = entry.get();
-                if (!found.neverExpires() && found.remainingTtl().compareTo(plan.refreshAhead()) <= 0) {
-                    refreshInBackground(key, plan);
-                }
-                result = Optional.of(found.value());
-            } else {
-                result = entry.map(absent -> CACHED_ABSENT);
-            }
+        if (entry.isEmpty()) {
+            result = Optional.empty();
+        } else if (ABSENT_MARKER.equals(entry.get().value())) {
+            // A cached absence: a hit with negative caching on, or to a type that holds the marker (String,
+            // Object); without negative caching a call for another type loads over it, as it always did.
+            result = plan.negativeTtl() != null || type.isInstance(ABSENT_MARKER) ? Optional.of(CACHED_ABSENT)
+                    : Optional.empty();
         } else {
-            Optional<T> found = guarded("get", () -> store.get(key, type), Optional::empty);
-            result = found.map(value -> ABSENT_MARKER.equals(value) ? CACHED_ABSENT : value);
-        }
-        if (result.isEmpty() && plan.negativeTtl() != null && type.rawType() != String.class) {
-            Optional<String> marker = guarded("get", () -> store.get(key, ValueType.of(String.class)),
-                    Optional::empty);
-            result = marker.filter(ABSENT_MARKER::equals).map(absent -> CACHED_ABSENT);
+            CacheEntry<Object> found = entry.get();
+            if (threshold != null && !found.neverExpires() && found.remainingTtl().compareTo(threshold) <= 0) {
+                refreshInBackground(key, plan);
+            }
+            result = Optional.of(found.value());
         }
         if (count) {
             (result.isPresent() ? hits : misses).increment();
@@ -700,13 +704,13 @@ public final class ChatCacheService implements AutoCloseable {
     }
 
     /**
-     * The entry with enough of its remaining TTL to tell whether a refresh is due: on HYBRID an L1 copy with more
-     * than {@code threshold} left answers without asking Redis ({@link HybridCacheStore#getEntryFresherThan}),
-     * elsewhere the store's {@link CacheStore#getEntry}.
+     * One read of the load path (see {@link #lookup}): on HYBRID, an L1 copy with more than {@code fresherThan}
+     * left answers without asking Redis ({@link HybridCacheStore#readForLoad}; {@link Duration#ZERO} for any
+     * live copy), elsewhere the store's entry with its remaining TTL.
      */
-    private <T> Optional<CacheEntry<T>> entryForRefresh(String key, ValueType<T> type, Duration threshold) {
-        return store instanceof HybridCacheStore hybrid ? hybrid.getEntryFresherThan(key, type, threshold)
-                : store.getEntry(key, type);
+    private <T> Optional<CacheEntry<Object>> readForLoad(String key, ValueType<T> type, Duration fresherThan) {
+        return store instanceof HybridCacheStore hybrid ? hybrid.readForLoad(key, type, ABSENT_MARKER, fresherThan)
+                : ReservedValueReads.read(store, key, type, ABSENT_MARKER);
     }
 
     /** One load's resolved options. */
@@ -1446,9 +1450,12 @@ public final class ChatCacheService implements AutoCloseable {
          * (seconds to a minute): until it ends, a row added to the database stays unseen unless the key is
          * {@linkplain ChatCacheService#set set} or {@linkplain ChatCacheService#delete deleted}. Default: off.
          *
-         * <p>The marker is an ordinary string to the store: {@code get} of such a key as another type reads a miss
-         * and the store counts it as an error in its statistics (a value not of the requested type), and a load
-         * that misses reads the key once more, as a string, to look for the marker.
+         * <p>{@code getOrLoad} finds the marker in the same single read that finds a value: the stores this
+         * library builds recognise it before decoding ({@link io.chatcache.core.ReservedValueReads}), so a cached
+         * absence is a clean hit (no store error, no failure, nothing logged). A store of your own without that
+         * capability is read as the type and then once more as a string, and counts the first read as an error.
+         * A plain {@code get} of such a key as another type still reads a miss that the store counts as an error
+         * in its statistics (a value not of the requested type).
          *
          * @throws InvalidInputException if {@code ttl} is null, not positive, or {@link CacheStore#NO_EXPIRY}
          */

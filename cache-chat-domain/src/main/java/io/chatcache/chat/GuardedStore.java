@@ -8,6 +8,7 @@ import io.chatcache.core.CacheUnavailableException;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.LoadLeases;
 import io.chatcache.core.RemovalListener;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import java.util.function.Function;
  * write (and {@code getOrLoad} into a call of the loader). Closing it does nothing: the service closes
  * what it opened.
  */
-final class GuardedStore implements CacheStore {
+final class GuardedStore implements CacheStore, ReservedValueReads {
 
     private final CacheStore redis;
     private final L2Gateway gateway;
@@ -71,6 +72,12 @@ final class GuardedStore implements CacheStore {
     @Override
     public <T> Optional<CacheEntry<T>> getEntry(String key, ValueType<T> type) {
         return call("getEntry", Timing.SINGLE, store -> store.getEntry(key, type));
+    }
+
+    /** Through the breaker, Redis's own reserved-aware read (or its two plain reads if it offers none). */
+    @Override
+    public <T> Optional<CacheEntry<Object>> getEntryOrReserved(String key, ValueType<T> type, String reserved) {
+        return call("getEntry", Timing.SINGLE, store -> ReservedValueReads.read(store, key, type, reserved));
     }
 
     @Override
@@ -125,8 +132,9 @@ final class GuardedStore implements CacheStore {
 
     /**
      * Redis's capabilities pass through, except {@link io.chatcache.core.PublishingStore}: a write and
-     * publish that went around the breaker would defeat it; and {@link LoadLeases}, offered (when Redis offers
-     * it) through the breaker like every other call.
+     * publish that went around the breaker would defeat it; {@link LoadLeases}, offered (when Redis offers
+     * it) through the breaker like every other call; and {@link ReservedValueReads}, which this store offers
+     * itself, through the breaker.
      */
     @Override
     public <C> Optional<C> capability(Class<C> capability) {

@@ -18,6 +18,7 @@ import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.PublishingStore;
 import io.chatcache.core.RemovalCause;
 import io.chatcache.core.RemovalListener;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.SerializationException;
 import io.chatcache.core.Sharding;
 import io.chatcache.core.Subscription;
@@ -298,27 +299,47 @@ public final class HybridCacheStore implements CacheStore {
     }
 
     /**
-     * {@link #getEntry} for refresh-ahead, which only needs the true remaining TTL when a refresh may be due:
-     * where L1 may serve the key (as for {@link #get}: its shard coherent, or L2 unusable for it) and its copy
-     * has more than {@code threshold} left (or never expires), that copy is the answer and L2 is not asked. An
-     * L1 copy never outlives its L2 entry ({@link L1Copies#fill} caps it at the L2 entry's remaining TTL and at
-     * the ceiling), so L2 then has more than {@code threshold} left too and no refresh is due; the remaining TTL
-     * reported is the copy's, which is at most the true one. Otherwise (no L1 copy, one with {@code threshold}
-     * or less left, or L1 suspect) it is {@link #getEntry}: L2's entry and true TTL.
+     * The load path's read ({@code ChatCacheService.getOrLoad}): {@link #get} with the remaining TTL, where a
+     * stored value equal to {@code reserved} is a hit on that string whatever {@code type} is (through
+     * {@link ReservedValueReads}, on L1 and on L2 where they offer it: one read, no error counted), and where an
+     * L1 copy answers only with more than {@code fresherThan} left ({@link Duration#ZERO}: any live copy, as
+     * {@code get}).
+     *
+     * <p>For refresh-ahead, {@code fresherThan} is the refresh threshold: where L1 may serve the key (as for
+     * {@code get}: its shard coherent, or L2 unusable for it) and its copy has more than the threshold left (or
+     * never expires), that copy answers and L2 is not asked. An L1 copy never outlives its L2 entry
+     * ({@link L1Copies#fill} caps it at the L2 entry's remaining TTL and at the ceiling), so L2 then has more
+     * than the threshold left too and no refresh is due; the remaining TTL reported is the copy's, at most the
+     * true one. Otherwise (no L1 copy, one with the threshold or less left, or L1 suspect) L2 is read for the
+     * entry and its true remaining TTL, filling L1 as {@code get} does; while L2 is unavailable, L1's copy.
      */
-    <T> Optional<CacheEntry<T>> getEntryFresherThan(String key, ValueType<T> type, Duration threshold) {
+    <T> Optional<CacheEntry<Object>> readForLoad(String key, ValueType<T> type, String reserved,
+                                                 Duration fresherThan) {
         CacheInputs.requireKey(key);
         CacheInputs.requireNonNull(type, "type");
-        CacheInputs.requireNonNull(threshold, "threshold");
-        if (trustL1(key)) {
-            Optional<CacheEntry<T>> local = l1.getEntry(key, type);
+        CacheInputs.requireNonNull(reserved, "reserved");
+        CacheInputs.requireNonNull(fresherThan, "fresherThan");
+        boolean l1First = trustL1(key);
+        Optional<CacheEntry<Object>> local = Optional.empty();
+        if (l1First) {
+            local = ReservedValueReads.read(l1, key, type, reserved);
             if (local.isPresent()
-                    && (local.get().neverExpires() || local.get().remainingTtl().compareTo(threshold) > 0)) {
+                    && (local.get().neverExpires() || local.get().remainingTtl().compareTo(fresherThan) > 0)) {
                 hits.increment();
                 return local;
             }
         }
-        return getEntry(key, type);
+        long stamp = copies.readStamp(key);
+        long startNanos = System.nanoTime();
+        L2Gateway.Result<Optional<CacheEntry<Object>>> remote = l2.call(connector.link(), key, Timing.SINGLE,
+                store -> ReservedValueReads.read(store, key, type, reserved));
+        if (remote.answered() && remote.value().isPresent()) {
+            copies.fill(key, remote.value().get(), stamp, startNanos);
+        }
+        Optional<CacheEntry<Object>> found = remote.answered() ? remote.value()
+                : l1First ? local : ReservedValueReads.read(l1, key, type, reserved);
+        (found.isPresent() ? hits : misses).increment();
+        return found;
     }
 
     /** Reads L2 and fills L1 on a hit (unless the key changed meanwhile, see {@link L1Copies#fill}). */

@@ -1,0 +1,123 @@
+package io.chatcache.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatcache.core.CacheStats;
+import io.chatcache.testkit.redis.RedisServer;
+import io.chatcache.testkit.redis.RedisServers;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A negative hit (a key cached as absent, {@link ChatCacheService#ABSENT_MARKER}, read through {@code getOrLoad}
+ * for a record type) is a clean hit on every backend: the loader does not run, no store counts an error, the
+ * service counts no failure, and Redis logs no warning about a value it cannot read. MEMORY on the memory store,
+ * REDIS and HYBRID on a real redis-server.
+ */
+class ChatCacheServiceNegativeHitTest {
+
+    @RegisterExtension
+    static final RedisServers REDIS = RedisServers.create();
+
+    /** A record the marker must never be decoded as. */
+    record Profile(String id, String name) {
+    }
+
+    private static String freshNamespace() {
+        return "t" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static ChatCacheService.Builder on(String backend, String namespace) {
+        RedisServer server = REDIS.single();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "CACHE_BACKEND", backend,
+                "REDIS_HOST", server.host(),
+                "REDIS_PORT", String.valueOf(server.port()),
+                "REDIS_NAMESPACE", namespace));
+        if (server.password() != null) {
+            env.put("REDIS_PASSWORD", server.password());
+        }
+        return ChatCacheService.builderFromEnvironment(env).negativeTtl(Duration.ofMinutes(1));
+    }
+
+    private static long storeErrors(ChatCacheService cache) {
+        return cache.info().stats().values().stream().mapToLong(CacheStats::errors).sum();
+    }
+
+    /**
+     * Caches the absence of one key, then reads it through {@code getOrLoad} as a record many times, with and
+     * without refresh-ahead, and checks that each read was a clean hit.
+     */
+    private static void negativeHitsAreCleanHits(ChatCacheService cache) {
+        AtomicInteger loads = new AtomicInteger();
+        assertThat(cache.getOrLoad("user:9", Profile.class, () -> {
+            loads.incrementAndGet();
+            return null;
+        })).isNull();
+        long hitsBefore = cache.counters().hits();
+        long errorsBefore = storeErrors(cache);
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(cache.getOrLoad("user:9", Profile.class, () -> {
+                    loads.incrementAndGet();
+                    return new Profile("9", "loaded");
+                })).isNull();
+                assertThat(cache.getOrLoad("user:9", Profile.class, () -> {
+                    loads.incrementAndGet();
+                    return new Profile("9", "loaded");
+                }, LoadOptions.ttl(Duration.ofMinutes(10)).refreshAhead(Duration.ofSeconds(1)))).isNull();
+            }
+            assertThat(log.text()).as("no warning about the marker").doesNotContain("WARN");
+        }
+        assertThat(loads).as("the cached absence answered every call").hasValue(1);
+        assertThat(cache.counters().hits() - hitsBefore).isEqualTo(40);
+        assertThat(storeErrors(cache)).as("no store counted an error").isEqualTo(errorsBefore);
+        assertThat(cache.counters().failures()).as("the service counted no failure").isZero();
+        assertThat(cache.failures()).isZero();
+    }
+
+    @Test
+    void onMemory() {
+        try (ChatCacheService cache = ChatCacheService.builder().negativeTtl(Duration.ofMinutes(1)).build()) {
+            negativeHitsAreCleanHits(cache);
+        }
+    }
+
+    @Test
+    void onRedis() {
+        try (ChatCacheService cache = on("redis", freshNamespace()).build()) {
+            negativeHitsAreCleanHits(cache);
+        }
+    }
+
+    @Test
+    void onHybrid() {
+        try (ChatCacheService cache = on("hybrid", freshNamespace()).build()) {
+            negativeHitsAreCleanHits(cache);
+        }
+    }
+
+    @Test
+    void onHybridFindingInRedisTheAbsenceAnotherInstanceCached() {
+        String namespace = freshNamespace();
+        try (ChatCacheService redis = on("redis", namespace).build();
+                ChatCacheService hybrid = on("hybrid", namespace).build()) {
+            assertThat(redis.getOrLoad("user:7", Profile.class, () -> null)).isNull();
+            long errorsBefore = storeErrors(hybrid);
+            try (LogCapture log = LogCapture.start()) {
+                // Not in the hybrid's L1: its first read finds the marker in Redis (and copies it into L1).
+                for (int i = 0; i < 5; i++) {
+                    assertThat(hybrid.getOrLoad("user:7", Profile.class, () -> new Profile("7", "loaded"))).isNull();
+                }
+                assertThat(log.text()).doesNotContain("WARN");
+            }
+            assertThat(storeErrors(hybrid)).isEqualTo(errorsBefore);
+            assertThat(hybrid.counters().failures()).isZero();
+        }
+    }
+}
