@@ -1,5 +1,12 @@
 package io.chatcache.chat;
 
+import static io.chatcache.chat.FakeHybrid.EVENTUALLY;
+import static io.chatcache.chat.FakeHybrid.HEARTBEAT;
+import static io.chatcache.chat.FakeHybrid.NO_BACKGROUND_PROBE;
+import static io.chatcache.chat.FakeHybrid.OPEN;
+import static io.chatcache.chat.FakeHybrid.PROBE;
+import static io.chatcache.chat.FakeHybrid.THRESHOLD;
+import static io.chatcache.chat.FakeHybrid.TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,18 +56,7 @@ import org.junit.jupiter.api.Test;
  */
 class HybridCacheStoreTest {
 
-    private static final Duration TTL = Duration.ofMinutes(10);
     private static final Duration CEILING = Duration.ofMinutes(1);
-    private static final Duration OPEN = Duration.ofSeconds(10);
-    private static final int THRESHOLD = 3;
-    /** Heartbeats run in real time on the stores' own threads; short, so that coherence tests are quick. */
-    private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    /** Generous for a loaded 2-core CI machine. */
-    private static final Duration EVENTUALLY = Duration.ofSeconds(10);
-    /** Keeps the background probe away for the length of any test. */
-    private static final Duration NO_BACKGROUND_PROBE = Duration.ofHours(1);
-    /** The background probe of the tests that show it, in real time. */
-    private static final Duration PROBE = Duration.ofMillis(20);
 
     private final AtomicLong clock = new AtomicLong();
     private final FakeBusNetwork network = new FakeBusNetwork();
@@ -95,16 +91,7 @@ class HybridCacheStoreTest {
     }
 
     private HybridCacheStore.Builder base(CacheStore l1, Duration probeInterval) {
-        return HybridCacheStore.builder()
-                .l1(l1)
-                .l1TtlCeiling(CEILING)
-                .failureThreshold(THRESHOLD)
-                .openDuration(OPEN)
-                .heartbeatInterval(HEARTBEAT)
-                // Most tests drive the breaker by hand (calls and the manual clock); the background probe, which
-                // runs in real time, is shown by the CircuitBreaking tests that pass PROBE.
-                .probeInterval(probeInterval)
-                .ticker(clock::get);
+        return FakeHybrid.builder(l1, probeInterval, clock).l1TtlCeiling(CEILING);
     }
 
     private HybridCacheStore track(HybridCacheStore store) {

@@ -1,5 +1,12 @@
 package io.chatcache.chat;
 
+import static io.chatcache.chat.FakeHybrid.EVENTUALLY;
+import static io.chatcache.chat.FakeHybrid.HEARTBEAT;
+import static io.chatcache.chat.FakeHybrid.NO_BACKGROUND_PROBE;
+import static io.chatcache.chat.FakeHybrid.OPEN;
+import static io.chatcache.chat.FakeHybrid.PROBE;
+import static io.chatcache.chat.FakeHybrid.THRESHOLD;
+import static io.chatcache.chat.FakeHybrid.TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatcache.core.KeyPattern;
@@ -22,13 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class HybridShardIsolationTest {
 
-    private static final Duration TTL = Duration.ofMinutes(10);
-    private static final Duration OPEN = Duration.ofSeconds(10);
-    private static final int THRESHOLD = 3;
-    private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration EVENTUALLY = Duration.ofSeconds(10);
-    private static final Duration NO_BACKGROUND_PROBE = Duration.ofHours(1);
-    private static final Duration PROBE = Duration.ofMillis(20);
     private static final ValueType<String> STRING = ValueType.of(String.class);
 
     private final AtomicLong clock = new AtomicLong();
@@ -50,16 +50,10 @@ class HybridShardIsolationTest {
         }
 
         Instance(String id, Duration probeInterval, boolean isolate) {
-            store = HybridCacheStore.builder()
-                    .l1(l1)
+            store = FakeHybrid.builder(l1, probeInterval, clock)
                     .l2(l2)
                     .bus(bus.join(id))
-                    .failureThreshold(THRESHOLD)
-                    .openDuration(OPEN)
-                    .heartbeatInterval(HEARTBEAT)
-                    .probeInterval(probeInterval)
                     .isolateShards(isolate)
-                    .ticker(clock::get)
                     .build();
             built.add(store);
         }
