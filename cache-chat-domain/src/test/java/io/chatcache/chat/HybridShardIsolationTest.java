@@ -12,14 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.ValueType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fault isolation per shard in the hybrid store, on test doubles of a sharded L2 and a sharded bus
@@ -34,12 +33,8 @@ class HybridShardIsolationTest {
     private final AtomicLong clock = new AtomicLong();
     private final ShardedFakes.Store l2 = new ShardedFakes.Store(clock);
     private final ShardedFakes.Bus bus = new ShardedFakes.Bus(l2);
-    private final List<HybridCacheStore> built = new ArrayList<>();
-
-    @AfterEach
-    void closeStores() {
-        built.forEach(HybridCacheStore::close);
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private final class Instance {
         final FakeStore l1 = new FakeStore(clock);
@@ -50,12 +45,11 @@ class HybridShardIsolationTest {
         }
 
         Instance(String id, Duration probeInterval, boolean isolate) {
-            store = FakeHybrid.builder(l1, probeInterval, clock)
+            store = closer.add(FakeHybrid.builder(l1, probeInterval, clock)
                     .l2(l2)
                     .bus(bus.join(id))
                     .isolateShards(isolate)
-                    .build();
-            built.add(store);
+                    .build());
         }
     }
 
