@@ -9,7 +9,6 @@ import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,15 +51,8 @@ class ChatCacheServiceLeaseRedisTest {
     }
 
     private static Map<String, String> environment(RedisServer server, String backend, String namespace) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "CACHE_BACKEND", backend,
-                "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()),
-                "REDIS_NAMESPACE", namespace,
-                "REDIS_TIMEOUT", "2s"));
-        if (server.password() != null) {
-            env.put("REDIS_PASSWORD", server.password());
-        }
+        Map<String, String> env = RedisEnvironment.of(server, backend, namespace);
+        env.put("REDIS_TIMEOUT", "2s");
         return env;
     }
 

@@ -3,11 +3,8 @@ package io.chatcache.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatcache.core.CacheStats;
-import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -33,16 +30,8 @@ class ChatCacheServiceNegativeHitTest {
     }
 
     private static ChatCacheService.Builder on(String backend, String namespace) {
-        RedisServer server = REDIS.single();
-        Map<String, String> env = new HashMap<>(Map.of(
-                "CACHE_BACKEND", backend,
-                "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()),
-                "REDIS_NAMESPACE", namespace));
-        if (server.password() != null) {
-            env.put("REDIS_PASSWORD", server.password());
-        }
-        return ChatCacheService.builderFromEnvironment(env).negativeTtl(Duration.ofMinutes(1));
+        return ChatCacheService.builderFromEnvironment(RedisEnvironment.of(REDIS.single(), backend, namespace))
+                .negativeTtl(Duration.ofMinutes(1));
     }
 
     private static long storeErrors(ChatCacheService cache) {

@@ -28,16 +28,7 @@ class ChatCacheServiceRedisTest {
 
     /** The environment for {@code backend} against the shared server, in a namespace of its own. */
     private static Map<String, String> environment(String backend, String namespace) {
-        RedisServer server = REDIS.single();
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
-                "CACHE_BACKEND", backend,
-                "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()),
-                "REDIS_NAMESPACE", namespace));
-        if (server.password() != null) {
-            env.put("REDIS_PASSWORD", server.password());
-        }
-        return env;
+        return RedisEnvironment.of(REDIS.single(), backend, namespace);
     }
 
     private static String freshNamespace() {

@@ -6,7 +6,6 @@ import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -43,11 +42,8 @@ class ChatCacheServiceRefreshOnceRedisTest {
 
     /** A service whose refreshes wait in {@code refreshes} until the test runs them. */
     private ChatCacheService service(RedisServer server, String backend, String namespace, Queue<Runnable> refreshes) {
-        Map<String, String> env = new HashMap<>(Map.of("CACHE_BACKEND", backend, "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()), "REDIS_NAMESPACE", namespace, "REDIS_TIMEOUT", "2s"));
-        if (server.password() != null) {
-            env.put("REDIS_PASSWORD", server.password());
-        }
+        Map<String, String> env = RedisEnvironment.of(server, backend, namespace);
+        env.put("REDIS_TIMEOUT", "2s");
         // The breaker tolerates a loaded machine's slow answers: only a dead server would keep it off Redis.
         ChatCacheService service = ChatCacheService.builderFromEnvironment(env).breaker(1_000, Duration.ofSeconds(1))
                 .refreshExecutor(refreshes::add).build();

@@ -11,13 +11,11 @@ import io.chatcache.core.CacheConfigurationException;
 import io.chatcache.core.SerializationException;
 import io.chatcache.memory.MemoryCacheStore;
 import io.chatcache.redis.JacksonSerializer;
-import io.chatcache.testkit.redis.RedisServer;
 import io.chatcache.testkit.redis.RedisServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,13 +71,7 @@ class ChatCacheServiceSerializerTest {
             });
 
     private static Map<String, String> environment(String backend, String namespace) {
-        RedisServer server = REDIS.single();
-        Map<String, String> env = new HashMap<>(Map.of("CACHE_BACKEND", backend, "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()), "REDIS_NAMESPACE", namespace));
-        if (server.password() != null) {
-            env.put("REDIS_PASSWORD", server.password());
-        }
-        return env;
+        return RedisEnvironment.of(REDIS.single(), backend, namespace);
     }
 
     private static String freshNamespace() {
