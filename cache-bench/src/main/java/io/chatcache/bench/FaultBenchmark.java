@@ -1,5 +1,6 @@
 package io.chatcache.bench;
 
+import io.chatcache.testkit.redis.ClusterOptions;
 import io.chatcache.testkit.redis.RedisCluster;
 import io.chatcache.testkit.redis.RedisSentinel;
 import io.chatcache.testkit.redis.RedisServer;
@@ -66,9 +67,20 @@ import java.util.concurrent.TimeUnit;
  * java -cp cache-bench/target/benchmarks.jar io.chatcache.bench.FaultBenchmark \
  *     [--stores hybrid,hybrid-single,lcm-clear,lcm-load] \
  *     [--scenarios pause5,pause15,kill,clientkill,sentinel,cluster,shard-master,other-master,replica] \
- *     [--tolerance-ms 200] \
+ *     [--tolerance-ms 200] [--full-coverage yes|no] \
  *     [--keep DIR]
  * }</pre>
+ *
+ * <p>{@code --full-coverage no} starts the 6-node cluster with {@code cluster-require-full-coverage no} (default
+ * {@code yes}, Redis's: every node answers CLUSTERDOWN from a master's failure detection until its replica is
+ * promoted, so no client can reach the healthy shards meanwhile).
+ *
+ * <p>For the hybrid stores the per-shard table also counts, from the store's own L2 calls as the caller's thread
+ * made them ({@code ObservedL2}) and its breakers sampled every 5 ms, the writes
+ * that did not reach Redis (L1 only, journaled, later deleted from Redis by the replay) and the reads not answered
+ * by Redis because of the fault (its call failed or was kept off: a miss or L1's copy; or L1 answered while the
+ * key's breaker was open), in the fault window and after it, and the most breakers open at once from the fault on,
+ * in the writer and the reader instance; {@code n/a} for the rival.
  *
  * <p>{@code --keep} saves each run's call logs and fault times in {@code DIR}; {@code --judge DIR} judges them
  * again (staleness columns only) and runs nothing.
@@ -134,12 +146,13 @@ public final class FaultBenchmark {
     /**
      * Runs the scenarios and prints the table; with {@code --role reader}, is the reader instance of a run.
      *
-     * @param args {@code --stores}, {@code --scenarios}, {@code --tolerance-ms}, {@code --keep}; the child gets {@code --role
+     * @param args {@code --stores}, {@code --scenarios}, {@code --tolerance-ms}, {@code --full-coverage},
+     *     {@code --keep}; the child gets {@code --role
      *     reader --store S --redis NAME=value;... --log FILE}
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Args.parse(args, "--stores", "--scenarios", "--tolerance-ms", "--role",
-                "--store", "--redis", "--log", "--keep", "--judge");
+                "--store", "--redis", "--log", "--keep", "--judge", "--full-coverage");
         if (options.containsKey("--judge")) {
             judge(Path.of(options.get("--judge")),
                     Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200)));
@@ -156,6 +169,10 @@ public final class FaultBenchmark {
                 "pause5,pause15,kill,clientkill,sentinel,cluster,shard-master,other-master,replica").split(","))
                 .map(Scenario::parse).toList();
         Duration tolerance = Duration.ofMillis(Args.positiveInt(options, "--tolerance-ms", 200));
+        String fullCoverage = options.getOrDefault("--full-coverage", "yes");
+        if (!fullCoverage.equals("yes") && !fullCoverage.equals("no")) {
+            throw new IllegalArgumentException("--full-coverage must be yes or no, was '" + fullCoverage + "'");
+        }
         Path keep = options.containsKey("--keep") ? Files.createDirectories(Path.of(options.get("--keep"))) : null;
         List<String> rows = new ArrayList<>();
         List<String> shardRows = new ArrayList<>();
@@ -164,7 +181,7 @@ public final class FaultBenchmark {
             for (FaultInstance.Kind store : stores) {
                 String row;
                 try {
-                    Result result = run(scenario, store, tolerance, keep);
+                    Result result = run(scenario, store, tolerance, keep, fullCoverage.equals("yes"));
                     row = result.row();
                     shardRows.addAll(result.shardRows());
                     result.shardRows().forEach(System.out::println);
@@ -181,7 +198,9 @@ public final class FaultBenchmark {
         System.out.println();
         System.out.println("Fault benchmark: " + KEYS + " keys, writer 2 threads 5 ms apart, reader 2 threads 1 ms apart"
                 + " (10% cold keys); stale = more than " + tolerance.toMillis() + " ms older than the newest"
-                + " acknowledged version; REDIS_* settings " + redisSettings());
+                + " acknowledged version; REDIS_* settings " + redisSettings()
+                + (scenarios.stream().anyMatch(Scenario::replicated) ? "; 6-node cluster with"
+                        + " cluster-require-full-coverage " + fullCoverage : ""));
         System.out.println();
         System.out.println(header());
         rows.forEach(System.out::println);
@@ -222,19 +241,33 @@ public final class FaultBenchmark {
         return settings;
     }
 
+    /**
+     * The harness's 6-node cluster ({@link ClusterOptions#WITH_REPLICAS}) with {@code cluster-require-full-coverage
+     * no}: the healthy masters keep serving their slots while a master is down, where with Redis's default
+     * ({@code yes}) every node answers CLUSTERDOWN from the failure's detection until the promotion.
+     */
+    private static ClusterOptions withoutFullCoverage() {
+        ClusterOptions replicated = ClusterOptions.WITH_REPLICAS;
+        List<String> args = new ArrayList<>(replicated.extraArgs());
+        args.addAll(List.of("--cluster-require-full-coverage", "no"));
+        return new ClusterOptions(replicated.masters(), replicated.replicasPerMaster(), replicated.nodeTimeout(),
+                List.copyOf(args));
+    }
+
     /** One run's row of the main table and, for the 6-node scenarios, its rows of the per-shard table. */
     private record Result(String row, List<String> shardRows) {
     }
 
-    private static Result run(Scenario scenario, FaultInstance.Kind store, Duration tolerance, Path keep)
-            throws IOException {
+    private static Result run(Scenario scenario, FaultInstance.Kind store, Duration tolerance, Path keep,
+            boolean fullCoverage) throws IOException {
         Path readerLog = Files.createTempFile("chatcache-fault-reader-", ".log");
         Path readerErr = Files.createTempFile("chatcache-fault-reader-", ".err");
         Process child = null;
         try (RedisServers servers = RedisServers.create()) {
             RedisSentinel sentinel = scenario == Scenario.SENTINEL ? servers.sentinel() : null;
             RedisCluster cluster = scenario == Scenario.CLUSTER ? servers.cluster()
-                    : scenario.replicated() ? servers.clusterWithReplicas() : null;
+                    : scenario.replicated() ? (fullCoverage ? servers.clusterWithReplicas()
+                            : servers.startCluster(withoutFullCoverage())) : null;
             RedisServer server = sentinel != null ? sentinel.master()
                     : cluster != null ? cluster.nodes().get(0) : servers.startSingle();
             Map<String, String> target = sentinel != null
@@ -245,8 +278,12 @@ public final class FaultBenchmark {
             Map<String, String> env = new TreeMap<>(redisSettings());
             env.putAll(target);
             CallLog writes = new CallLog();
+            List<BreakerWatch.Change> writerBreakers = new CopyOnWriteArrayList<>();
+            List<BreakerWatch.Change> readerBreakers = new CopyOnWriteArrayList<>();
             try (FaultInstance writer = FaultInstance.open(store, env);
-                    AvailabilityWatch writerWatch = awaitConnected(writer)) {
+                    AvailabilityWatch writerWatch = awaitConnected(writer);
+                    BreakerWatch writerBreakerWatch = writer.outages() == null ? null
+                            : new BreakerWatch(writer.outages().breakers(), writerBreakers::add)) {
                 boolean clientKill = scenario == Scenario.CLIENTKILL;
                 Set<Long> before = clientKill ? Fault.pubSubConnections(server) : Set.of();
                 child = startReader(store, target, readerLog, readerErr);
@@ -254,7 +291,8 @@ public final class FaultBenchmark {
                 BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
                         StandardCharsets.UTF_8));
                 awaitLine(childOut, READY, readerErr);
-                Thread pump = new Thread(() -> pumpL2Events(childOut, readerLosses), "fault-reader-events");
+                Thread pump = new Thread(() -> pumpL2Events(childOut, readerLosses, readerBreakers),
+                        "fault-reader-events");
                 pump.setDaemon(true);
                 pump.start();
                 Set<Long> readerPubSub = clientKill
@@ -282,6 +320,11 @@ public final class FaultBenchmark {
                             + tail(readerErr));
                 }
                 CallLog reads = CallLog.readFrom(readerLog);
+                Observed writerObserved = writer.outages() == null ? null : new Observed(
+                        writer.outages().withoutRedis(), writer.outages().l1Served(), List.copyOf(writerBreakers));
+                Observed readerObserved = writer.outages() == null ? null : new Observed(
+                        CallLog.readFrom(withoutRedisLog(readerLog)), CallLog.readFrom(l1ServedLog(readerLog)),
+                        List.copyOf(readerBreakers));
                 if (keep != null) {
                     String name = scenario.name().toLowerCase(Locale.ROOT) + "-" + store.optionName();
                     writes.writeTo(keep.resolve(name + "-writes.log"));
@@ -300,7 +343,8 @@ public final class FaultBenchmark {
                                 times.recoveredNanos(), tolerance);
                 String row = row(scenario, store, report, afterOpen, writerDown, readerDown, times.startNanos());
                 List<String> shardRows = shardFault == null ? List.of()
-                        : shardRows(scenario, store, shardFault, writes, reads, tolerance);
+                        : shardRows(scenario, store, shardFault, writes, reads, tolerance, writerObserved,
+                                readerObserved);
                 return new Result(row, shardRows);
             }
         } catch (InterruptedException e) {
@@ -311,6 +355,8 @@ public final class FaultBenchmark {
                 child.destroyForcibly();
             }
             Files.deleteIfExists(readerLog);
+            Files.deleteIfExists(withoutRedisLog(readerLog));
+            Files.deleteIfExists(l1ServedLog(readerLog));
             Files.deleteIfExists(readerErr);
         }
     }
@@ -427,13 +473,16 @@ public final class FaultBenchmark {
         return "| scenario | store | shard (keys) | recovered after (s) | writes p50 / p99 / max, ms (calls)"
                 + " | reads p50 / p99 / max, ms (calls) | caller exceptions (writes / reads)"
                 + " | calls/s in the fault window / before (share) | last call >= 100 ms (s after fault)"
-                + " | reads after recovery | stale reads | > 1 s stale | longest stale (s) |\n"
-                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+                + " | reads after recovery | stale reads | > 1 s stale | longest stale (s)"
+                + " | writes that did not reach Redis (L1 only): fault window (+ later)"
+                + " | reads not answered by Redis: fault window (+ later)"
+                + " | breakers open at most from the fault on (writer / reader) |\n"
+                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
     }
 
     /** The per-shard rows of a 6-node run: the fault's shard, then the other shards. */
     private static List<String> shardRows(Scenario scenario, FaultInstance.Kind store, ShardFault fault,
-            CallLog writes, CallLog reads, Duration tolerance) {
+            CallLog writes, CallLog reads, Duration tolerance, Observed writer, Observed reader) {
         List<String> rows = new ArrayList<>();
         Fault.Times times = fault.times();
         for (boolean faultShard : new boolean[] {true, false}) {
@@ -460,9 +509,74 @@ public final class FaultBenchmark {
                     + " | " + report.readsAfterRecovery()
                     + " | " + report.staleReads()
                     + " | " + report.readsStalerThan(Duration.ofSeconds(1))
-                    + " | " + seconds(report.maxStalenessNanos()) + " |");
+                    + " | " + seconds(report.maxStalenessNanos())
+                    + " | " + (writer == null ? "n/a" : withoutRedis(writer, shardWrites, Call.Kind.WRITE,
+                            fault.faultShardKeys(), faultShard, times))
+                    + " | " + (reader == null ? "n/a" : withoutRedis(reader, shardReads, Call.Kind.READ,
+                            fault.faultShardKeys(), faultShard, times))
+                    + " | " + (writer == null ? "n/a" : breakersOpen(writer, times) + " / "
+                            + breakersOpen(reader, times)) + " |");
         }
         return rows;
+    }
+
+    /**
+     * What a hybrid instance did without Redis, from its {@link FaultInstance.Outages}.
+     *
+     * @param withoutRedis its calls that certainly went without Redis
+     * @param l1Served its reads L1 answered without asking Redis
+     * @param breakers its breakers' changes
+     */
+    record Observed(CallLog withoutRedis, CallLog l1Served, List<BreakerWatch.Change> breakers) {
+    }
+
+    /**
+     * The {@code kind} calls (of the keys in {@code keys}, {@code inside}, or of the others) that went without
+     * Redis because of the fault: writes that did not reach it; reads whose Redis call failed or was kept off,
+     * and reads L1 answered while the key's breaker was open (at the call's start or end, as sampled); as
+     * {@code N of M (+ L)}: N of the M calls that began in the fault window, L that began after it.
+     */
+    private static String withoutRedis(Observed observed, CallLog shardCalls, Call.Kind kind, Set<Integer> keys,
+            boolean inside, Fault.Times times) {
+        long window = 0;
+        long later = 0;
+        List<Call> candidates = new ArrayList<>(observed.withoutRedis().calls());
+        for (Call call : observed.l1Served().calls()) {
+            long open = BreakerWatch.openKeysAt(observed.breakers(), call.startNanos())
+                    | BreakerWatch.openKeysAt(observed.breakers(), call.endNanos());
+            if ((open & (1L << call.key())) != 0) {
+                candidates.add(call);
+            }
+        }
+        for (Call call : candidates) {
+            if (call.kind() != kind || keys.contains(call.key()) != inside || call.startNanos() < times.startNanos()) {
+                continue;
+            }
+            if (call.startNanos() < times.windowEndNanos()) {
+                window++;
+            } else {
+                later++;
+            }
+        }
+        long calls = shardCalls.calls().stream().filter(call -> call.startNanos() >= times.startNanos()
+                && call.startNanos() < times.windowEndNanos()).count();
+        return window + " of " + calls + " (+ " + later + ")";
+    }
+
+    /** The most breakers open at once from the fault on, of how many. */
+    private static String breakersOpen(Observed observed, Fault.Times times) {
+        return BreakerWatch.mostOpenFrom(observed.breakers(), times.startNanos()) + " of "
+                + BreakerWatch.shards(observed.breakers());
+    }
+
+    /** Where a reader JVM writes its calls that went without Redis. */
+    private static Path withoutRedisLog(Path readerLog) {
+        return Path.of(readerLog + ".without-redis");
+    }
+
+    /** Where a reader JVM writes its reads that L1 answered without asking Redis. */
+    private static Path l1ServedLog(Path readerLog) {
+        return Path.of(readerLog + ".l1-served");
     }
 
     /** The writes and reads (not cold reads) of the keys in {@code keys} ({@code inside}) or of the others. */
@@ -542,11 +656,17 @@ public final class FaultBenchmark {
             awaitConnected(reader).close();
             AvailabilityWatch watch = new AvailabilityWatch(reader.l2Available(),
                     (up, at) -> System.out.println(L2 + " " + up + " " + at));
+            // Started once READY is out: the parent reads its changes from then on.
+            BreakerWatch breakerWatch = null;
             reader.cache().read(FaultLoad.key(0));
             FaultLoad load = FaultLoad.readers(reader.cache(), KEYS, 2, Duration.ofMillis(1), 0.1, reads);
             try {
                 System.out.println(READY);
                 System.out.flush();
+                if (reader.outages() != null) {
+                    breakerWatch = new BreakerWatch(reader.outages().breakers(),
+                            change -> System.out.println(change.toLine()));
+                }
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.equals("STOP")) {
@@ -555,6 +675,13 @@ public final class FaultBenchmark {
             } finally {
                 load.close();
                 watch.close();
+                if (breakerWatch != null) {
+                    breakerWatch.close();
+                }
+            }
+            if (reader.outages() != null) {
+                reader.outages().withoutRedis().writeTo(withoutRedisLog(log));
+                reader.outages().l1Served().writeTo(l1ServedLog(log));
             }
         }
         reads.writeTo(log);
@@ -596,10 +723,15 @@ public final class FaultBenchmark {
         throw new IllegalStateException("the reader JVM ended before it was ready; its log:\n" + tail(err));
     }
 
-    private static void pumpL2Events(BufferedReader out, List<Long> losses) {
+    private static void pumpL2Events(BufferedReader out, List<Long> losses, List<BreakerWatch.Change> breakers) {
         try {
             String line;
             while ((line = out.readLine()) != null) {
+                BreakerWatch.Change change = BreakerWatch.Change.parse(line);
+                if (change != null) {
+                    breakers.add(change);
+                    continue;
+                }
                 String[] parts = line.split(" ");
                 if (parts.length == 3 && parts[0].equals(L2) && !Boolean.parseBoolean(parts[1])) {
                     losses.add(Long.parseLong(parts[2]));
