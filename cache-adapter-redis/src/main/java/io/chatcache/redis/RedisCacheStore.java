@@ -333,12 +333,10 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
         return decodeBounded(key, reply, 0, type, reserved);
     }
 
-    /** Decodes the key at {@code index} of a {@link #BOUNDED_GET} reply. */
-    private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, int index, ValueType<T> type) {
-        return decodeBounded(key, reply, index, type, null);
-    }
-
-    /** {@link #decodeBounded(String, List, int, ValueType)} recognising {@code reserved} (null for none). */
+    /**
+     * Decodes the key at {@code index} of a {@link #BOUNDED_GET} reply, recognising {@code reserved} (null for
+     * none).
+     */
     private <T> Optional<CacheEntry<T>> decodeBounded(String key, List<Object> reply, int index, ValueType<T> type,
                                                       String reserved) {
         long remainingMillis = ((Number) reply.get(2 * index)).longValue();
@@ -511,7 +509,7 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
     @Override
     public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
         Map<String, T> found = new LinkedHashMap<>();
-        readAllBounded("getAll", keys, type).forEach((key, entry) -> found.put(key, entry.value()));
+        readAllBounded("getAll", keys, type, null).forEach((key, entry) -> found.put(key, entry.value()));
         return found;
     }
 
@@ -521,16 +519,32 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
      */
     @Override
     public <T> Map<String, CacheEntry<T>> getEntries(Collection<String> keys, ValueType<T> type) {
-        return readAllBounded("getEntries", keys, type);
+        return readAllBounded("getEntries", keys, type, null);
+    }
+
+    /**
+     * Like {@link #getEntries} (one round trip), except that a stored value whose bytes are exactly those the
+     * serializer writes for {@code reserved} is a hit returned as {@code reserved}, without decoding it as
+     * {@code type}, as {@link #getEntryOrReserved} does for one key.
+     */
+    @Override
+    public <T> Map<String, CacheEntry<Object>> getEntriesOrReserved(Collection<String> keys, ValueType<T> type,
+                                                                    String reserved) {
+        CacheInputs.requireNonNull(reserved, "reserved");
+        Map<String, CacheEntry<Object>> found = new LinkedHashMap<>();
+        readAllBounded("getEntries", keys, type, reserved)
+                .forEach((key, entry) -> found.put(key, ReservedValueReads.widen(entry)));
+        return found;
     }
 
     /**
      * Reads the keys with {@link #BOUNDED_GET}: one script run for all keys on one server; in a cluster, where
      * keys live in different slots, one per key in a pipelined batch. Absent, unreadable and oversized values
-     * are missing from the result.
+     * are missing from the result. A value serialised exactly as {@code reserved} (null for none) is returned as
+     * that string: the caller of that form takes the values as {@code Object}s.
      */
     private <T> Map<String, CacheEntry<T>> readAllBounded(String operation, Collection<String> keys,
-            ValueType<T> type) {
+            ValueType<T> type, String reserved) {
         CacheInputs.requireNonNull(keys, "keys");
         CacheInputs.requireNonNull(type, "type");
         keys.forEach(CacheInputs::requireKey);
@@ -565,14 +579,14 @@ public final class RedisCacheStore implements CacheStore, PublishingStore, LoadL
             // A foreign non-string key in the namespace fails the whole pipeline; read one by one so
             // that only that key reads as a miss.
             for (String key : distinct) {
-                readBounded(key, type).ifPresent(entry -> found.put(key, entry));
+                readBounded(key, type, reserved).ifPresent(entry -> found.put(key, entry));
             }
             return found;
         }
         int index = 0;
         for (String key : distinct) {
-            Optional<CacheEntry<T>> entry = all != null ? decodeBounded(key, all, index, type)
-                    : decodeBounded(key, result(replies.get(key)), 0, type);
+            Optional<CacheEntry<T>> entry = all != null ? decodeBounded(key, all, index, type, reserved)
+                    : decodeBounded(key, result(replies.get(key)), 0, type, reserved);
             entry.ifPresent(e -> found.put(key, e));
             index++;
         }

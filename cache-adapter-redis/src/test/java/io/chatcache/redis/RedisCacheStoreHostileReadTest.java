@@ -167,6 +167,40 @@ class RedisCacheStoreHostileReadTest {
     }
 
     @Test
+    void getEntriesOrReservedFindsReservedStringsAndValuesInOneReadAndTheRestAsGetEntriesDoes() {
+        String namespace = RedisTestSupport.uniqueNamespace("reserved-bulk");
+        String reserved = "\u0000reserved";
+        try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build();
+                LogCapture log = LogCapture.start()) {
+            store.put("marked", reserved, Duration.ofMinutes(5));
+            store.put("session", new Session("s1", "u1", "t"), Duration.ofMinutes(5));
+            store.put("text", "not a session", Duration.ofMinutes(5));
+            io.chatcache.core.ReservedValueReads reads =
+                    store.capability(io.chatcache.core.ReservedValueReads.class).orElseThrow();
+
+            java.util.Map<String, CacheEntry<Object>> found = reads.getEntriesOrReserved(
+                    java.util.List.of("session", "absent", "marked", "session"), ValueType.of(Session.class),
+                    reserved);
+            assertThat(found).containsOnlyKeys("session", "marked");
+            assertThat(found.keySet()).containsExactly("session", "marked");
+            assertThat(found.get("marked").value()).isEqualTo(reserved);
+            assertThat(found.get("marked").remainingTtl()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(found.get("session").value()).isEqualTo(new Session("s1", "u1", "t"));
+            assertThat(log.text()).isEmpty();
+            assertThat(store.stats().errors()).isZero();
+
+            // Another string is still a value of the wrong type: a miss, an error and the one warning.
+            assertThat(reads.getEntriesOrReserved(java.util.List.of("text", "marked"), ValueType.of(Session.class),
+                    reserved)).containsOnlyKeys("marked");
+            assertThat(store.stats().errors()).isEqualTo(1);
+            assertThat(log.text()).contains("cannot be read as");
+            CacheStats stats = store.stats();
+            assertThat(stats.hits()).isEqualTo(3);
+            assertThat(stats.misses()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aReservedStringIsAHitThroughReservedValueReadsWhileEverythingElseReadsAsGetEntryDoes() {
         String namespace = RedisTestSupport.uniqueNamespace("reserved");
         String reserved = "\u0000reserved";

@@ -542,7 +542,8 @@ public final class ChatCacheService implements AutoCloseable {
 
     /**
      * Returns the values under {@code keys} (in their order, each once; keys without a value are left out),
-     * reading what is cached in one {@link CacheStore#getAll} (one round trip on Redis) and loading the rest
+     * reading what is cached in one bulk read (one round trip on Redis, which also finds the keys cached as
+     * absent: see {@link Builder#negativeTtl}) and loading the rest
      * with one call of {@code bulkLoader}, which gets the missing keys only (never called when nothing is
      * missing). The loaded values are stored for {@code ttl} with one {@link CacheStore#putAll} (one entry at a
      * time with a {@linkplain Builder#ttlJitter TTL jitter}, so that each gets its own TTL). A key the loader
@@ -567,26 +568,18 @@ public final class ChatCacheService implements AutoCloseable {
         CacheInputs.requireNonNull(bulkLoader, "bulkLoader");
         CacheInputs.requireTtl(ttl);
         Set<String> wanted = new LinkedHashSet<>(keys);
-        Map<String, T> cached = guarded("getAll", () -> store.getAll(wanted, valueType), Map::of);
+        Map<String, CacheEntry<Object>> cached = guarded("getAll", () -> readAllForLoad(wanted, valueType),
+                Map::of);
         Set<String> missing = new LinkedHashSet<>();
         Set<String> absent = new LinkedHashSet<>();
         for (String key : wanted) {
-            T value = cached.get(key);
-            if (value == null) {
+            CacheEntry<Object> entry = cached.get(key);
+            if (entry == null) {
                 missing.add(key);
-            } else if (ABSENT_MARKER.equals(value)) {
-                absent.add(key);
+            } else if (ABSENT_MARKER.equals(entry.value())) {
+                // As in lookup: a hit with negative caching on, or to a type that holds the marker.
+                (negativeTtl != null || valueType.isInstance(ABSENT_MARKER) ? absent : missing).add(key);
             }
-        }
-        if (negativeTtl != null && !missing.isEmpty() && type != String.class) {
-            Map<String, String> markers = guarded("getAll", () -> store.getAll(missing, ValueType.of(String.class)),
-                    Map::of);
-            markers.forEach((key, value) -> {
-                if (ABSENT_MARKER.equals(value)) {
-                    missing.remove(key);
-                    absent.add(key);
-                }
-            });
         }
         hits.add(wanted.size() - missing.size());
         misses.add(missing.size());
@@ -612,7 +605,8 @@ public final class ChatCacheService implements AutoCloseable {
         }
         Map<String, T> result = new LinkedHashMap<>();
         for (String key : wanted) {
-            T value = loaded.containsKey(key) ? loaded.get(key) : absent.contains(key) ? null : cached.get(key);
+            T value = loaded.containsKey(key) ? loaded.get(key)
+                    : absent.contains(key) || missing.contains(key) ? null : cachedValue(cached.get(key));
             if (value != null) {
                 result.put(key, value);
             }
@@ -711,6 +705,23 @@ public final class ChatCacheService implements AutoCloseable {
     private <T> Optional<CacheEntry<Object>> readForLoad(String key, ValueType<T> type, Duration fresherThan) {
         return store instanceof HybridCacheStore hybrid ? hybrid.readForLoad(key, type, ABSENT_MARKER, fresherThan)
                 : ReservedValueReads.read(store, key, type, ABSENT_MARKER);
+    }
+
+    /**
+     * The bulk load path's one read (see {@link #getOrLoadAll}): every key's value or {@link #ABSENT_MARKER} in
+     * one bulk read ({@link ReservedValueReads#getEntriesOrReserved}; one round trip on Redis, one per shard on a
+     * sharded L2), so a cached absence is a clean hit, as in {@link #readForLoad}. A store without the
+     * capability is read as {@code type}, then once more as a string ({@link ReservedValueReads#readAll}).
+     */
+    private <T> Map<String, CacheEntry<Object>> readAllForLoad(Set<String> keys, ValueType<T> type) {
+        return store instanceof HybridCacheStore hybrid ? hybrid.readAllForLoad(keys, type, ABSENT_MARKER)
+                : ReservedValueReads.readAll(store, keys, type, ABSENT_MARKER);
+    }
+
+    /** A cached value of the bulk read, not the marker: of the caller's type (the store checked it). */
+    @SuppressWarnings("unchecked")
+    private static <T> T cachedValue(CacheEntry<Object> entry) {
+        return entry == null ? null : (T) entry.value();
     }
 
     /** One load's resolved options. */
@@ -1450,10 +1461,12 @@ public final class ChatCacheService implements AutoCloseable {
          * (seconds to a minute): until it ends, a row added to the database stays unseen unless the key is
          * {@linkplain ChatCacheService#set set} or {@linkplain ChatCacheService#delete deleted}. Default: off.
          *
-         * <p>{@code getOrLoad} finds the marker in the same single read that finds a value: the stores this
+         * <p>{@code getOrLoad} finds the marker in the same single read that finds a value ({@code getOrLoadAll}
+         * in the same single bulk read that finds the values): the stores this
          * library builds recognise it before decoding ({@link io.chatcache.core.ReservedValueReads}), so a cached
          * absence is a clean hit (no store error, no failure, nothing logged). A store of your own without that
-         * capability is read as the type and then once more as a string, and counts the first read as an error.
+         * capability is read as the type and then once more as a string (in bulk for {@code getOrLoadAll}), and
+         * counts the first read as an error.
          * A plain {@code get} of such a key as another type still reads a miss that the store counts as an error
          * in its statistics (a value not of the requested type).
          *

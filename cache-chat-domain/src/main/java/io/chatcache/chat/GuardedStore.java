@@ -115,6 +115,13 @@ final class GuardedStore implements CacheStore, ReservedValueReads {
         return call("getEntries", Timing.SINGLE, store -> store.getEntries(keys, type));
     }
 
+    /** Through the breaker, Redis's own reserved-aware bulk read (or its two plain bulk reads if it offers none). */
+    @Override
+    public <T> Map<String, CacheEntry<Object>> getEntriesOrReserved(Collection<String> keys, ValueType<T> type,
+                                                                    String reserved) {
+        return call("getEntries", Timing.SINGLE, store -> ReservedValueReads.readAll(store, keys, type, reserved));
+    }
+
     @Override
     public void putAll(Map<String, ?> entries, Duration ttl) {
         run("putAll", Timing.SINGLE, store -> store.putAll(entries, ttl));

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -470,14 +471,77 @@ public final class HybridCacheStore implements CacheStore {
         return found;
     }
 
+    /**
+     * The bulk load path's read ({@code ChatCacheService.getOrLoadAll}): {@link #getAll} with the remaining TTLs,
+     * where a stored value equal to {@code reserved} is a hit on that string whatever {@code type} is (through
+     * {@link ReservedValueReads}, on L1 and on L2 where they offer it: one bulk read per shard, no error
+     * counted). As {@code getAll}: L1 first for the keys it may serve, then the rest from L2 in one call per
+     * shard, each hit copied into L1; a shard that does not answer falls back alone, to L1.
+     */
+    <T> Map<String, CacheEntry<Object>> readAllForLoad(Collection<String> keys, ValueType<T> type,
+                                                       String reserved) {
+        CacheInputs.requireNonNull(keys, "keys");
+        keys.forEach(CacheInputs::requireKey);
+        CacheInputs.requireNonNull(type, "type");
+        CacheInputs.requireNonNull(reserved, "reserved");
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        L2Link link = connector.link();
+        Set<String> trusted = distinct;
+        if (!coherence.coherent() && link != null) {
+            trusted = new LinkedHashSet<>();
+            for (String key : distinct) {
+                if (trustL1(key)) {
+                    trusted.add(key);
+                }
+            }
+        }
+        Map<String, CacheEntry<Object>> local = trusted.isEmpty() ? Map.of()
+                : ReservedValueReads.readAll(l1, trusted, type, reserved);
+        Set<String> missing = new LinkedHashSet<>(distinct);
+        missing.removeAll(local.keySet());
+        Map<String, CacheEntry<Object>> remote = new HashMap<>();
+        if (!missing.isEmpty()) {
+            for (Map.Entry<L2Access.Shard, List<String>> group : l2.groups(missing).entrySet()) {
+                List<String> part = group.getValue();
+                L2Gateway.Result<Map<String, CacheEntry<Object>>> answer = readAllL2(link, group.getKey(), part,
+                        store -> ReservedValueReads.readAll(store, part, type, reserved));
+                if (answer.answered()) {
+                    remote.putAll(answer.value());
+                } else {
+                    // Without L2, L1 is all there is for these keys (as for getAll).
+                    List<String> untried = new ArrayList<>(part);
+                    untried.removeAll(trusted);
+                    if (!untried.isEmpty()) {
+                        remote.putAll(ReservedValueReads.readAll(l1, untried, type, reserved));
+                    }
+                }
+            }
+        }
+        Map<String, CacheEntry<Object>> found = new LinkedHashMap<>();
+        for (String key : distinct) {
+            CacheEntry<Object> entry = local.containsKey(key) ? local.get(key) : remote.get(key);
+            if (entry != null) {
+                found.put(key, entry);
+            }
+        }
+        hits.add(found.size());
+        misses.add(distinct.size() - found.size());
+        return found;
+    }
+
     /** {@link #readL2} for several keys of one shard in one L2 call: each hit fills L1 under the same rules. */
     private <T> L2Gateway.Result<Map<String, CacheEntry<T>>> readAllL2(L2Link link, L2Access.Shard shard,
             List<String> keys, ValueType<T> type) {
+        return readAllL2(link, shard, keys, store -> store.getEntries(keys, type));
+    }
+
+    /** {@link #readAllL2(L2Link, L2Access.Shard, List, ValueType)} with the bulk read {@code read} of L2. */
+    private <V> L2Gateway.Result<Map<String, CacheEntry<V>>> readAllL2(L2Link link, L2Access.Shard shard,
+            List<String> keys, Function<CacheStore, Map<String, CacheEntry<V>>> read) {
         Map<String, Long> stamps = new HashMap<>();
         keys.forEach(key -> stamps.put(key, copies.readStamp(key)));
         long startNanos = System.nanoTime();
-        L2Gateway.Result<Map<String, CacheEntry<T>>> entries =
-                l2.call(link, shard, Timing.SINGLE, store -> store.getEntries(keys, type));
+        L2Gateway.Result<Map<String, CacheEntry<V>>> entries = l2.call(link, shard, Timing.SINGLE, read);
         if (entries.answered()) {
             entries.value().forEach((key, entry) -> copies.fill(key, entry, stamps.get(key), startNanos));
         }

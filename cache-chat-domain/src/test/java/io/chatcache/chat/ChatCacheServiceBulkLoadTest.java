@@ -36,7 +36,7 @@ class ChatCacheServiceBulkLoadTest {
             assertThat(values).containsExactly(Map.entry("u:3", "row u:3"), Map.entry("u:2", "two"),
                     Map.entry("u:1", "row u:1"));
             assertThat(asked).containsExactly(Set.of("u:3", "u:1"));
-            assertThat(store.getAlls).hasValue(1);
+            assertThat(store.bulkReads).hasValue(1);
             assertThat(store.putAlls).hasValue(1);
             assertThat(store.ttlOf("u:1")).isEqualTo(Duration.ofMinutes(5));
             assertThat(cache.get("u:99", String.class)).isEmpty();
@@ -115,7 +115,7 @@ class ChatCacheServiceBulkLoadTest {
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("bulkLoader");
             assertThatThrownBy(() -> cache.getOrLoadAll(List.of("ok"), String.class, m -> Map.of(), Duration.ZERO))
                     .isInstanceOf(InvalidInputException.class);
-            assertThat(store.getAlls).hasValue(0);
+            assertThat(store.bulkReads).hasValue(0);
         }
     }
 }

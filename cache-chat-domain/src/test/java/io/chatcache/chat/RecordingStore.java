@@ -1,10 +1,12 @@
 package io.chatcache.chat;
 
+import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheStats;
 import io.chatcache.core.CacheStore;
 import io.chatcache.core.KeyPattern;
 import io.chatcache.core.ProvidedStore;
 import io.chatcache.core.RemovalListener;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.StoreSettings;
 import io.chatcache.core.Subscription;
 import io.chatcache.core.ValueType;
@@ -17,17 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real memory store (found through its provider), recording the TTL of every write and counting the bulk
- * calls ({@code getAll}, {@code putAll}).
+ * calls (the bulk reads {@code getAll}, {@code getEntries}, {@code getEntriesOrReserved}, and {@code putAll}). Offers
+ * the memory store's {@link ReservedValueReads}, as the stores the library builds do.
  */
-final class RecordingStore implements CacheStore {
+final class RecordingStore implements CacheStore, ReservedValueReads {
 
     private final ProvidedStore memory = AdapterLookup.SERVICE_LOADER.apply("memory")
             .orElseThrow(() -> new AssertionError("the memory adapter must be on the test class path"))
             .open(StoreSettings.defaults(Map.of()));
     private final CacheStore delegate = memory.store();
     private final Map<String, Duration> ttls = new ConcurrentHashMap<>();
-    /** How many {@code getAll} calls reached this store. */
-    final AtomicInteger getAlls = new AtomicInteger();
+    /** How many bulk reads ({@code getAll}, {@code getEntries}, {@code getEntriesOrReserved}) reached this store. */
+    final AtomicInteger bulkReads = new AtomicInteger();
     /** How many {@code putAll} calls reached this store. */
     final AtomicInteger putAlls = new AtomicInteger();
 
@@ -59,8 +62,26 @@ final class RecordingStore implements CacheStore {
 
     @Override
     public <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
-        getAlls.incrementAndGet();
+        bulkReads.incrementAndGet();
         return delegate.getAll(keys, type);
+    }
+
+    @Override
+    public <T> Map<String, CacheEntry<T>> getEntries(Collection<String> keys, ValueType<T> type) {
+        bulkReads.incrementAndGet();
+        return delegate.getEntries(keys, type);
+    }
+
+    @Override
+    public <T> Optional<CacheEntry<Object>> getEntryOrReserved(String key, ValueType<T> type, String reserved) {
+        return ReservedValueReads.read(delegate, key, type, reserved);
+    }
+
+    @Override
+    public <T> Map<String, CacheEntry<Object>> getEntriesOrReserved(Collection<String> keys, ValueType<T> type,
+                                                                    String reserved) {
+        bulkReads.incrementAndGet();
+        return ReservedValueReads.readAll(delegate, keys, type, reserved);
     }
 
     @Override
