@@ -209,4 +209,43 @@ class CacheStoreDefaultsTest {
         assertThatThrownBy(() -> store.capability(null)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("capability");
     }
+
+    @Test
+    void reservedBulkReadWithoutTheCapabilityFindsValuesAndTheReservedStringInKeyOrder() {
+        String reserved = "\u0000reserved";
+        store.put("number", 7);
+        store.put("marked", reserved);
+        store.put("text", "not a number");
+        Map<String, CacheEntry<Object>> found = ReservedValueReads.readAll(store,
+                List.of("marked", "absent", "text", "number", "marked"), ValueType.of(Integer.class), reserved);
+        assertThat(found.keySet()).containsExactly("marked", "number");
+        assertThat(found.get("marked").value()).isEqualTo(reserved);
+        assertThat(found.get("number").value()).isEqualTo(7);
+        assertThat(ReservedValueReads.readAll(store, List.of(), ValueType.of(Integer.class), reserved)).isEmpty();
+    }
+
+    @Test
+    void reservedBulkReadDefaultLoopsOverTheSingleKeyReadOncePerKey() {
+        String reserved = "\u0000reserved";
+        store.put("number", 7);
+        store.put("marked", reserved);
+        AtomicInteger reads = new AtomicInteger();
+        ReservedValueReads capability = new ReservedValueReads() {
+            @Override
+            public <T> Optional<CacheEntry<Object>> getEntryOrReserved(String key, ValueType<T> type, String r) {
+                reads.incrementAndGet();
+                return ReservedValueReads.read(store, key, type, r);
+            }
+        };
+        Map<String, CacheEntry<Object>> found = capability.getEntriesOrReserved(
+                List.of("number", "absent", "marked", "number"), ValueType.of(Integer.class), reserved);
+        assertThat(found.keySet()).containsExactly("number", "marked");
+        assertThat(found.get("marked").value()).isEqualTo(reserved);
+        assertThat(reads).hasValue(3);
+        assertThatThrownBy(() -> capability.getEntriesOrReserved(List.of("ok", ""), ValueType.of(Integer.class),
+                reserved)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> capability.getEntriesOrReserved(List.of("ok"), ValueType.of(Integer.class), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("reserved");
+        assertThat(reads).hasValue(3);
+    }
 }
