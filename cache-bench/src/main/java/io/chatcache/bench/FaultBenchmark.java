@@ -258,6 +258,8 @@ public final class FaultBenchmark {
     private record Result(String row, List<String> shardRows) {
     }
 
+    // "try": the writer's BreakerWatch is a resource only to be closed with the writer; it reports through its callback
+    @SuppressWarnings("try")
     private static Result run(Scenario scenario, FaultInstance.Kind store, Duration tolerance, Path keep,
             boolean fullCoverage) throws IOException {
         Path readerLog = Files.createTempFile("chatcache-fault-reader-", ".log");
