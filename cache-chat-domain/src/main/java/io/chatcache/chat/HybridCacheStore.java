@@ -395,15 +395,7 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireNonNull(type, "type");
         Set<String> distinct = new LinkedHashSet<>(keys);
         L2Link link = connector.link();
-        Set<String> trusted = distinct;
-        if (!coherence.coherent() && link != null) {
-            trusted = new LinkedHashSet<>();
-            for (String key : distinct) {
-                if (trustL1(key)) {
-                    trusted.add(key);
-                }
-            }
-        }
+        Set<String> trusted = trustedInL1(distinct, link);
         Map<String, T> local = trusted.isEmpty() ? Map.of() : l1.getAll(trusted, type);
         Set<String> missing = new LinkedHashSet<>(distinct);
         missing.removeAll(local.keySet());
@@ -471,6 +463,20 @@ public final class HybridCacheStore implements CacheStore {
         return found;
     }
 
+    /** The keys of {@code distinct} that L1 may serve now: all of them unless something is suspect. */
+    private Set<String> trustedInL1(Set<String> distinct, L2Link link) {
+        if (coherence.coherent() || link == null) {
+            return distinct;
+        }
+        Set<String> trusted = new LinkedHashSet<>();
+        for (String key : distinct) {
+            if (trustL1(key)) {
+                trusted.add(key);
+            }
+        }
+        return trusted;
+    }
+
     /**
      * The bulk load path's read ({@code ChatCacheService.getOrLoadAll}): {@link #getAll} with the remaining TTLs,
      * where a stored value equal to {@code reserved} is a hit on that string whatever {@code type} is (through
@@ -486,15 +492,7 @@ public final class HybridCacheStore implements CacheStore {
         CacheInputs.requireNonNull(reserved, "reserved");
         Set<String> distinct = new LinkedHashSet<>(keys);
         L2Link link = connector.link();
-        Set<String> trusted = distinct;
-        if (!coherence.coherent() && link != null) {
-            trusted = new LinkedHashSet<>();
-            for (String key : distinct) {
-                if (trustL1(key)) {
-                    trusted.add(key);
-                }
-            }
-        }
+        Set<String> trusted = trustedInL1(distinct, link);
         Map<String, CacheEntry<Object>> local = trusted.isEmpty() ? Map.of()
                 : ReservedValueReads.readAll(l1, trusted, type, reserved);
         Set<String> missing = new LinkedHashSet<>(distinct);
