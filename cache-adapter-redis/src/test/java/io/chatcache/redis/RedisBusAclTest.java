@@ -31,7 +31,7 @@ class RedisBusAclTest {
     private static RedisConfig.Builder config(String user, String password) {
         return RedisConfig.builder().single(server.address()).username(user).password(password).namespace("app")
                 .connectTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(2))
-                .connectionMinimumIdleSize(1);
+                .startupTimeout(RedisTestSupport.STARTUP).connectionMinimumIdleSize(1);
     }
 
     @Test

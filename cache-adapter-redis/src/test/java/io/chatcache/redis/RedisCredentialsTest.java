@@ -36,6 +36,7 @@ class RedisCredentialsTest {
         return RedisConfig.builder().single(server.address())
                 .connectTimeout(Duration.ofSeconds(2))
                 .timeout(Duration.ofSeconds(2))
+                .startupTimeout(RedisTestSupport.STARTUP)
                 .connectionMinimumIdleSize(1);
     }
 

@@ -48,7 +48,8 @@ class CacheCountersTest {
     void redisProbeNoticesAStoppedServerAndFailedWritesAreNotCountedAsPuts() {
         RedisServer server = REDIS.startSingle();
         try (ChatCacheService cache = ChatCacheService.builder().backend(CacheBackend.REDIS)
-                .redis(server.host(), server.port(), server.password()).build()) {
+                .redis(server.host(), server.port(), server.password())
+                .redisEnvironment(Map.of("REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT)).build()) {
             cache.set("k", "v");
             assertThat(cache.probeRedis()).isTrue();
             assertThat(cache.counters().puts()).isEqualTo(1);
@@ -70,7 +71,8 @@ class CacheCountersTest {
     void hybridProbeTurnsUnavailableOnceTheBreakerOpens() {
         RedisServer server = REDIS.startSingle();
         try (ChatCacheService cache = ChatCacheService.builder().backend(CacheBackend.HYBRID)
-                .redis(server.host(), server.port(), server.password()).build()) {
+                .redis(server.host(), server.port(), server.password())
+                .redisEnvironment(Map.of("REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT)).build()) {
             await().atMost(Duration.ofSeconds(20)).until(cache::probeRedis);
             server.kill();
             await().atMost(Duration.ofSeconds(30)).until(() -> !cache.probeRedis());
@@ -85,6 +87,7 @@ class CacheCountersTest {
         RedisServer server = REDIS.startSingle();
         try (ChatCacheService cache = ChatCacheService.builder().backend(CacheBackend.HYBRID)
                 .redis(server.host(), server.port(), server.password())
+                .redisEnvironment(Map.of("REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT))
                 .breaker(1, Duration.ofMinutes(5)).build()) {
             await().atMost(Duration.ofSeconds(20)).until(cache::probeRedis);
             server.kill();

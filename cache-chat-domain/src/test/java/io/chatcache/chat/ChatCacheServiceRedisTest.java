@@ -220,7 +220,8 @@ class ChatCacheServiceRedisTest {
     void redisBackendMissesAndSkipsWritesWhileRedisIsDownThenRecovers() {
         RedisServer server = REDIS.startSingle();
         Map<String, String> env = Map.of("CACHE_BACKEND", "redis", "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()));
+                "REDIS_PORT", String.valueOf(server.port()),
+                "REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT);
         try (ChatCacheService cache = ChatCacheService.fromEnvironment(env)) {
             cache.set("k", "v");
             server.kill();
@@ -245,7 +246,8 @@ class ChatCacheServiceRedisTest {
     void redisBackendInfoTakenFirstAfterRedisDiesSaysRedisIsUnavailable() {
         RedisServer server = REDIS.startSingle();
         Map<String, String> env = Map.of("CACHE_BACKEND", "redis", "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()));
+                "REDIS_PORT", String.valueOf(server.port()),
+                "REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT);
         try (ChatCacheService cache = ChatCacheService.fromEnvironment(env)) {
             cache.set("k", "v");
             Map<String, CacheStats> before = cache.getStats();
@@ -301,7 +303,8 @@ class ChatCacheServiceRedisTest {
     void hybridCallersSeeNoExceptionWhenRedisDiesMidRun() {
         RedisServer server = REDIS.startSingle();
         Map<String, String> env = Map.of("CACHE_BACKEND", "hybrid", "REDIS_HOST", server.host(),
-                "REDIS_PORT", String.valueOf(server.port()));
+                "REDIS_PORT", String.valueOf(server.port()),
+                "REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT);
         try (ChatCacheService cache = ChatCacheService.fromEnvironment(env)) {
             cache.set("k", "v");
             server.kill();
@@ -324,6 +327,7 @@ class ChatCacheServiceRedisTest {
         try (ChatCacheService cache = ChatCacheService.builder()
                 .backend(CacheBackend.REDIS)
                 .redis(server.host(), server.port(), server.password())
+                .redisEnvironment(Map.of("REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT))
                 .build()) {
             cache.set("builder:" + UUID.randomUUID(), "v");
 

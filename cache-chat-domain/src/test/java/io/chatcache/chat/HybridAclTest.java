@@ -23,7 +23,7 @@ class HybridAclTest {
         server.addAclUser("app", "app-pw-9", "resetchannels", "~app:*", "+@all");
         Map<String, String> env = Map.of("CACHE_BACKEND", "hybrid", "REDIS_HOST", server.host(),
                 "REDIS_PORT", String.valueOf(server.port()), "REDIS_USERNAME", "app", "REDIS_PASSWORD", "app-pw-9",
-                "REDIS_NAMESPACE", "app");
+                "REDIS_NAMESPACE", "app", "REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT);
 
         CacheConfigurationException e = assertThrows(CacheConfigurationException.class,
                 () -> ChatCacheService.fromEnvironment(env).close());
@@ -37,7 +37,7 @@ class HybridAclTest {
         server.addAclUser("app", "app-pw-9", "resetchannels", "&app:invalidations", "~app:*", "+@all");
         Map<String, String> env = Map.of("CACHE_BACKEND", "hybrid", "REDIS_HOST", server.host(),
                 "REDIS_PORT", String.valueOf(server.port()), "REDIS_USERNAME", "app", "REDIS_PASSWORD", "app-pw-9",
-                "REDIS_NAMESPACE", "app");
+                "REDIS_NAMESPACE", "app", "REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT);
 
         try (ChatCacheService cache = ChatCacheService.fromEnvironment(env)) {
             cache.set("k", "v");

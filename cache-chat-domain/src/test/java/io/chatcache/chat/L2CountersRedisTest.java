@@ -19,7 +19,8 @@ class L2CountersRedisTest {
 
     /** Generous deadlines: the test host's 2 cores are shared with other builds. */
     private static Map<String, String> environment(String namespace) {
-        return Map.of("REDIS_NAMESPACE", namespace, "REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s");
+        return Map.of("REDIS_NAMESPACE", namespace, "REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s",
+                "REDIS_STARTUP_TIMEOUT", RedisEnvironment.STARTUP_TIMEOUT);
     }
 
     private static ChatCacheService hybrid(RedisServer server, String namespace) {

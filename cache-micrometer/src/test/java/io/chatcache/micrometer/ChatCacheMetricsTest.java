@@ -24,6 +24,12 @@ class ChatCacheMetricsTest {
     @RegisterExtension
     static final RedisServers REDIS = RedisServers.create();
 
+    /**
+     * {@code REDIS_STARTUP_TIMEOUT} for services on a running harness server: connecting at start-up can take
+     * longer than the default 5 s on a loaded 2-core CI machine, and no test here measures start-up.
+     */
+    private static final String STARTUP_TIMEOUT = "30s";
+
     private static double count(MeterRegistry registry, String name, String... tags) {
         return registry.get(name).tags(tags).functionCounter().count();
     }
@@ -106,7 +112,8 @@ class ChatCacheMetricsTest {
         RedisServer server = REDIS.startSingle();
         MeterRegistry registry = new SimpleMeterRegistry();
         try (ChatCacheService cache = ChatCacheMetrics.monitor(registry, ChatCacheService.builder()
-                .backend(CacheBackend.REDIS).redis(server.host(), server.port(), server.password()).build(),
+                .backend(CacheBackend.REDIS).redis(server.host(), server.port(), server.password())
+                .redisEnvironment(java.util.Map.of("REDIS_STARTUP_TIMEOUT", STARTUP_TIMEOUT)).build(),
                 "r")) {
             cache.set("k", "v");
             cache.get("k", String.class);
@@ -155,7 +162,8 @@ class ChatCacheMetricsTest {
     private static ChatCacheService hybrid(RedisServer server) {
         return ChatCacheService.builder().backend(CacheBackend.HYBRID)
                 .redis(server.host(), server.port(), server.password())
-                .redisEnvironment(java.util.Map.of("REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s")).build();
+                .redisEnvironment(java.util.Map.of("REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s",
+                        "REDIS_STARTUP_TIMEOUT", STARTUP_TIMEOUT)).build();
     }
 
     @Test

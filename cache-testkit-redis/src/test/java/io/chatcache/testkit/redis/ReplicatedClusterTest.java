@@ -19,6 +19,9 @@ class ReplicatedClusterTest {
     @RegisterExtension
     static final RedisServers redis = RedisServers.create();
 
+    /** How long WAIT may take for the replica's acknowledgement (see the failover test). */
+    private static final Duration REPLICATION_ACK_LIMIT = Duration.ofSeconds(20);
+
     @Test
     void sixNodesThreeMastersEachWithOneReplicaInSync() {
         RedisCluster cluster = redis.clusterWithReplicas();
@@ -64,7 +67,15 @@ class ReplicatedClusterTest {
         RedisServer master = cluster.masterOf(key);
         RedisServer replica = cluster.replicasOf(master).get(0);
         assertThat(master.cli("SET", key, "kept")).isEqualTo("OK");
-        assertThat(master.cli("WAIT", "1", "2000")).isEqualTo("1");
+        // Replication is asynchronous: only a write the replica acknowledged survives the master's SIGKILL.
+        // WAIT returns as soon as the replica acknowledges; its limit is a margin for a loaded 2-core machine
+        // (the replica and the master compete with the other four nodes and the JVM), not a deadline of
+        // Redis or of the library, so it is well above the few milliseconds this takes on a quiet machine.
+        assertThat(master.cli("WAIT", "1", Long.toString(REPLICATION_ACK_LIMIT.toMillis())))
+                .as("replicas that acknowledged the SET before the kill").isEqualTo("1");
+        // The fresh cluster holds this one key, and the replica about to be promoted has it.
+        assertThat(replica.cli("INFO", "keyspace")).as("the replica's keyspace before the kill")
+                .contains("db0:keys=1,");
         Set<RedisServer> otherMasters = cluster.masters().stream().filter(m -> m != master)
                 .collect(Collectors.toSet());
 
@@ -76,7 +87,8 @@ class ReplicatedClusterTest {
         assertThat(promoted).isSameAs(replica);
         assertThat(promotion).as("promotion time with a 1 s node timeout").isLessThan(Duration.ofSeconds(10));
         assertThat(cluster.masterOf(key)).isSameAs(promoted);
-        assertThat(promoted.cli("GET", key)).isEqualTo("kept");
+        assertThat(promoted.cli("GET", key)).as("the acknowledged write on the promoted replica; its replication: %s",
+                promoted.cli("INFO", "replication")).isEqualTo("kept");
         assertThat(cluster.masters()).hasSize(3).contains(promoted).containsAll(otherMasters);
         for (RedisServer node : cluster.nodes()) {
             if (node != master) {
