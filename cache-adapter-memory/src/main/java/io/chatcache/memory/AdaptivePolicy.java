@@ -20,16 +20,26 @@ import java.util.function.Supplier;
  * entry out; ties go to the victim, which has proven itself.
  *
  * <h2>Adaptation</h2>
- * A <em>ghost</em> remembers the keys of the candidates that lost their duel: one int per slot, in slots for
- * {@value #GHOST_SHARE} of the bound, each key in a slot chosen by its salted hash (a newer key overwrites an
- * older one, so a key stays remembered for about as many losses as there are slots). A new entry whose key the
- * ghost holds is a <em>ghost hit</em>: a window that many entries larger would have kept it. A hit in
- * probation is what main would lose if it were smaller. Over each sample (the bound's number of accesses, at
- * least {@value #MINIMUM_SAMPLE}) the window moves by {@value #MAXIMUM_STEP_SHARE} of the bound times
- * {@code (g - p) / (g + p + s)}, where {@code g} is the ghost hits, {@code p} the probation hits scaled to the
- * ghost's size and weighted {@value #PROBATION_WEIGHT} (probation's average hit rate overstates that of its
- * least-recent entries, which are what a larger window gives up) and {@code s} is {@value #SMOOTHING}: towards
- * the side that would gain, fast when it clearly does, little when the counts are few or even.
+ * A <em>ghost</em> remembers the keys of the candidates that lost their duel, and when: one int per slot, in
+ * slots for {@value #GHOST_SHARE} of the bound, each key in a slot chosen by its salted hash (a newer key
+ * overwrites an older one), the int holding a fingerprint of the key above a stamp of {@value #STAMP_BITS} bits,
+ * the number of entries added before the loss in units of at most a 64th of the slots (a loss older than 4,096
+ * units may pass for a recent one). A new entry whose key the ghost holds, lost fewer than {@code r} additions
+ * ago ({@code r} is half the slots rounded up, about {@value #RETURN_SHARE} of the bound), is a <em>ghost
+ * hit</em>: a window {@code r} entries larger would have kept it, since each addition moves the window's entries
+ * one place towards its end. A key that returns later does not count, since it says little about what a
+ * slightly larger window would keep: with ghost hits of every age counted, about two thirds of them were that
+ * late in the skewed phase of {@code AdaptivePolicyTest}, which pays best with a one-entry window, against 44%
+ * and 29% on the synthetic chat trace at 500 and 1,000 entries (sessions re-read within a few hundred reads),
+ * which wants a window of about 12 to 20%. A hit in probation is what main would lose if it were smaller. Over each
+ * sample (the bound's number of accesses, at least {@value #MINIMUM_SAMPLE}) the window moves by
+ * {@value #MAXIMUM_STEP_SHARE} of the bound times {@code (g - p) / (g + p + s)}, where {@code g} is the ghost
+ * hits, {@code p} the probation hits scaled to {@code r} entries and weighted {@value #PROBATION_WEIGHT}
+ * (probation's average hit rate overstates that of its least-recent entries, which are what a larger window
+ * gives up) and {@code s} is {@value #SMOOTHING}: towards the side that would gain, fast when it clearly does,
+ * little when the counts are few or even. A shrink takes at most {@value #MAXIMUM_SHRINK_SHARE} of the window
+ * (at least one entry), so that one sample cannot take a window of a few entries that pays (as on the LIRS
+ * {@code multi1} trace) down to one.
  *
  * <p>Both counts come from the same sample, so a change of the workload's phase moves both. A hill climber
  * that compares one sample's hit rate with the previous one's (Caffeine's, which this policy used before)
@@ -63,6 +73,14 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     private static final double PROTECTED_SHARE = 0.80;
     /** The ghost's slots, as a share of the bound. */
     static final double GHOST_SHARE = 0.0625;
+    /**
+     * How soon after its loss a key must return to be a ghost hit, in entries added, as a share of the bound
+     * (half the ghost's slots).
+     */
+    static final double RETURN_SHARE = GHOST_SHARE / 2;
+    /** The low bits of a ghost slot that hold the loss's time. */
+    static final int STAMP_BITS = 12;
+    private static final int STAMP_MASK = (1 << STAMP_BITS) - 1;
     /** The most slots a ghost has (4 MiB). */
     private static final int MAXIMUM_GHOST = 1 << 20;
     /** The fewest accesses in a sample, so that a small cache's sample still counts enough hits. */
@@ -70,9 +88,11 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     /** The most one adaptation moves the window, as a share of the bound. */
     static final double MAXIMUM_STEP_SHARE = 0.05;
     /** Added to the two counts' sum, so that a sample with few of either moves the window little. */
-    static final double SMOOTHING = 16;
-    /** What a probation hit weighs against a ghost hit, per slot. */
-    static final double PROBATION_WEIGHT = 0.6;
+    static final double SMOOTHING = 8;
+    /** What a probation hit weighs against a ghost hit, per entry of the return span. */
+    static final double PROBATION_WEIGHT = 0.5;
+    /** The most of the window one adaptation takes back (at least one entry). */
+    static final double MAXIMUM_SHRINK_SHARE = 0.25;
     /** Entries moved between regions by one adaptation at most, so that a step cannot stall the lock. */
     private static final int MOVE_LIMIT = 1000;
 
@@ -126,10 +146,16 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     private long protectedMaximum;
 
     private final int ghostSlots;
+    /** A ghost hit's key was lost fewer than this many additions ago. */
+    private final long returnSpan;
+    /** The ghost's time unit: additions shifted right by this many bits (a 64th of the slots or finer). */
+    private final int stampShift;
     private final long samplePeriod;
     private final long maximumStep;
-    /** The salted hashes of candidates that lost their duel, by slot; null until the first loss. */
+    /** The fingerprints and loss stamps of candidates that lost their duel, by slot; null until the first loss. */
     private int[] ghost;
+    /** The entries added, for the ghost's stamps. */
+    private long additions;
 
     private long hitsInSample;
     private long missesInSample;
@@ -157,6 +183,8 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         this.windowMaximum = Math.max(1, maximum - (long) ((1 - INITIAL_WINDOW) * maximum));
         this.protectedMaximum = (long) (PROTECTED_SHARE * (maximum - windowMaximum));
         this.ghostSlots = (int) Math.min(MAXIMUM_GHOST, Math.max(1, (long) (GHOST_SHARE * maximum)));
+        this.returnSpan = Math.max(1, (ghostSlots + 1) / 2);
+        this.stampShift = Math.max(0, 31 - Integer.numberOfLeadingZeros(ghostSlots) - 6);
         this.samplePeriod = Math.max(MINIMUM_SAMPLE, maximum);
         this.maximumStep = Math.max(1, (long) (MAXIMUM_STEP_SHARE * maximum));
     }
@@ -173,9 +201,12 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         sketch.ensureCapacity(totalWeight);
         sketch.increment(node.keyHash());
         missesInSample++;
+        additions++;
         if (ghost != null) {
-            int hash = ghostHash(node.keyHash());
-            if (ghost[ghostSlot(hash)] == hash) {
+            long hash = ghostHash(node.keyHash());
+            int held = ghost[ghostSlot(hash)];
+            if ((held & ~STAMP_MASK) == fingerprint(hash)
+                    && ((stamp() - held) & STAMP_MASK) << stampShift < returnSpan) {
                 ghostHits++;
             }
         }
@@ -422,13 +453,13 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
 
     /**
      * At the end of a sample, sets the adjustment: the ghost hits less the weighted probation hits scaled to the
-     * ghost's size, relative to their sum (so the same at any bound and sample length), times the largest step.
+     * return span, relative to their sum (so the same at any bound and sample length), times the largest step.
      */
     private void determineAdjustment() {
         if (hitsInSample + missesInSample < samplePeriod) {
             return;
         }
-        double mainLoss = PROBATION_WEIGHT * probationHits * ghostSlots / Math.max(1, probationWeight);
+        double mainLoss = PROBATION_WEIGHT * probationHits * returnSpan / Math.max(1, probationWeight);
         adjustment = (long) (maximumStep * (ghostHits - mainLoss) / (ghostHits + mainLoss + SMOOTHING));
         hitsInSample = 0;
         missesInSample = 0;
@@ -436,26 +467,37 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         probationHits = 0;
     }
 
-    /** Remembers the key of a candidate that lost its duel, in place of whatever its slot held. */
+    /** Remembers the key of a candidate that lost its duel and when, in place of whatever its slot held. */
     private void rememberLoser(int keyHash) {
         if (ghost == null) {
             // At the first loss, so that a store that never fills never pays for it.
             ghost = new int[ghostSlots];
         }
-        int hash = ghostHash(keyHash);
-        ghost[ghostSlot(hash)] = hash;
+        long hash = ghostHash(keyHash);
+        ghost[ghostSlot(hash)] = fingerprint(hash) | stamp();
     }
 
-    /** The key's salted hash as the ghost holds it: never 0, which is an empty slot. */
-    private int ghostHash(int keyHash) {
+    /** The time the ghost records: the additions in units of {@code 2^stampShift}, in the low bits. */
+    private int stamp() {
+        return (int) (additions >>> stampShift) & STAMP_MASK;
+    }
+
+    /** The key's salted 64-bit hash as the ghost uses it: the slot from the high half, the fingerprint the low. */
+    private long ghostHash(int keyHash) {
         long z = (keyHash ^ seed) * 0x9E37_79B9_7F4A_7C15L;
         z ^= z >>> 29;
-        return (int) (z >>> 32) | 1;
+        z *= 0xBF58_476D_1CE4_E5B9L;
+        return z ^ (z >>> 32);
     }
 
-    /** The slot of a ghost hash: the hash scaled to the number of slots (multiply-shift). */
-    private int ghostSlot(int ghostHash) {
-        return (int) (((ghostHash & 0xFFFF_FFFFL) * ghostSlots) >>> 32);
+    /** The fingerprint a slot holds above its stamp: never 0, so that an empty slot matches no key. */
+    private static int fingerprint(long ghostHash) {
+        return ((int) ghostHash & ~STAMP_MASK) | (STAMP_MASK + 1);
+    }
+
+    /** The slot of a ghost hash: its high half scaled to the number of slots (multiply-shift). */
+    private int ghostSlot(long ghostHash) {
+        return (int) (((ghostHash >>> 32) * ghostSlots) >>> 32);
     }
 
     /** Moves capacity from protected to the window, and main's least-recent entries with it. */
@@ -489,7 +531,8 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         if (windowMaximum <= 1) {
             return;
         }
-        long quota = Math.min(-adjustment, Math.max(0, windowMaximum - 1));
+        long quota = Math.min(-adjustment,
+                Math.min(windowMaximum - 1, Math.max(1, (long) (MAXIMUM_SHRINK_SHARE * windowMaximum))));
         protectedMaximum += quota;
         windowMaximum -= quota;
         for (int moved = 0; moved < MOVE_LIMIT && quota > 0; moved++) {

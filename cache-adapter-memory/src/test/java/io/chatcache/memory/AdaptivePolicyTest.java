@@ -93,7 +93,7 @@ class AdaptivePolicyTest {
         long hits = recencyPhase(adaptive);
         assertThat(adaptive.policy().windowMaximum()).as("window after a recency workload, %d at first",
                 initialWindow).isGreaterThan(CAPACITY / 2);
-        // Exact LRU hits 119,564 times here; the policy, whose main keeps at least a fifth of the cache, 98,622
+        // Exact LRU hits 119,564 times here; the policy, whose main keeps at least a fifth of the cache, 97,707
         // (the hill climber it replaced, about 86,000).
         assertThat(hits).as("hits of 400,000 reads").isGreaterThan(90_000);
     }
@@ -116,6 +116,58 @@ class AdaptivePolicyTest {
         }
         assertThat(smallest).as("smallest window during the skewed workload, grown to %d before", grown)
                 .isLessThan(grown / 4);
+    }
+
+    @Test
+    void oneAdaptationTakesAQuarterOfTheWindowAtMost() {
+        // On the LIRS multi1 trace at 500 entries a window of a few entries pays (about a point over one entry),
+        // and one sample used to take it from 5 or 9 entries down to 1.
+        PolicySimulator adaptive = new PolicySimulator(500, 0x9E3779B97F4A7C15L);
+        long previous = adaptive.policy().windowMaximum();
+        long largest = previous;
+        for (int key : TraceFiles.trace("multi1").accesses()) {
+            adaptive.access(key);
+            long window = adaptive.policy().windowMaximum();
+            assertThat(previous - window).as("one adaptation's cut of a window of %d", previous)
+                    .isLessThanOrEqualTo(Math.max(1, (long) (AdaptivePolicy.MAXIMUM_SHRINK_SHARE * previous)));
+            largest = Math.max(largest, window);
+            previous = window;
+        }
+        assertThat(largest).as("largest window").isGreaterThan(4);
+    }
+
+    @Test
+    void onlyALoserThatReturnsSoonGrowsTheWindow() {
+        // A ghost hit counts only if the key returns within half the ghost's slots of additions (31 at 1,000):
+        // a loser that returns after 10 additions says a slightly larger window would have kept it, one that
+        // returns after 80 (still in the ghost about a quarter of the time) does not.
+        assertThat(windowWhenLosersReturnAfter(5)).as("window when losers return 10 additions later")
+                .isGreaterThan(10);
+        assertThat(windowWhenLosersReturnAfter(40)).as("window when losers return 80 additions later")
+                .isEqualTo(1);
+    }
+
+    /**
+     * Fills the cache with keys read five times each, then alternates a new key with the new key of
+     * {@code distance} steps before (two additions a step while both miss); returns the largest window seen.
+     */
+    private static long windowWhenLosersReturnAfter(int distance) {
+        PolicySimulator adaptive = new PolicySimulator(CAPACITY, 31);
+        for (int round = 0; round < 5; round++) {
+            for (int key = 0; key < CAPACITY; key++) {
+                adaptive.access(key);
+            }
+        }
+        long largest = adaptive.policy().windowMaximum();
+        for (int step = 0; step < 4_000; step++) {
+            int key = 1_000_000 + step;
+            adaptive.access(key);
+            if (step >= distance) {
+                adaptive.access(key - distance);
+            }
+            largest = Math.max(largest, adaptive.policy().windowMaximum());
+        }
+        return largest;
     }
 
     @Test
