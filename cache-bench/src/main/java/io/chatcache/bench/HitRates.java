@@ -15,7 +15,11 @@ import java.util.Map;
  * cache-aside application does. The adaptive policy (its sketch's hash is salted per store) and Caffeine (its
  * admission has a random element) are each run {@code --runs} times (default {@value #RUNS}): the mean, and the
  * lowest and highest. A cell where the adaptive policy's mean is below Caffeine's but its highest run reaches
- * Caffeine's lowest is counted as within the runs' spread.
+ * Caffeine's lowest is counted as within the runs' spread. A cell is <em>clearly below</em> when the adaptive
+ * mean is lower than Caffeine's by more than twice the standard error of the difference of the two means
+ * ({@code sqrt(sa^2 / n + sc^2 / m)}, {@code sa} and {@code sc} the runs' sample standard deviations): with
+ * randomised caches, a mean a tenth of a point lower can be the draw of the runs rather than the policy, and
+ * this says which differences more runs would not be expected to close.
  *
  * <p>Caffeine's sketch hashes {@code String.hashCode} unsalted, so on the short traces its result depends on how
  * the keys happen to be spelled (which keys share counters). With {@code --spellings true} a second table gives
@@ -69,7 +73,8 @@ public final class HitRates {
         int cells = 0;
         int atLeastCaffeine = 0;
         int withinSpread = 0;
-        List<Double> adaptiveMeans = new ArrayList<>();
+        List<String> clearlyBelow = new ArrayList<>();
+        List<double[]> adaptiveRuns = new ArrayList<>();
         double sumDifference = 0;
         for (Traces.Trace trace : traces) {
             for (int size : sizes) {
@@ -83,7 +88,10 @@ public final class HitRates {
                 cells++;
                 atLeastCaffeine += difference >= 0 ? 1 : 0;
                 withinSpread += difference < 0 && adaptive[2] >= caffeine[1] ? 1 : 0;
-                adaptiveMeans.add(adaptive[0]);
+                if (isClearlyBelow(difference, adaptive[3], caffeine[3])) {
+                    clearlyBelow.add(trace.name() + "@" + size);
+                }
+                adaptiveRuns.add(adaptive);
                 sumDifference += difference;
                 System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %d | %s | %s%s | %s | %s | %+.2f |%n",
                         trace.name(), trace.keys().length, trace.distinctKeys(), size,
@@ -96,13 +104,14 @@ public final class HitRates {
                 + "%+.2f points; of the %d cells below, %d within the runs' spread (adaptive's highest >= caffeine's "
                 + "lowest); %d runs each.%n", atLeastCaffeine, cells, sumDifference / cells, cells - atLeastCaffeine,
                 withinSpread, runs);
+        printClearlyBelow(clearlyBelow, runs);
         if (!allExact) {
             System.out.println("FAILED: chatcache-lru's hits differ from exact LRU's (marked ≠ LRU above)");
             System.exit(1);
         }
         System.out.println("chatcache-lru's hit count equals exact LRU's on every trace and size.");
         if (spellings) {
-            printSpellings(traces, sizes, adaptiveMeans);
+            printSpellings(traces, sizes, adaptiveRuns);
         }
     }
 
@@ -122,7 +131,7 @@ public final class HitRates {
     }
 
     /** Caffeine over {@value #SPELLINGS} spellings of each trace's keys, against the adaptive means above. */
-    private static void printSpellings(List<Traces.Trace> traces, int[] sizes, List<Double> adaptiveMeans) {
+    private static void printSpellings(List<Traces.Trace> traces, int[] sizes, List<double[]> adaptiveRuns) {
         System.out.println();
         System.out.println("| trace | size | chatcache-adaptive (mean, from above) | caffeine over " + SPELLINGS
                 + " key spellings (mean, min–max) | adaptive − caffeine |");
@@ -130,12 +139,13 @@ public final class HitRates {
         int cell = 0;
         int atLeast = 0;
         double sum = 0;
+        List<String> clearlyBelow = new ArrayList<>();
         for (Traces.Trace trace : traces) {
             for (int size : sizes) {
-                double adaptive = adaptiveMeans.get(cell++);
-                double total = 0;
-                double lowest = Double.MAX_VALUE;
-                double highest = 0;
+                double[] adaptiveStats = adaptiveRuns.get(cell++);
+                double adaptive = adaptiveStats[0];
+                double[] rates = new double[PREFIXES.size()];
+                int spelling = 0;
                 for (String prefix : PREFIXES) {
                     String[] keys = new String[trace.keys().length];
                     Map<String, String> interned = new HashMap<>();
@@ -143,35 +153,68 @@ public final class HitRates {
                         keys[i] = interned.computeIfAbsent(prefix + trace.keys()[i], k -> k);
                     }
                     Traces.Trace respelled = new Traces.Trace(trace.name(), keys);
-                    double rate = 100.0 * simulate(respelled, CacheKind.CAFFEINE, size) / keys.length;
-                    total += rate;
-                    lowest = Math.min(lowest, rate);
-                    highest = Math.max(highest, rate);
+                    rates[spelling++] = 100.0 * simulate(respelled, CacheKind.CAFFEINE, size) / keys.length;
                 }
-                double caffeine = total / PREFIXES.size();
-                atLeast += adaptive >= caffeine ? 1 : 0;
-                sum += adaptive - caffeine;
-                System.out.printf(Locale.ROOT, "| %s | %d | %.2f%% | %.2f%% (%.2f–%.2f) | %+.2f |%n",
-                        trace.name(), size, adaptive, caffeine, lowest, highest, adaptive - caffeine);
+                double[] caffeine = statistics(rates);
+                double difference = adaptive - caffeine[0];
+                atLeast += difference >= 0 ? 1 : 0;
+                sum += difference;
+                if (isClearlyBelow(difference, adaptiveStats[3], caffeine[3])) {
+                    clearlyBelow.add(trace.name() + "@" + size);
+                }
+                System.out.printf(Locale.ROOT, "| %s | %d | %.2f%% | %s | %+.2f |%n",
+                        trace.name(), size, adaptive, spread(caffeine), difference);
             }
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "Against Caffeine's mean over key spellings: at or above in %d of %d cells; "
                 + "mean difference %+.2f points.%n", atLeast, cell, sum / cell);
+        printClearlyBelow(clearlyBelow, adaptiveRuns.isEmpty() ? 0 : (int) adaptiveRuns.get(0)[4]);
     }
 
-    /** Mean, lowest and highest hit rate in percent over {@code runs} fresh caches. */
+    /** Whether the difference of two means is below zero by more than twice its standard error. */
+    private static boolean isClearlyBelow(double difference, double standardError, double otherStandardError) {
+        return difference < -2 * Math.sqrt(standardError * standardError + otherStandardError * otherStandardError);
+    }
+
+    private static void printClearlyBelow(List<String> cells, int runs) {
+        if (runs < 2) {
+            System.out.println("Standard errors need at least 2 runs (--runs).");
+        } else {
+            System.out.printf(Locale.ROOT, "Clearly below (by more than two standard errors of the difference): %d %s.%n",
+                    cells.size(), cells.isEmpty() ? "cells" : cells.toString());
+        }
+    }
+
+    /**
+     * Hit rates in percent over {@code runs} fresh caches: mean, lowest, highest, the mean's standard error and the
+     * number of runs.
+     */
     private static double[] runs(Traces.Trace trace, CacheKind kind, int size, int runs) {
+        double[] rates = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            rates[run] = 100.0 * simulate(trace, kind, size) / trace.keys().length;
+        }
+        return statistics(rates);
+    }
+
+    /** Mean, lowest, highest, the mean's standard error (0 for one value) and the count of {@code rates}. */
+    static double[] statistics(double[] rates) {
         double sum = 0;
         double lowest = Double.MAX_VALUE;
-        double highest = 0;
-        for (int run = 0; run < runs; run++) {
-            double rate = 100.0 * simulate(trace, kind, size) / trace.keys().length;
+        double highest = -Double.MAX_VALUE;
+        for (double rate : rates) {
             sum += rate;
             lowest = Math.min(lowest, rate);
             highest = Math.max(highest, rate);
         }
-        return new double[] {sum / runs, lowest, highest};
+        double mean = sum / rates.length;
+        double squares = 0;
+        for (double rate : rates) {
+            squares += (rate - mean) * (rate - mean);
+        }
+        double standardError = rates.length < 2 ? 0 : Math.sqrt(squares / (rates.length - 1) / rates.length);
+        return new double[] {mean, lowest, highest, standardError, rates.length};
     }
 
     private static String spread(double[] rates) {
