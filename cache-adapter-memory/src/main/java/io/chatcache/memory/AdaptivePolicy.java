@@ -33,13 +33,25 @@ import java.util.function.Supplier;
  * and 29% on the synthetic chat trace at 500 and 1,000 entries (sessions re-read within a few hundred reads),
  * which wants a window of about 12 to 20%. A hit in probation is what main would lose if it were smaller. Over each
  * sample (the bound's number of accesses, at least {@value #MINIMUM_SAMPLE}) the window moves by
- * {@value #MAXIMUM_STEP_SHARE} of the bound times {@code (g - p) / (g + p + s)}, where {@code g} is the ghost
- * hits, {@code p} the probation hits scaled to {@code r} entries and weighted {@value #PROBATION_WEIGHT}
- * (probation's average hit rate overstates that of its least-recent entries, which are what a larger window
- * gives up) and {@code s} is {@value #SMOOTHING}: towards the side that would gain, fast when it clearly does,
- * little when the counts are few or even. A shrink takes at most {@value #MAXIMUM_SHRINK_SHARE} of the window
- * (at least one entry), so that one sample cannot take a window of a few entries that pays (as on the LIRS
- * {@code multi1} trace) down to one.
+ * {@value #MAXIMUM_STEP_SHARE} of the bound (or {@value #LARGE_WINDOW_STEP_SHARE} of the window, if that is
+ * more) times {@code (g - p) / (g + p + s)}, where {@code g} is the ghost hits, {@code p} the probation hits
+ * scaled to {@code r} entries and weighted {@value #PROBATION_WEIGHT} (probation's average hit rate overstates
+ * that of its least-recent entries, which are what a larger window gives up) and {@code s} is
+ * {@value #SMOOTHING}: towards the side that would gain, fast when it clearly does, little when the counts are
+ * few or even. A shrink takes at most {@value #MAXIMUM_SHRINK_SHARE} of the window (at least one entry), so that
+ * one sample cannot take a window of a few entries that pays (as on the LIRS {@code multi1} trace) down to one.
+ *
+ * <p>The step is concave in {@code g}, a count with Poisson noise, so that noise biases the window towards the
+ * small side: on the synthetic chat trace at 500 entries (about 3 ghost hits a sample against a weighted loss of
+ * 2.7) the balance fell at about 70 entries with a weight of 0.5, where windows of 75 to 100 hit more. The weight
+ * of {@value #PROBATION_WEIGHT} moves the balance there (about 82 entries). Steps that are unbiased instead (the
+ * difference over an average of past samples' sums, which moves the balance only to about 75 entries) made a
+ * burst of ghost hits after quiet samples a large step and cost the short {@code multi1} trace at 1,000 entries;
+ * a step on the sums of the last two to four samples moved the balance only to 68 to 73 entries. With the lower
+ * weight alone a window grown to most of the cache would shrink slowly on a frequency workload whose samples
+ * hold a hit or two of either kind (the skewed phase of {@code AdaptivePolicyTest}: smallest window 170 to 275
+ * entries of 1,000), hence the step of a quarter of a window larger than a fifth of the bound: it shrinks (or
+ * grows) such a window geometrically, and leaves smaller windows' steps as they were.
  *
  * <p>Both counts come from the same sample, so a change of the workload's phase moves both. A hill climber
  * that compares one sample's hit rate with the previous one's (Caffeine's, which this policy used before)
@@ -90,7 +102,9 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     /** Added to the two counts' sum, so that a sample with few of either moves the window little. */
     static final double SMOOTHING = 8;
     /** What a probation hit weighs against a ghost hit, per entry of the return span. */
-    static final double PROBATION_WEIGHT = 0.5;
+    static final double PROBATION_WEIGHT = 0.4;
+    /** The most one adaptation moves a large window, as a share of the window (if more than the bound's share). */
+    static final double LARGE_WINDOW_STEP_SHARE = 0.25;
     /** The most of the window one adaptation takes back (at least one entry). */
     static final double MAXIMUM_SHRINK_SHARE = 0.25;
     /** Entries moved between regions by one adaptation at most, so that a step cannot stall the lock. */
@@ -453,14 +467,16 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
 
     /**
      * At the end of a sample, sets the adjustment: the ghost hits less the weighted probation hits scaled to the
-     * return span, relative to their sum (so the same at any bound and sample length), times the largest step.
+     * return span, relative to their sum (so the same at any bound and sample length), times the largest step
+     * (the bound's share, or a share of the window if the window is large).
      */
     private void determineAdjustment() {
         if (hitsInSample + missesInSample < samplePeriod) {
             return;
         }
         double mainLoss = PROBATION_WEIGHT * probationHits * returnSpan / Math.max(1, probationWeight);
-        adjustment = (long) (maximumStep * (ghostHits - mainLoss) / (ghostHits + mainLoss + SMOOTHING));
+        double largestStep = Math.max(maximumStep, LARGE_WINDOW_STEP_SHARE * windowMaximum);
+        adjustment = (long) (largestStep * (ghostHits - mainLoss) / (ghostHits + mainLoss + SMOOTHING));
         hitsInSample = 0;
         missesInSample = 0;
         ghostHits = 0;
