@@ -2,6 +2,7 @@ package io.chatcache.redis;
 
 import io.chatcache.core.CacheEntry;
 import io.chatcache.core.CacheStats;
+import io.chatcache.core.ReservedValueReads;
 import io.chatcache.core.ValueType;
 import io.chatcache.redis.internal.RedissonClients;
 import io.chatcache.testkit.redis.RedisServer;
@@ -172,14 +173,10 @@ class RedisCacheStoreHostileReadTest {
         String reserved = "\u0000reserved";
         try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build();
                 LogCapture log = LogCapture.start()) {
-            store.put("marked", reserved, Duration.ofMinutes(5));
-            store.put("session", new Session("s1", "u1", "t"), Duration.ofMinutes(5));
-            store.put("text", "not a session", Duration.ofMinutes(5));
-            io.chatcache.core.ReservedValueReads reads =
-                    store.capability(io.chatcache.core.ReservedValueReads.class).orElseThrow();
+            ReservedValueReads reads = markedSessionAndText(store, reserved);
 
-            java.util.Map<String, CacheEntry<Object>> found = reads.getEntriesOrReserved(
-                    java.util.List.of("session", "absent", "marked", "session"), ValueType.of(Session.class),
+            Map<String, CacheEntry<Object>> found = reads.getEntriesOrReserved(
+                    List.of("session", "absent", "marked", "session"), ValueType.of(Session.class),
                     reserved);
             assertThat(found).containsOnlyKeys("session", "marked");
             assertThat(found.keySet()).containsExactly("session", "marked");
@@ -190,7 +187,7 @@ class RedisCacheStoreHostileReadTest {
             assertThat(store.stats().errors()).isZero();
 
             // Another string is still a value of the wrong type: a miss, an error and the one warning.
-            assertThat(reads.getEntriesOrReserved(java.util.List.of("text", "marked"), ValueType.of(Session.class),
+            assertThat(reads.getEntriesOrReserved(List.of("text", "marked"), ValueType.of(Session.class),
                     reserved)).containsOnlyKeys("marked");
             assertThat(store.stats().errors()).isEqualTo(1);
             assertThat(log.text()).contains("cannot be read as");
@@ -206,11 +203,7 @@ class RedisCacheStoreHostileReadTest {
         String reserved = "\u0000reserved";
         try (RedisCacheStore store = RedisCacheStore.builder().client(client).namespace(namespace).build();
                 LogCapture log = LogCapture.start()) {
-            store.put("marked", reserved, Duration.ofMinutes(5));
-            store.put("session", new Session("s1", "u1", "t"), Duration.ofMinutes(5));
-            store.put("text", "not a session", Duration.ofMinutes(5));
-            io.chatcache.core.ReservedValueReads reads =
-                    store.capability(io.chatcache.core.ReservedValueReads.class).orElseThrow();
+            ReservedValueReads reads = markedSessionAndText(store, reserved);
 
             CacheEntry<Object> marked = reads.getEntryOrReserved("marked", ValueType.of(Session.class), reserved)
                     .orElseThrow();
@@ -230,5 +223,16 @@ class RedisCacheStoreHostileReadTest {
             assertThat(stats.hits()).isEqualTo(2);
             assertThat(stats.misses()).isEqualTo(2);
         }
+    }
+
+    /**
+     * Stores the reserved string under "marked", a session under "session" and another string under "text";
+     * returns the store's {@link ReservedValueReads}.
+     */
+    private static ReservedValueReads markedSessionAndText(RedisCacheStore store, String reserved) {
+        store.put("marked", reserved, Duration.ofMinutes(5));
+        store.put("session", new Session("s1", "u1", "t"), Duration.ofMinutes(5));
+        store.put("text", "not a session", Duration.ofMinutes(5));
+        return store.capability(ReservedValueReads.class).orElseThrow();
     }
 }

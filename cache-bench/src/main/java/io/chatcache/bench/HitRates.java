@@ -111,7 +111,7 @@ public final class HitRates {
         }
         System.out.println("chatcache-lru's hit count equals exact LRU's on every trace and size.");
         if (spellings) {
-            printSpellings(traces, sizes, adaptiveRuns);
+            printSpellings(traces, sizes, adaptiveRuns, runs);
         }
     }
 
@@ -131,7 +131,8 @@ public final class HitRates {
     }
 
     /** Caffeine over {@value #SPELLINGS} spellings of each trace's keys, against the adaptive means above. */
-    private static void printSpellings(List<Traces.Trace> traces, int[] sizes, List<double[]> adaptiveRuns) {
+    private static void printSpellings(List<Traces.Trace> traces, int[] sizes, List<double[]> adaptiveRuns,
+            int runs) {
         System.out.println();
         System.out.println("| trace | size | chatcache-adaptive (mean, from above) | caffeine over " + SPELLINGS
                 + " key spellings (mean, min–max) | adaptive − caffeine |");
@@ -169,7 +170,7 @@ public final class HitRates {
         System.out.println();
         System.out.printf(Locale.ROOT, "Against Caffeine's mean over key spellings: at or above in %d of %d cells; "
                 + "mean difference %+.2f points.%n", atLeast, cell, sum / cell);
-        printClearlyBelow(clearlyBelow, adaptiveRuns.isEmpty() ? 0 : (int) adaptiveRuns.get(0)[4]);
+        printClearlyBelow(clearlyBelow, runs);
     }
 
     /** Whether the difference of two means is below zero by more than twice its standard error. */
@@ -186,10 +187,7 @@ public final class HitRates {
         }
     }
 
-    /**
-     * Hit rates in percent over {@code runs} fresh caches: mean, lowest, highest, the mean's standard error and the
-     * number of runs.
-     */
+    /** Hit rates in percent over {@code runs} fresh caches: mean, lowest, highest and the mean's standard error. */
     private static double[] runs(Traces.Trace trace, CacheKind kind, int size, int runs) {
         double[] rates = new double[runs];
         for (int run = 0; run < runs; run++) {
@@ -198,7 +196,7 @@ public final class HitRates {
         return statistics(rates);
     }
 
-    /** Mean, lowest, highest, the mean's standard error (0 for one value) and the count of {@code rates}. */
+    /** Mean, lowest, highest and the mean's standard error (0 for one value) of {@code rates}. */
     static double[] statistics(double[] rates) {
         double sum = 0;
         double lowest = Double.MAX_VALUE;
@@ -214,7 +212,7 @@ public final class HitRates {
             squares += (rate - mean) * (rate - mean);
         }
         double standardError = rates.length < 2 ? 0 : Math.sqrt(squares / (rates.length - 1) / rates.length);
-        return new double[] {mean, lowest, highest, standardError, rates.length};
+        return new double[] {mean, lowest, highest, standardError};
     }
 
     private static String spread(double[] rates) {

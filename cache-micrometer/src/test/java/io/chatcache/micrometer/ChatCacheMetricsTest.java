@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,7 +114,7 @@ class ChatCacheMetricsTest {
         MeterRegistry registry = new SimpleMeterRegistry();
         try (ChatCacheService cache = ChatCacheMetrics.monitor(registry, ChatCacheService.builder()
                 .backend(CacheBackend.REDIS).redis(server.host(), server.port(), server.password())
-                .redisEnvironment(java.util.Map.of("REDIS_STARTUP_TIMEOUT", STARTUP_TIMEOUT)).build(),
+                .redisEnvironment(Map.of("REDIS_STARTUP_TIMEOUT", STARTUP_TIMEOUT)).build(),
                 "r")) {
             cache.set("k", "v");
             cache.get("k", String.class);
@@ -162,7 +163,7 @@ class ChatCacheMetricsTest {
     private static ChatCacheService hybrid(RedisServer server) {
         return ChatCacheService.builder().backend(CacheBackend.HYBRID)
                 .redis(server.host(), server.port(), server.password())
-                .redisEnvironment(java.util.Map.of("REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s",
+                .redisEnvironment(Map.of("REDIS_TIMEOUT", "2s", "REDIS_CONNECT_TIMEOUT", "5s",
                         "REDIS_STARTUP_TIMEOUT", STARTUP_TIMEOUT)).build();
     }
 
