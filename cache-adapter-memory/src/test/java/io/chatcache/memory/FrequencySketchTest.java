@@ -23,18 +23,26 @@ class FrequencySketchTest {
         assertThat(new FrequencySketch(1_000, 1).tableLength()).isEqualTo(1_000);
         assertThat(new FrequencySketch(1_001, 1).tableLength()).isEqualTo(1_004);
         assertThat(new FrequencySketch(1_000, 1).sampleSize()).isEqualTo(10_000);
-        // A large bound starts small and doubles as the cache fills, to the bound and at most 1% more.
+        // Up to 4,096 blocks (16,384 entries) the table is whole from the start.
+        FrequencySketch whole = new FrequencySketch(16_384, 1);
+        assertThat(whole.tableLength()).isEqualTo(16_384);
+        whole.ensureCapacity(16_384);
+        assertThat(whole.tableLength()).isEqualTo(16_384);
+        // A larger bound starts at most 128 KiB and doubles as the cache fills, to the bound and at most 1% more.
         FrequencySketch large = new FrequencySketch(100_000, 1);
-        assertThat(large.tableLength()).isEqualTo(196 * 4);
+        assertThat(large.tableLength()).isEqualTo(3_125 * 4);
         assertThat(large.sampleSize()).isEqualTo(1_000_000);
-        large.ensureCapacity(784);
-        assertThat(large.tableLength()).isEqualTo(196 * 4);
-        large.ensureCapacity(785);
-        assertThat(large.tableLength()).isEqualTo(2 * 196 * 4);
+        large.ensureCapacity(12_500);
+        assertThat(large.tableLength()).isEqualTo(3_125 * 4);
+        large.ensureCapacity(12_501);
+        assertThat(large.tableLength()).isEqualTo(2 * 3_125 * 4);
         large.ensureCapacity(100_000);
-        assertThat(large.tableLength()).isEqualTo(100_352);
+        assertThat(large.tableLength()).isEqualTo(100_000);
         large.ensureCapacity(Long.MAX_VALUE);
-        assertThat(large.tableLength()).isEqualTo(100_352);
+        assertThat(large.tableLength()).isEqualTo(100_000);
+        FrequencySketch rounded = new FrequencySketch(100_001, 1);
+        rounded.ensureCapacity(Long.MAX_VALUE);
+        assertThat(rounded.tableLength()).isEqualTo(3_126 * 4 * 8);
     }
 
     @Test
