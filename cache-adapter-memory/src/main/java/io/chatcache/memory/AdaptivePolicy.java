@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * late in the skewed phase of {@code AdaptivePolicyTest}, which pays best with a one-entry window, against 44%
  * and 29% on the synthetic chat trace at 500 and 1,000 entries (sessions re-read within a few hundred reads),
  * which wants a window of about 12 to 20%. A hit in probation is what main would lose if it were smaller. Over each
- * sample (the bound's number of accesses, at least {@value #MINIMUM_SAMPLE}) the window moves by
+ * sample (the bound's number of accesses, at least {@value #MINIMUM_SAMPLE}; more above
+ * {@value #DENSITY_THRESHOLD} entries, below) the window moves by
  * {@value #MAXIMUM_STEP_SHARE} of the bound (or {@value #LARGE_WINDOW_STEP_SHARE} of the window, if that is
  * more) times {@code (g - p) / (g + p + s)}, where {@code g} is the ghost hits, {@code p} the probation hits
  * scaled to {@code r} entries and weighted {@value #PROBATION_WEIGHT} (probation's average hit rate overstates
@@ -58,6 +59,25 @@ import java.util.function.Supplier;
  * cannot tell such a change from the effect of its own step: on the LIRS {@code sprite} trace its window went
  * wherever the phases pushed it, 1 to 200 entries at a bound of 500 depending on the sketch's salt. A sample
  * closes at the access that completes it, hit or miss. The sketch counts from the cache's first entry.
+ *
+ * <p>Above {@value #DENSITY_THRESHOLD} entries a second measure joins the ghost. A sample there is
+ * {@value #DENSITY_SAMPLE_MULTIPLE} times the bound's accesses, and over it the policy also compares the window's
+ * hits per window entry with main's hits per main entry: the <em>density step</em> is {@value #DENSITY_STEP_SHARE}
+ * of the bound times the logarithm of their ratio, clamped to one either way. The window takes the larger of the
+ * two steps, so it grows when either measure says so and shrinks only as far as both agree. The ghost sees only
+ * the margin, {@code r} entries either way. On the LIRS {@code sprite} trace at 5,000 entries that margin gains
+ * nothing for most of the trace (long runs of hits, few additions), so the window stayed at one entry, and the
+ * last phase, which pays with a window of 300 to 600 entries, found it there: 0.22 points below Caffeine. On the
+ * synthetic chat trace the window has to keep growing, to about 60% of the bound, and the ghost's steps got it
+ * there too late: 0.32 and 0.21 points below at 5,000 and 10,000. The density sees what the whole window earns.
+ * With both, over 8 salts: {@code sprite} 0.03 below, chat level and 0.05 above. The density alone (a floor of 2-5%
+ * of the bound) did as well there but let the window fall to its floor on the synthetic Zipf trace, where the
+ * ghost holds a larger window that pays more; with the larger of the two steps Zipf is 0.20 below at 5,000 (was
+ * 0.30) and 0.05 at 10,000 (was 0.02, within two standard errors). Below the threshold the density is the worse
+ * measure: with both from 2,000 entries, chat at 2,000 fell from 0.37 above to 0.30 below, and at 250 to 1,000
+ * entries 11 of 24 cells were at or above Caffeine rather than 23 (a window of a few entries holds too few hits in
+ * a sample to measure its density; the ghost counts what it loses). Caffeine 3.3.1 scopes its own density climber
+ * to the same bounds.
  *
  * <h2>Units</h2>
  * Regions are sized in entries, from the entry bound. The caller decides when the cache is over its bounds
@@ -107,6 +127,12 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     static final double LARGE_WINDOW_STEP_SHARE = 0.25;
     /** The most of the window one adaptation takes back (at least one entry). */
     static final double MAXIMUM_SHRINK_SHARE = 0.25;
+    /** The bound above which the hit density joins the ghost in sizing the window. */
+    static final long DENSITY_THRESHOLD = 4096;
+    /** A density sample's accesses, as a multiple of the bound. */
+    static final long DENSITY_SAMPLE_MULTIPLE = 4;
+    /** The density's largest step (at a density ratio of e or more), as a share of the bound. */
+    static final double DENSITY_STEP_SHARE = 0.05;
     /** Entries moved between regions by one adaptation at most, so that a step cannot stall the lock. */
     private static final int MOVE_LIMIT = 1000;
 
@@ -171,6 +197,10 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
     /** The entries added, for the ghost's stamps. */
     private long additions;
 
+    /** Whether the density joins the ghost (a bound above {@link #DENSITY_THRESHOLD}). */
+    private final boolean density;
+    private long windowHits;
+    private long mainHits;
     private long hitsInSample;
     private long missesInSample;
     private long ghostHits;
@@ -199,7 +229,11 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         this.ghostSlots = (int) Math.min(MAXIMUM_GHOST, Math.max(1, (long) (GHOST_SHARE * maximum)));
         this.returnSpan = Math.max(1, (ghostSlots + 1) / 2);
         this.stampShift = Math.max(0, 31 - Integer.numberOfLeadingZeros(ghostSlots) - 6);
-        this.samplePeriod = Math.max(MINIMUM_SAMPLE, maximum);
+        this.density = maximum > DENSITY_THRESHOLD;
+        // Saturating, so that a bound near Long.MAX_VALUE does not overflow the density's sample.
+        this.samplePeriod = !density ? Math.max(MINIMUM_SAMPLE, maximum)
+                : maximum > Long.MAX_VALUE / DENSITY_SAMPLE_MULTIPLE ? Long.MAX_VALUE
+                : DENSITY_SAMPLE_MULTIPLE * maximum;
         this.maximumStep = Math.max(1, (long) (MAXIMUM_STEP_SHARE * maximum));
     }
 
@@ -243,12 +277,15 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         }
         hitsInSample++;
         if (region == WINDOW) {
+            windowHits++;
             window.moveToLast(node);
         } else if (region == PROBATION) {
+            mainHits++;
             probationHits++;
             transfer(node, PROTECTED);
             demoteFromProtected();
         } else {
+            mainHits++;
             protectedQueue.moveToLast(node);
         }
         if (hitsInSample + missesInSample >= samplePeriod) {
@@ -476,11 +513,28 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         }
         double mainLoss = PROBATION_WEIGHT * probationHits * returnSpan / Math.max(1, probationWeight);
         double largestStep = Math.max(maximumStep, LARGE_WINDOW_STEP_SHARE * windowMaximum);
-        adjustment = (long) (largestStep * (ghostHits - mainLoss) / (ghostHits + mainLoss + SMOOTHING));
+        double step = largestStep * (ghostHits - mainLoss) / (ghostHits + mainLoss + SMOOTHING);
+        if (density) {
+            step = Math.max(step, densityStep());
+        }
+        adjustment = (long) step;
         hitsInSample = 0;
         missesInSample = 0;
         ghostHits = 0;
         probationHits = 0;
+        windowHits = 0;
+        mainHits = 0;
+    }
+
+    /**
+     * The density's step: the log of the window's hits per entry over main's (each count plus a half, so that an
+     * empty count is finite), clamped to one either way, times {@value #DENSITY_STEP_SHARE} of the bound.
+     */
+    private double densityStep() {
+        double windowDensity = (windowHits + 0.5) / Math.max(1, windowWeight);
+        double mainDensity = (mainHits + 0.5) / Math.max(1, probationWeight + protectedWeight);
+        double error = Math.max(-1, Math.min(1, Math.log(windowDensity / mainDensity)));
+        return DENSITY_STEP_SHARE * maximum * error;
     }
 
     /** Remembers the key of a candidate that lost its duel and when, in place of whatever its slot held. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The adaptive policy on small synthetic workloads whose right answers are known. */
@@ -150,26 +149,11 @@ class AdaptivePolicyTest {
         // reads), 30% searches, mostly seen once. Fixed windows of 75 to 100 entries hit most here; the step's
         // concavity in the Poisson count of ghost hits held the window at about 70 with a probation weight of 0.5.
         PolicySimulator adaptive = new PolicySimulator(500, 0x9E3779B97F4A7C15L);
-        SplittableRandom random = new SplittableRandom(7);
-        int sessions = 1;
+        int[] keys = ChatWorkload.keys(300_000, 7);
         long windowSum = 0;
         int samples = 0;
-        for (int i = 0; i < 300_000; i++) {
-            int kind = random.nextInt(100);
-            int key;
-            if (kind < 55) {
-                if (random.nextInt(20) == 0) {
-                    sessions++;
-                }
-                double geometric = Math.floor(Math.log(1 - random.nextDouble()) / Math.log(1 - 1.0 / 40));
-                int back = (int) Math.min(sessions - 1, geometric);
-                key = sessions - 1 - back;
-            } else if (kind < 70) {
-                key = 100_000_000 + (int) (Math.pow(random.nextDouble(), 4) * 20_000);
-            } else {
-                key = 200_000_000 + random.nextInt(2_000_000);
-            }
-            adaptive.access(key);
+        for (int i = 0; i < keys.length; i++) {
+            adaptive.access(keys[i]);
             if (i >= 100_000 && i % 1_000 == 0) {
                 windowSum += adaptive.policy().windowMaximum();
                 samples++;

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The adaptive policy's hit rate on every shipped LIRS trace, at 250, 500 and 1000 entries, against
@@ -31,6 +33,13 @@ class AdaptivePolicyTraceTest {
     private static final int CAFFEINE_RUNS = 2;
     private static final double CELL_TOLERANCE = 1.5;
     private static final double MEAN_TOLERANCE = 0.0;
+    /** Points below Caffeine allowed on {@code sprite} at 5,000 entries (0.20 below without the density). */
+    private static final double SPRITE_TOLERANCE = 0.1;
+    /**
+     * Points below Caffeine allowed on {@link ChatWorkload} at 5,000 and 10,000 entries (0.25 and 0.34 below
+     * without the density; with it 0.07 above and 0.14 below).
+     */
+    private static final double CHAT_TOLERANCE = 0.2;
 
     /** Adaptive minus Caffeine, in points of hit rate, by "trace@capacity". */
     private static final Map<String, Double> DIFFERENCES = new ConcurrentSkipListMap<>();
@@ -67,6 +76,56 @@ class AdaptivePolicyTraceTest {
                 traceName, capacity, adaptive, caffeine, difference);
         assertThat(difference).as("adaptive %.2f%% against Caffeine %.2f%% on %s at %d",
                 adaptive, caffeine, traceName, capacity).isGreaterThanOrEqualTo(-CELL_TOLERANCE);
+    }
+
+    /**
+     * Above {@link AdaptivePolicy#DENSITY_THRESHOLD} entries the window's hit density joins the ghost. On
+     * {@code sprite} at 5,000 entries (the one shipped trace with more distinct keys than that) the ghost alone
+     * kept a one-entry window through the long runs of hits and met the last phase, which pays with a window of
+     * hundreds, with it: 0.20 points below Caffeine over these 4 salts. With the density, level.
+     */
+    @Test
+    void aboveTheDensityThresholdSpriteKeepsItsWindow() {
+        int capacity = 5_000;
+        assertThat((long) capacity).isGreaterThan(AdaptivePolicy.DENSITY_THRESHOLD);
+        int[] accesses = TraceFiles.trace("sprite").accesses();
+        double adaptive = 0;
+        for (int seed = 1; seed <= SEEDS; seed++) {
+            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
+            for (int key : accesses) {
+                simulator.access(key);
+            }
+            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
+        }
+        double caffeine = percent(caffeineHits(accesses, capacity), accesses.length);
+        System.out.printf("sprite  %5d  adaptive %6.2f%%  caffeine %6.2f%%  %+5.2f%n",
+                capacity, adaptive, caffeine, adaptive - caffeine);
+        assertThat(adaptive).as("adaptive on sprite at %d against Caffeine %.2f%%", capacity, caffeine)
+                .isGreaterThanOrEqualTo(caffeine - SPRITE_TOLERANCE);
+    }
+
+    /**
+     * Above the threshold on chat-shaped reads ({@link ChatWorkload}), where the window has to keep growing as
+     * the recent sessions pay: the ghost alone grew it too late. Still 0.14 points below Caffeine at 10,000 here
+     * (with the bench's chat trace, whose searches and profiles are Zipfian, 0.05 above).
+     */
+    @ParameterizedTest(name = "chat at capacity {0}")
+    @ValueSource(ints = {5_000, 10_000})
+    void aboveTheDensityThresholdChatGrowsItsWindowInTime(int capacity) {
+        int[] accesses = ChatWorkload.keys(300_000, 7);
+        double adaptive = 0;
+        for (int seed = 1; seed <= SEEDS; seed++) {
+            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
+            for (int key : accesses) {
+                simulator.access(key);
+            }
+            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
+        }
+        double caffeine = percent(caffeineHits(accesses, capacity), accesses.length);
+        System.out.printf("chat    %5d  adaptive %6.2f%%  caffeine %6.2f%%  %+5.2f%n",
+                capacity, adaptive, caffeine, adaptive - caffeine);
+        assertThat(adaptive).as("adaptive on chat-shaped reads at %d against Caffeine %.2f%%", capacity, caffeine)
+                .isGreaterThanOrEqualTo(caffeine - CHAT_TOLERANCE);
     }
 
     @AfterAll
