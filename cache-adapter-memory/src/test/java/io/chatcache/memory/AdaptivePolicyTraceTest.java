@@ -53,17 +53,7 @@ class AdaptivePolicyTraceTest {
     void hitsAboutAsOftenAsCaffeine(String traceName, int capacity) {
         int[] accesses = TraceFiles.trace(traceName).accesses();
 
-        double adaptive = 0;
-        for (int seed = 1; seed <= SEEDS; seed++) {
-            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
-            for (int key : accesses) {
-                simulator.access(key);
-            }
-            assertThat(simulator.hits() + simulator.misses()).isEqualTo(accesses.length);
-            assertThat(simulator.size()).isLessThanOrEqualTo(capacity);
-            assertThat(simulator.evictions()).isEqualTo(Math.max(0, simulator.misses() - capacity));
-            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
-        }
+        double adaptive = adaptiveHitRate(accesses, capacity);
 
         double caffeine = 0;
         for (int run = 0; run < CAFFEINE_RUNS; run++) {
@@ -89,14 +79,7 @@ class AdaptivePolicyTraceTest {
         int capacity = 5_000;
         assertThat((long) capacity).isGreaterThan(AdaptivePolicy.DENSITY_THRESHOLD);
         int[] accesses = TraceFiles.trace("sprite").accesses();
-        double adaptive = 0;
-        for (int seed = 1; seed <= SEEDS; seed++) {
-            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
-            for (int key : accesses) {
-                simulator.access(key);
-            }
-            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
-        }
+        double adaptive = adaptiveHitRate(accesses, capacity);
         double caffeine = percent(caffeineHits(accesses, capacity), accesses.length);
         System.out.printf("sprite  %5d  adaptive %6.2f%%  caffeine %6.2f%%  %+5.2f%n",
                 capacity, adaptive, caffeine, adaptive - caffeine);
@@ -113,14 +96,7 @@ class AdaptivePolicyTraceTest {
     @ValueSource(ints = {5_000, 10_000})
     void aboveTheDensityThresholdChatGrowsItsWindowInTime(int capacity) {
         int[] accesses = ChatWorkload.keys(300_000, 7);
-        double adaptive = 0;
-        for (int seed = 1; seed <= SEEDS; seed++) {
-            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
-            for (int key : accesses) {
-                simulator.access(key);
-            }
-            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
-        }
+        double adaptive = adaptiveHitRate(accesses, capacity);
         double caffeine = percent(caffeineHits(accesses, capacity), accesses.length);
         System.out.printf("chat    %5d  adaptive %6.2f%%  caffeine %6.2f%%  %+5.2f%n",
                 capacity, adaptive, caffeine, adaptive - caffeine);
@@ -134,6 +110,22 @@ class AdaptivePolicyTraceTest {
         double mean = DIFFERENCES.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         System.out.printf("mean difference over %d traces and sizes: %+5.2f points%n", DIFFERENCES.size(), mean);
         assertThat(mean).as("mean of %s", DIFFERENCES).isGreaterThanOrEqualTo(-MEAN_TOLERANCE);
+    }
+
+    /** The policy's hit rate in percent, the mean over {@value #SEEDS} salts, each run checked for its books. */
+    private static double adaptiveHitRate(int[] accesses, int capacity) {
+        double adaptive = 0;
+        for (int seed = 1; seed <= SEEDS; seed++) {
+            PolicySimulator simulator = new PolicySimulator(capacity, seed * 0x9E3779B97F4A7C15L);
+            for (int key : accesses) {
+                simulator.access(key);
+            }
+            assertThat(simulator.hits() + simulator.misses()).isEqualTo(accesses.length);
+            assertThat(simulator.size()).isLessThanOrEqualTo(capacity);
+            assertThat(simulator.evictions()).isEqualTo(Math.max(0, simulator.misses() - capacity));
+            adaptive += percent(simulator.hits(), accesses.length) / SEEDS;
+        }
+        return adaptive;
     }
 
     private static long caffeineHits(int[] accesses, int capacity) {
