@@ -20,7 +20,8 @@ package io.chatcache.memory;
  * But the copies keep the small table's shared noise (each holds the counts of the keys of both) until aging
  * halves it, which is why the table starts no smaller than this: against a table whole from the first entry, a
  * start at 8 KiB lost 0.22 points of hit rate on {@code cache-bench}'s synthetic Zipf trace at 10,000 entries
- * and 0.13 and 0.07 on its chat trace at 20,000 and 50,000; a start at 128 KiB is within 0.02 of it.
+ * and 0.13 and 0.07 on its chat trace at 20,000 and 50,000 (the policy alone, mean of 6 salts); a start at
+ * 128 KiB is within 0.02 of it.
  *
  * <p>An increment raises all four counters (below 15). Conservative update (raising only those that hold the
  * estimate) was tried and lost 2 to 6 points of hit rate on the loop-shaped LIRS traces: the plain update's
