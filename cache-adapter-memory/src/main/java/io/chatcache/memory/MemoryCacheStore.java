@@ -1333,7 +1333,7 @@ public final class MemoryCacheStore implements CacheStore, ExpiringStore, Reserv
         /**
          * Which entry leaves when the store is full (default {@link EvictionPolicy#LRU}, exact while one
          * thread uses the store). {@link EvictionPolicy#ADAPTIVE} is frequency-aware and resists scans and
-         * loops; it adds a frequency sketch of 8 bytes per entry of {@code maximumSize} (at most 1% more),
+         * loops; it adds a frequency sketch of 10 bytes per entry of {@code maximumSize} (whole 64-byte blocks),
          * which starts at most 128 KiB with the first entry and doubles as the store fills.
          *
          * @throws InvalidInputException if null

@@ -37,7 +37,8 @@ class AdaptivePolicyTraceTest {
     private static final double SPRITE_TOLERANCE = 0.1;
     /**
      * Points below Caffeine allowed on {@link ChatWorkload} at 5,000 and 10,000 entries (0.25 and 0.34 below
-     * without the density; with it 0.07 above and 0.14 below).
+     * without the density; with it 0.07 above and 0.14 below, and with the sketch's 64-byte blocks 0.12 above and
+     * 0.08 below).
      */
     private static final double CHAT_TOLERANCE = 0.2;
 
@@ -81,8 +82,8 @@ class AdaptivePolicyTraceTest {
 
     /**
      * Above the threshold on chat-shaped reads ({@link ChatWorkload}), where the window has to keep growing as
-     * the recent sessions pay: the ghost alone grew it too late. Still 0.14 points below Caffeine at 10,000 here
-     * (with the bench's chat trace, whose searches and profiles are Zipfian, 0.05 above).
+     * the recent sessions pay: the ghost alone grew it too late. Still 0.08 points below Caffeine at 10,000 here
+     * (with the bench's chat trace, whose searches and profiles are Zipfian, 0.06 above).
      */
     @ParameterizedTest(name = "chat at capacity {0}")
     @ValueSource(ints = {5_000, 10_000})

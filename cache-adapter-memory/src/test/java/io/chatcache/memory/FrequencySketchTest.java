@@ -20,29 +20,35 @@ class FrequencySketchTest {
     @Test
     void isSizedFromTheBound() {
         assertThat(new FrequencySketch(1, 1).tableLength()).isEqualTo(8);
-        assertThat(new FrequencySketch(1_000, 1).tableLength()).isEqualTo(1_000);
-        assertThat(new FrequencySketch(1_001, 1).tableLength()).isEqualTo(1_004);
+        // 1.25 longs per entry, rounded up to whole 64-byte blocks.
+        assertThat(new FrequencySketch(1_000, 1).tableLength()).isEqualTo(1_256);
+        assertThat(new FrequencySketch(1_024, 1).tableLength()).isEqualTo(1_280);
+        assertThat(new FrequencySketch(1_025, 1).tableLength()).isEqualTo(1_288);
         assertThat(new FrequencySketch(1_000, 1).sampleSize()).isEqualTo(10_000);
-        // Up to 4,096 blocks (16,384 entries) the table is whole from the start.
-        FrequencySketch whole = new FrequencySketch(16_384, 1);
+        // Up to 2,048 blocks (13,107 entries) the table is whole from the start.
+        FrequencySketch whole = new FrequencySketch(13_107, 1);
         assertThat(whole.tableLength()).isEqualTo(16_384);
-        whole.ensureCapacity(16_384);
+        whole.ensureCapacity(13_107);
         assertThat(whole.tableLength()).isEqualTo(16_384);
-        // A larger bound starts at most 128 KiB and doubles as the cache fills, to the bound and at most 1% more.
+        // A larger bound starts at most 128 KiB and doubles as the cache fills, to the bound and at most 0.05% more.
         FrequencySketch large = new FrequencySketch(100_000, 1);
-        assertThat(large.tableLength()).isEqualTo(3_125 * 4);
+        assertThat(large.tableLength()).isEqualTo(1_954 * 8);
         assertThat(large.sampleSize()).isEqualTo(1_000_000);
-        large.ensureCapacity(12_500);
-        assertThat(large.tableLength()).isEqualTo(3_125 * 4);
-        large.ensureCapacity(12_501);
-        assertThat(large.tableLength()).isEqualTo(2 * 3_125 * 4);
+        large.ensureCapacity(12_505);
+        assertThat(large.tableLength()).isEqualTo(1_954 * 8);
+        large.ensureCapacity(12_506);
+        assertThat(large.tableLength()).isEqualTo(2 * 1_954 * 8);
         large.ensureCapacity(100_000);
-        assertThat(large.tableLength()).isEqualTo(100_000);
+        assertThat(large.tableLength()).isEqualTo(1_954 * 8 * 8);
         large.ensureCapacity(Long.MAX_VALUE);
-        assertThat(large.tableLength()).isEqualTo(100_000);
+        assertThat(large.tableLength()).isEqualTo(1_954 * 8 * 8);
+        assertThat(large.tableLength()).isGreaterThanOrEqualTo(125_000).isLessThan(125_000 + 125_000 / 2_048 + 8);
         FrequencySketch rounded = new FrequencySketch(100_001, 1);
         rounded.ensureCapacity(Long.MAX_VALUE);
-        assertThat(rounded.tableLength()).isEqualTo(3_126 * 4 * 8);
+        assertThat(rounded.tableLength()).isEqualTo(1_954 * 8 * 8);
+        FrequencySketch next = new FrequencySketch(100_045, 1);
+        next.ensureCapacity(Long.MAX_VALUE);
+        assertThat(next.tableLength()).isEqualTo(1_955 * 8 * 8);
     }
 
     @Test

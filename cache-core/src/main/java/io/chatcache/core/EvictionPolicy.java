@@ -19,7 +19,7 @@ public enum EvictionPolicy {
     /**
      * Frequency-aware (W-TinyLFU with an adaptive window): a new entry is admitted only if it is used more
      * often than the entry it would replace, as estimated by a compact sketch of recent accesses; the share
-     * given to recency adapts to the workload. Resists scans and loops; costs a sketch of 8 bytes
+     * given to recency adapts to the workload. Resists scans and loops; costs a sketch of 10 bytes
      * per entry of the bound.
      */
     ADAPTIVE;
