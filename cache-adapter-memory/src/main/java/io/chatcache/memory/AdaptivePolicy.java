@@ -70,7 +70,8 @@ import java.util.function.Supplier;
  * last phase, which pays with a window of 300 to 600 entries, found it there: 0.22 points below Caffeine. On the
  * synthetic chat trace the window has to keep growing, to about 60% of the bound, and the ghost's steps got it
  * there too late: 0.32 and 0.21 points below at 5,000 and 10,000. The density sees what the whole window earns.
- * With both, over 8 salts: {@code sprite} 0.03 below, chat level and 0.05 above. The density alone (a floor of 2-5%
+ * With both, over 8 salts (and the sketch of one long per entry that the policy had then; with the 64-byte-block
+ * sketch Zipf is level too): {@code sprite} 0.03 below, chat level and 0.05 above. The density alone (a floor of 2-5%
  * of the bound) did as well there but let the window fall to its floor on the synthetic Zipf trace, where the
  * ghost holds a larger window that pays more; with the larger of the two steps Zipf is 0.20 below at 5,000 (was
  * 0.30) and 0.05 at 10,000 (was 0.02, within two standard errors). Below the threshold the density is the worse
