@@ -206,8 +206,8 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
 
     /** Whether the density joins the ghost (a bound above {@link #DENSITY_THRESHOLD}). */
     private final boolean density;
+    /** The sample's hits in the window (the rest of {@link #hitsInSample} are main's). */
     private long windowHits;
-    private long mainHits;
     private long hitsInSample;
     private long missesInSample;
     private long ghostHits;
@@ -287,12 +287,10 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
             windowHits++;
             window.moveToLast(node);
         } else if (region == PROBATION) {
-            mainHits++;
             probationHits++;
             transfer(node, PROTECTED);
             demoteFromProtected();
         } else {
-            mainHits++;
             protectedQueue.moveToLast(node);
         }
         if (hitsInSample + missesInSample >= samplePeriod) {
@@ -530,7 +528,6 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
         ghostHits = 0;
         probationHits = 0;
         windowHits = 0;
-        mainHits = 0;
     }
 
     /**
@@ -539,7 +536,7 @@ final class AdaptivePolicy<N extends AdaptivePolicy.Links<N>> {
      */
     private double densityStep() {
         double windowDensity = (windowHits + 0.5) / Math.max(1, windowWeight);
-        double mainDensity = (mainHits + 0.5) / Math.max(1, probationWeight + protectedWeight);
+        double mainDensity = (hitsInSample - windowHits + 0.5) / Math.max(1, probationWeight + protectedWeight);
         double error = Math.max(-1, Math.min(1, Math.log(windowDensity / mainDensity)));
         return DENSITY_STEP_SHARE * maximum * error;
     }

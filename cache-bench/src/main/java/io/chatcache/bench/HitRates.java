@@ -181,7 +181,7 @@ public final class HitRates {
      * equal hit counts over different numbers of runs (every cache holding every key) may differ in the last
      * bits, which would count a level cell as below.
      */
-    static double difference(double adaptive, double caffeine) {
+    private static double difference(double adaptive, double caffeine) {
         double difference = adaptive - caffeine;
         return Math.abs(difference) < ROUNDING ? 0 : difference;
     }
